@@ -1,0 +1,162 @@
+//! Renderers: the same diagnostics as miette reports, one-line concise, or JSON.
+
+use std::io::{self, Write};
+
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
+};
+use serde::Serialize;
+use sot_lint::{Diagnostic, Severity};
+use sot_registry::Workspace;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// miette reports with the source line and a help line
+    Human,
+    /// one line each: path:line:col: severity: message [rule]
+    Concise,
+    /// one JSON object: version, diagnostics, summary
+    Json,
+}
+
+/// Counts for the summary line and the JSON `summary` object.
+#[derive(Debug, Default, Serialize)]
+pub struct Summary {
+    pub files_checked: usize,
+    pub files_with_findings: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+}
+
+impl Summary {
+    pub fn new(diags: &[Diagnostic], files_checked: usize) -> Self {
+        let count = |s| diags.iter().filter(|d| d.severity == s).count();
+        let mut files: Vec<&str> = diags.iter().map(|d| d.file.as_str()).collect();
+        files.dedup();
+        Summary {
+            files_checked,
+            files_with_findings: files.len(),
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            notes: count(Severity::Note),
+        }
+    }
+
+    /// `3 errors, 1 warning in 2 files (412 checked)` or `no problems in 412 files`.
+    pub fn line(&self) -> String {
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        let mut parts = Vec::new();
+        for (n, word) in [
+            (self.errors, "error"),
+            (self.warnings, "warning"),
+            (self.notes, "note"),
+        ] {
+            if n > 0 {
+                parts.push(plural(n, word));
+            }
+        }
+        if parts.is_empty() {
+            return format!("no problems in {}", plural(self.files_checked, "file"));
+        }
+        format!(
+            "{} in {} ({} checked)",
+            parts.join(", "),
+            plural(self.files_with_findings, "file"),
+            self.files_checked
+        )
+    }
+}
+
+pub fn render(
+    out: &mut dyn Write,
+    format: Format,
+    diags: &[Diagnostic],
+    ws: &Workspace,
+    summary: &Summary,
+    color: bool,
+) -> io::Result<()> {
+    match format {
+        Format::Concise => {
+            for d in diags {
+                writeln!(
+                    out,
+                    "{}:{}:{}: {}: {} [{}]",
+                    d.file, d.line, d.column, d.severity, d.message, d.rule
+                )?;
+            }
+            Ok(())
+        }
+        Format::Json => {
+            #[derive(Serialize)]
+            struct Output<'a> {
+                version: u32,
+                diagnostics: &'a [Diagnostic],
+                summary: &'a Summary,
+            }
+            let output = Output {
+                version: 1,
+                diagnostics: diags,
+                summary,
+            };
+            serde_json::to_writer_pretty(&mut *out, &output)?;
+            writeln!(out)
+        }
+        Format::Human => {
+            let theme = if color {
+                GraphicalTheme::unicode()
+            } else {
+                GraphicalTheme::unicode_nocolor()
+            };
+            let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+            for d in diags {
+                let mut report = MietteDiagnostic::new(d.message.clone())
+                    .with_code(d.rule)
+                    .with_severity(match d.severity {
+                        Severity::Error => miette::Severity::Error,
+                        Severity::Warning => miette::Severity::Warning,
+                        Severity::Note => miette::Severity::Advice,
+                    });
+                if let Some(help) = &d.help {
+                    report = report.with_help(help.clone());
+                }
+                let source = ws
+                    .docs
+                    .binary_search_by(|doc| doc.path.as_str().cmp(&d.file))
+                    .ok()
+                    .map(|i| &ws.docs[i])
+                    .filter(|doc| doc.unreadable.is_none());
+                let mut rendered = String::new();
+                match source {
+                    Some(doc) => {
+                        let len = d.span.end.saturating_sub(d.span.start);
+                        report = report
+                            .with_label(LabeledSpan::at(d.span.start..d.span.start + len, d.label));
+                        let report = Report::new(report)
+                            .with_source_code(NamedSource::new(&d.file, doc.text.clone()));
+                        handler
+                            .render_report(&mut rendered, report.as_ref())
+                            .map_err(io::Error::other)?;
+                    }
+                    None => {
+                        let report = Report::new(report);
+                        handler
+                            .render_report(&mut rendered, report.as_ref())
+                            .map_err(io::Error::other)?;
+                        rendered = format!("{}:{}:{}\n{rendered}", d.file, d.line, d.column);
+                    }
+                }
+                writeln!(out, "{}", rendered.trim_end())?;
+                for r in &d.related {
+                    writeln!(
+                        out,
+                        "  note: {} at {}:{}:{}",
+                        r.message, r.file, r.line, r.column
+                    )?;
+                }
+                writeln!(out)?;
+            }
+            writeln!(out, "{}", summary.line())
+        }
+    }
+}

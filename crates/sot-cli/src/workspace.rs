@@ -1,0 +1,120 @@
+//! Finding the workspace root, walking it, and reading documents in parallel.
+
+use std::path::{Component, Path, PathBuf};
+
+use ignore::WalkBuilder;
+use rayon::prelude::*;
+use sot_registry::{FileTree, Workspace};
+use sot_syntax::Document;
+
+/// The nearest ancestor of `start` holding `sot.toml`; else the git top-level;
+/// else `fallback` (the current directory).
+pub fn find_root(start: &Path, fallback: &Path) -> PathBuf {
+    let ancestors = || start.ancestors();
+    ancestors()
+        .find(|d| d.join("sot.toml").is_file())
+        .or_else(|| ancestors().find(|d| d.join(".git").exists()))
+        .unwrap_or(fallback)
+        .to_path_buf()
+}
+
+/// A root-relative path with `/` separators, or `None` when `path` is outside `root`.
+pub fn relative(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| match c {
+            Component::Normal(p) => Some(p.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    Some(parts.join("/"))
+}
+
+pub fn is_markdown(path: &str) -> bool {
+    path.ends_with(".md") || path.ends_with(".markdown")
+}
+
+/// Documents live outside hidden folders (`.github/`), though links may point there.
+fn in_hidden_dir(path: &str) -> bool {
+    path.split('/')
+        .rev()
+        .skip(1)
+        .any(|part| part.starts_with('.'))
+}
+
+/// Walks `root`: every file that git does not ignore goes into the tree, and every
+/// Markdown file outside hidden folders is a document. `extra` are files named on
+/// the command line, linted even if ignored.
+pub fn load(root: &Path, extra: &[String]) -> Workspace {
+    let mut tree = FileTree::default();
+    let mut doc_paths = Vec::new();
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let walker = WalkBuilder::new(root)
+        .hidden(false)
+        .ignore(false)
+        .git_global(false)
+        .require_git(false)
+        .filter_entry(|e| e.file_name() != ".git")
+        .build();
+    for entry in walker.flatten() {
+        let Some(rel) = relative(root, entry.path()) else {
+            continue;
+        };
+        if rel.is_empty() {
+            continue;
+        }
+        let Some(mut file_type) = entry.file_type() else {
+            continue;
+        };
+        if file_type.is_symlink() {
+            // Followed only while it stays inside the root.
+            match entry.path().canonicalize() {
+                Ok(target) if target.starts_with(&canonical_root) => {
+                    match std::fs::metadata(&target) {
+                        Ok(m) => file_type = m.file_type(),
+                        Err(_) => continue,
+                    }
+                }
+                _ => continue,
+            }
+        }
+        if file_type.is_dir() {
+            tree.add_dir(&rel);
+        } else {
+            tree.add_file(&rel);
+            if is_markdown(&rel) && !in_hidden_dir(&rel) {
+                doc_paths.push(rel);
+            }
+        }
+    }
+    for path in extra {
+        if !doc_paths.contains(path) {
+            tree.add_file(path);
+            doc_paths.push(path.clone());
+        }
+    }
+    let docs: Vec<Document> = doc_paths
+        .into_par_iter()
+        .map(|rel| read_document(root, rel))
+        .collect();
+    Workspace::new(docs, tree)
+}
+
+fn read_document(root: &Path, rel: String) -> Document {
+    match std::fs::read(root.join(&rel)) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Document::parse(rel, &text),
+            Err(e) => {
+                let valid = e.utf8_error().valid_up_to();
+                let bytes = e.as_bytes();
+                let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
+                Document::unreadable(
+                    rel,
+                    format!("it is not valid UTF-8 (first bad byte on line {line})"),
+                )
+            }
+        },
+        Err(e) => Document::unreadable(rel, e.to_string()),
+    }
+}

@@ -1,0 +1,145 @@
+//! What every rule reads: the workspace, its registry, the schema, and which
+//! documents to report on.
+
+use std::ops::Range;
+
+use sot_registry::{Entry, Registry, Workspace};
+use sot_syntax::{Document, Field};
+
+use crate::rules::{Finding, Rule};
+use crate::{Diagnostic, Related, Schema};
+
+pub struct Context<'a> {
+    pub ws: &'a Workspace,
+    pub reg: &'a Registry,
+    pub schema: &'a Schema,
+    targets: Vec<bool>,
+}
+
+impl<'a> Context<'a> {
+    /// `targets`: indices of the documents to report on (`None`: all of them).
+    pub fn new(
+        ws: &'a Workspace,
+        reg: &'a Registry,
+        schema: &'a Schema,
+        targets: Option<&[usize]>,
+    ) -> Self {
+        let mut mask = vec![targets.is_none(); ws.docs.len()];
+        for &t in targets.unwrap_or_default() {
+            mask[t] = true;
+        }
+        Context {
+            ws,
+            reg,
+            schema,
+            targets: mask,
+        }
+    }
+
+    pub fn is_target(&self, doc: usize) -> bool {
+        self.targets[doc]
+    }
+
+    /// The documents to report on, with their indices.
+    pub fn targets(&self) -> impl Iterator<Item = (usize, &'a Document)> + '_ {
+        self.ws
+            .docs
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.targets[*i])
+    }
+
+    pub fn doc(&self, i: usize) -> &'a Document {
+        &self.ws.docs[i]
+    }
+
+    /// A field of an entry, from the lines under its heading.
+    pub fn field(&self, entry: &Entry, name: &str) -> Option<&'a Field> {
+        self.ws.docs[entry.doc].headings[entry.heading].field(name)
+    }
+
+    /// The status an entry declares, markup stripped.
+    pub fn status(&self, entry: &Entry) -> Option<String> {
+        self.field(entry, "Status").map(|f| plain(&f.value))
+    }
+
+    /// `path:line` of a span, for messages.
+    pub fn location(&self, doc: usize, offset: usize) -> String {
+        let d = self.doc(doc);
+        format!("{}:{}", d.path, d.position(offset).line)
+    }
+
+    pub(crate) fn diagnostic(&self, rule: &Rule, f: Finding) -> Diagnostic {
+        let doc = self.doc(f.doc);
+        let start = doc.position(f.span.start);
+        let end = doc.position(f.span.end.max(f.span.start));
+        Diagnostic {
+            file: doc.path.clone(),
+            line: start.line,
+            column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+            severity: rule.severity,
+            rule: rule.name,
+            message: f.message,
+            help: f.help,
+            related: f
+                .related
+                .into_iter()
+                .map(|(d, span, message)| {
+                    let p = self.doc(d).position(span.start);
+                    Related {
+                        file: self.doc(d).path.clone(),
+                        line: p.line,
+                        column: p.column,
+                        message,
+                    }
+                })
+                .collect(),
+            span: f.span,
+            label: rule.label,
+        }
+    }
+}
+
+/// A field value without surrounding emphasis or code markup.
+pub fn plain(value: &str) -> String {
+    value
+        .trim()
+        .trim_matches(|c| c == '*' || c == '_' || c == '`')
+        .trim()
+        .to_string()
+}
+
+/// The path to write in a link from `from` (a document path) to `to`.
+pub fn relative_path(from: &str, to: &str) -> String {
+    let from_dir: Vec<&str> = match from.rsplit_once('/') {
+        Some((dir, _)) => dir.split('/').collect(),
+        None => Vec::new(),
+    };
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dir
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut parts: Vec<&str> = vec![".."; from_dir.len() - common];
+    parts.extend(&to_parts[common..]);
+    parts.join("/")
+}
+
+pub(crate) fn shift(base: usize, r: Range<usize>) -> Range<usize> {
+    base + r.start..base + r.end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(relative_path("a/b/c.md", "a/x.md"), "../x.md");
+        assert_eq!(relative_path("c.md", "a/x.md"), "a/x.md");
+        assert_eq!(relative_path("a/c.md", "a/x.md"), "x.md");
+    }
+}

@@ -1,0 +1,84 @@
+//! A `#fragment` that matches no heading slug or anchor in the target document.
+//!
+//! **Why**: GitHub scrolls to a heading only when the fragment equals its slug, so a
+//! link with a stale or mistyped fragment silently drops the reader at the top of
+//! a long playbook. Slugs follow GitHub: lowercase, punctuation dropped, spaces
+//! turned into hyphens (`Release & Communication` -> `#release--communication`),
+//! repeats numbered `-1`, `-2`. `<a id>`/`<a name>` anchors, `id="..."` attributes,
+//! `{#id}` heading attributes, `#top` and line fragments (`#L10-L20`) count too.
+//! Fragments are percent-decoded and compared case-insensitively.
+//!
+//! A short fragment naming an entry (`SoT.API_CONTRACTS.md#api-001`) is reported as
+//! well: GitHub does not navigate to it; the help gives the entry's real slug.
+//!
+//! **Example**
+//!
+//! ```markdown
+//! See [the canary steps](SoT.DEPLOYMENT.md#dep-003-canary-releas).
+//! ```
+//!
+//! **Fix**: use the slug the help suggests, or add the anchor to the target.
+
+use sot_registry::Target;
+
+use super::{written_targets, Finding};
+use crate::Context;
+
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    for (d, doc) in ctx.targets() {
+        for (dest, span, _) in written_targets(doc) {
+            let resolved = ctx.reg.resolve(&ctx.ws.tree, &doc.path, dest);
+            let (Some(fragment), Target::File { doc: Some(t), .. }) =
+                (resolved.fragment, resolved.target)
+            else {
+                continue;
+            };
+            if ctx.reg.has_anchor(t, &fragment) {
+                continue;
+            }
+            let place = if t == d {
+                "this file".to_string()
+            } else {
+                format!("`{}`", ctx.doc(t).path)
+            };
+            let mut finding = Finding::new(
+                d,
+                span,
+                format!("no heading or anchor `#{fragment}` in {place}"),
+            );
+            finding.help = suggestion(ctx, t, &fragment);
+            out.push(finding);
+        }
+    }
+}
+
+/// The anchor the author most likely meant: the entry whose ID the fragment starts
+/// with, else the closest anchor by edit distance.
+fn suggestion(ctx: &Context, target: usize, fragment: &str) -> Option<String> {
+    let f = fragment.to_lowercase();
+    let doc = ctx.doc(target);
+    for (h, heading) in doc.headings.iter().enumerate() {
+        let Some(entry) = ctx.reg.entry_at(target, h) else {
+            continue;
+        };
+        let id = entry.id.to_lowercase();
+        if f == id {
+            return Some(format!(
+                "`#{f}` does not navigate on GitHub; the anchor of {} is `#{}`",
+                entry.id, heading.slug
+            ));
+        }
+        if f.starts_with(&format!("{id}-")) {
+            return Some(format!(
+                "did you mean `#{}`? That is the heading of {}",
+                heading.slug, entry.id
+            ));
+        }
+    }
+    let best = ctx
+        .reg
+        .anchors(target)
+        .map(|a| (strsim::levenshtein(a, &f), a))
+        .min()?;
+    (best.0 <= (f.chars().count() / 4).max(2)).then(|| format!("did you mean `#{}`?", best.1))
+}

@@ -1,0 +1,52 @@
+//! A relative link or image whose target file or directory does not exist.
+//!
+//! **Why**: a reader who follows the link lands on GitHub's 404 page, and a
+//! procedure that sends an on-call engineer to a missing runbook fails when it
+//! matters most. Links that climb out of the workspace root (`../../outside.md`)
+//! are reported too: they cannot resolve in the repository.
+//!
+//! Targets are resolved against the linking file's folder; a target starting with
+//! `/` is resolved against the workspace root, as GitHub does. Targets are
+//! percent-decoded (`Release%20Notes.md`) and may be written in `<...>`.
+//! External links (`https:`, `mailto:`, `//host`) are not checked.
+//!
+//! **Example**
+//!
+//! ```markdown
+//! Approvals follow the [change policy](../policies/change-managment.md).
+//! ```
+//!
+//! **Fix**: correct the path, create the missing file, or remove the link.
+
+use sot_registry::Target;
+
+use super::{written_targets, Finding};
+use crate::Context;
+
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    for (d, doc) in ctx.targets() {
+        for (dest, span, link) in written_targets(doc) {
+            let what = if link.is_some_and(|l| l.image) {
+                "image"
+            } else {
+                "link target"
+            };
+            match ctx.reg.resolve(&ctx.ws.tree, &doc.path, dest).target {
+                Target::Missing(path) => out.push(
+                    Finding::new(d, span, format!("{what} `{dest}` does not exist")).help(format!(
+                        "no file or folder `{path}` in the workspace; fix the path or create it"
+                    )),
+                ),
+                Target::OutsideRoot => out.push(
+                    Finding::new(
+                        d,
+                        span,
+                        format!("{what} `{dest}` leaves the workspace root"),
+                    )
+                    .help("link to a file inside the repository, or use an absolute URL"),
+                ),
+                _ => {}
+            }
+        }
+    }
+}

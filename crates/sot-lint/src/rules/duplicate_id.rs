@@ -1,0 +1,49 @@
+//! An ID defined by more than one entry.
+//!
+//! **Why**: an ID is only useful when it names one thing. Two `## DEP-014` headings
+//! (often from two branches that both took the next free number) make every
+//! reference to DEP-014 ambiguous. The first definition in path order, then line
+//! order, is the canonical one; each later definition is reported, naming the
+//! first. References to any of the definitions are not reported again.
+//!
+//! **Example**
+//!
+//! ```markdown
+//! ## DEP-014: Blue/green rollout
+//! ...
+//! ## DEP-014: Database failover
+//! ```
+//!
+//! **Fix**: give the later entry the next free number and update its references.
+
+use super::Finding;
+use crate::Context;
+
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    let mut seen = std::collections::HashSet::new();
+    for entry in &ctx.reg.entries {
+        if !seen.insert(entry.id.as_str()) {
+            continue;
+        }
+        let mut defs = ctx.reg.definitions(&entry.id);
+        let first = defs.next().expect("an entry defines its own ID");
+        for later in defs {
+            if !ctx.is_target(later.doc) {
+                continue;
+            }
+            let at = ctx.location(first.doc, first.id_span.start);
+            let mut f = Finding::new(
+                later.doc,
+                later.id_span.clone(),
+                format!("`{}` is already defined at {at}", later.id),
+            )
+            .help("give this entry an unused ID and update the references meant for it");
+            f.related.push((
+                first.doc,
+                first.id_span.clone(),
+                format!("first definition of {}", first.id),
+            ));
+            out.push(f);
+        }
+    }
+}

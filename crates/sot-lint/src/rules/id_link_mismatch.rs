@@ -1,0 +1,96 @@
+//! A link whose text is an ID but whose target is not that ID's entry.
+//!
+//! **Why**: `[DEP-001](SoT.DEPLOYMENT.md#dep-002-canary-release)` reads as a
+//! reference to DEP-001 but takes the reader to DEP-002; it usually comes from
+//! copying a neighbouring link. The target must be the file that defines the ID
+//! and, when a fragment is given, that entry's heading. A link to any of the
+//! definitions of a duplicated ID is accepted. External targets (an issue tracker)
+//! are not checked; broken targets are reported by `broken-link`/`broken-anchor`.
+//!
+//! **Example**
+//!
+//! ```markdown
+//! Related: [DEP-001](SoT.DEPLOYMENT.md#dep-002-canary-release)
+//! ```
+//!
+//! **Fix**: point the link at the entry the help names, or change its text.
+
+use sot_registry::{RefKind, Target};
+
+use super::{is_template_link, Finding};
+use crate::context::relative_path;
+use crate::Context;
+
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    for r in &ctx.reg.references {
+        let RefKind::Link(l) = r.kind else { continue };
+        if !ctx.is_target(r.doc) {
+            continue;
+        }
+        let doc = ctx.doc(r.doc);
+        let link = &doc.links[l];
+        if link.image || is_template_link(link) {
+            continue;
+        }
+        let Some(canonical) = ctx.reg.canonical(&r.id) else {
+            continue;
+        };
+        let resolved = ctx.reg.resolve(&ctx.ws.tree, &doc.path, &link.dest);
+        let Target::File { doc: Some(t), path } = resolved.target else {
+            continue;
+        };
+        let fragment = resolved.fragment.filter(|f| !f.is_empty());
+        if let Some(f) = &fragment {
+            if !ctx.reg.has_anchor(t, f) {
+                continue;
+            }
+        }
+        let points_at_entry = ctx.reg.definitions(&r.id).any(|e| {
+            e.doc == t
+                && fragment.as_deref().is_none_or(|f| {
+                    let h = &ctx.doc(t).headings[e.heading];
+                    f.eq_ignore_ascii_case(&h.slug)
+                        || h.custom_id
+                            .as_deref()
+                            .is_some_and(|c| f.eq_ignore_ascii_case(c))
+                })
+        });
+        if points_at_entry {
+            continue;
+        }
+        let entry_doc = ctx.doc(canonical.doc);
+        let slug = &entry_doc.headings[canonical.heading].slug;
+        let right = if canonical.doc == r.doc {
+            format!("#{slug}")
+        } else {
+            format!("{}#{slug}", relative_path(&doc.path, &entry_doc.path))
+        };
+        let actual = match &fragment {
+            Some(f) => {
+                let other = ctx
+                    .doc(t)
+                    .headings
+                    .iter()
+                    .enumerate()
+                    .find_map(|(h, head)| {
+                        (head.slug.eq_ignore_ascii_case(f))
+                            .then(|| ctx.reg.entry_at(t, h))
+                            .flatten()
+                    });
+                match other {
+                    Some(e) => format!("`{path}#{f}`, the entry of {}", e.id),
+                    None => format!("`{path}#{f}`"),
+                }
+            }
+            None => format!("`{path}`"),
+        };
+        out.push(
+            Finding::new(
+                r.doc,
+                link.dest_span.clone(),
+                format!("link text says `{}` but the link goes to {actual}", r.id),
+            )
+            .help(format!("{} is defined at `{right}`", r.id)),
+        );
+    }
+}

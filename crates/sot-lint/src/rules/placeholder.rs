@@ -1,0 +1,206 @@
+//! An unfilled template placeholder.
+//!
+//! **Why**: templates ship with stand-ins (`{Procedure name}`, `YYYY-MM-DD`,
+//! `[staging | production]`, `Active | Deprecated | Planned`) that an author must
+//! replace. One left in a production runbook means a step, an owner or a date was
+//! never decided.
+//!
+//! Placeholders come in two tiers, because bracketed words and TODOs are ordinary
+//! text in most documentation:
+//!
+//! - **Strong**, checked in every document: `YYYY-MM-DD`; IDs of a known prefix with
+//!   `XXX` (`DEP-XXX`); `{...}` holding a phrase in words (not code, math or GUIDs);
+//!   bracketed option lists (`[Blue-Green / Rolling / Canary]`) and `[e.g. ...]`; a
+//!   field value listing all its enum's options; template-instruction comments
+//!   (`<!-- AI-INSTRUCTION ... -->`, `<!-- Choose: ... -->`); `YOUR_...`/`YOUR/...`.
+//! - **Weak**, checked only in SoT documents (frontmatter with `id_prefix` or
+//!   `document_type`, a document that defines entries) and in documents that hold a
+//!   strong placeholder: `[words in brackets]` that are not links, references,
+//!   footnotes or task boxes; `@username`; `TODO`, `TBD`, `FIXME`.
+//!
+//! In code blocks only `YYYY-MM-DD`, `XXX` IDs and `YOUR_...` tokens count; code spans
+//! hold none. `id_prefix` values and `**ID Prefixes**:` fields declare prefixes and
+//! are no placeholders.
+//!
+//! **Example**
+//!
+//! ```markdown
+//! **Owner**: {Team/Person}
+//! **Created**: YYYY-MM-DD
+//! ```
+//!
+//! **Fix**: replace the placeholder with the real value.
+
+use std::ops::Range;
+
+use sot_syntax::{id_tokens, Document};
+
+use super::Finding;
+use crate::context::{plain, shift};
+use crate::placeholders::{
+    dedupe, is_instruction_comment, lists_options, scan_code, scan_text, Found, Tier,
+};
+use crate::Context;
+
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    let mut per_doc: Vec<Vec<Found>> = vec![Vec::new(); ctx.ws.docs.len()];
+    for (d, doc) in ctx.targets() {
+        per_doc[d] = scan_document(ctx, doc);
+    }
+    for t in &ctx.reg.placeholders {
+        if !ctx.is_target(t.doc) || declares_prefixes(ctx.doc(t.doc), t.span.start) {
+            continue;
+        }
+        per_doc[t.doc].push(Found {
+            span: t.span.clone(),
+            tier: Tier::Strong,
+            message: format!(
+                "`{}` stands in for an ID that was never chosen",
+                t.token.id()
+            ),
+            help: "write the real ID",
+        });
+    }
+    for entry in &ctx.reg.entries {
+        if !ctx.is_target(entry.doc) {
+            continue;
+        }
+        for field in &ctx.doc(entry.doc).headings[entry.heading].fields {
+            let Some(options) = ctx
+                .schema
+                .entries
+                .rule(&entry.prefix, &field.name)
+                .and_then(|r| r.one_of)
+            else {
+                continue;
+            };
+            if lists_options(&plain(&field.value), &options) {
+                per_doc[entry.doc].push(unchosen(&field.value, field.value_span.clone()));
+            }
+        }
+    }
+    for (d, found) in per_doc.into_iter().enumerate() {
+        if found.is_empty() {
+            continue;
+        }
+        let doc = ctx.doc(d);
+        let weak_applies =
+            is_sot_document(ctx, d, doc) || found.iter().any(|f| f.tier == Tier::Strong);
+        let kept = dedupe(
+            found
+                .into_iter()
+                .filter(|f| weak_applies || f.tier == Tier::Strong)
+                .collect(),
+        );
+        out.extend(
+            kept.into_iter()
+                .map(|f| Finding::new(d, f.span, f.message).help(f.help)),
+        );
+    }
+}
+
+fn unchosen(value: &str, span: Range<usize>) -> Found {
+    Found {
+        span,
+        tier: Tier::Strong,
+        message: format!("`{}` lists every option; none was chosen", value.trim()),
+        help: "keep the one value that applies",
+    }
+}
+
+fn add(found: &mut Vec<Found>, base: usize, items: Vec<Found>) {
+    found.extend(items.into_iter().map(|f| Found {
+        span: shift(base, f.span.clone()),
+        ..f
+    }));
+}
+
+fn scan_document(ctx: &Context, doc: &Document) -> Vec<Found> {
+    let mut found = Vec::new();
+    for run in &doc.prose {
+        add(
+            &mut found,
+            run.span.start,
+            scan_text(&doc.text[run.span.clone()]),
+        );
+    }
+    for span in &doc.html_text {
+        add(&mut found, span.start, scan_text(&doc.text[span.clone()]));
+    }
+    if let Some(fm) = &doc.frontmatter {
+        let declaration = fm
+            .key("id_prefix")
+            .and_then(|k| k.value.as_ref())
+            .map(|v| v.span.clone());
+        for value in &fm.values {
+            if Some(&value.span) != declaration.as_ref() {
+                add(&mut found, value.span.start, scan_text(&value.text));
+            }
+        }
+        for schema in ctx
+            .schema
+            .frontmatter
+            .iter()
+            .filter(|s| fm.mapping.is_some() && s.applies(fm))
+        {
+            for (key, rule) in &schema.fields {
+                let (Some(options), Some(v)) =
+                    (&rule.one_of, fm.key(key).and_then(|k| k.value.as_ref()))
+                else {
+                    continue;
+                };
+                if lists_options(&v.text, options) {
+                    found.push(unchosen(&v.text, v.span.clone()));
+                }
+            }
+        }
+    }
+    for block in &doc.code_blocks {
+        let text = &doc.text[block.clone()];
+        let mut items = Vec::new();
+        scan_code(text, &mut items);
+        for tok in id_tokens(text) {
+            if tok.is_placeholder() && ctx.reg.is_known(&tok.prefix) {
+                items.push(Found {
+                    message: format!("`{}` stands in for an ID that was never chosen", tok.id()),
+                    span: tok.span,
+                    tier: Tier::Strong,
+                    help: "write the real ID",
+                });
+            }
+        }
+        add(&mut found, block.start, items);
+    }
+    for comment in &doc.html_comments {
+        if is_instruction_comment(&doc.text[comment.clone()]) {
+            found.push(Found {
+                span: comment.clone(),
+                tier: Tier::Strong,
+                message: "template instruction comment left in the document".into(),
+                help: "follow the instruction, then delete the comment",
+            });
+        }
+    }
+    found
+}
+
+/// A SoT document: frontmatter with `id_prefix` or `document_type`, or entries.
+fn is_sot_document(ctx: &Context, d: usize, doc: &Document) -> bool {
+    let fm = doc
+        .frontmatter
+        .as_ref()
+        .is_some_and(|f| f.get("id_prefix").is_some() || f.get("document_type").is_some());
+    fm || ctx.reg.entries.iter().any(|e| e.doc == d)
+}
+
+/// Whether `offset` lies in a field that declares prefixes (`**ID Prefixes**: DEP-XXX`).
+fn declares_prefixes(doc: &Document, offset: usize) -> bool {
+    let Some(h) = doc.section_of(offset) else {
+        return false;
+    };
+    doc.headings[h].fields.iter().any(|f| {
+        f.name.to_lowercase().contains("prefix")
+            && f.value_span.start <= offset
+            && offset < f.value_span.end
+    })
+}

@@ -1,0 +1,24 @@
+//! A document that cannot be read, or is not valid UTF-8.
+//!
+//! **Why**: a file `sot` cannot read is a file nothing is checked in, and one that is
+//! not UTF-8 renders as garbage on GitHub. The rest of the workspace is still
+//! linted; references into the unreadable file cannot be resolved.
+//!
+//! **Example**: a runbook saved as Windows-1252 with a `é` in it, or a file the
+//! current user has no permission to read.
+//!
+//! **Fix**: re-save the file as UTF-8, or fix its permissions.
+
+use super::Finding;
+use crate::Context;
+
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    for (d, doc) in ctx.targets() {
+        if let Some(reason) = &doc.unreadable {
+            out.push(
+                Finding::new(d, 0..0, format!("cannot read this file: {reason}"))
+                    .help("save it as UTF-8 text that the current user can read"),
+            );
+        }
+    }
+}

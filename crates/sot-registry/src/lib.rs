@@ -1,0 +1,298 @@
+//! The ID registry of a workspace: which prefixes are known, where every entry is
+//! defined, every reference to an ID, and how links resolve to files and anchors.
+//!
+//! It is built from parsed documents only; it reads no files.
+
+mod links;
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use sot_syntax::{id_tokens, split_id, Document, IdToken};
+
+pub use links::{FileTree, Resolved, Target};
+
+/// Every parsed document of a workspace, sorted by path, and the files beside them.
+#[derive(Debug, Default)]
+pub struct Workspace {
+    pub docs: Vec<Document>,
+    pub tree: FileTree,
+}
+
+impl Workspace {
+    pub fn new(mut docs: Vec<Document>, tree: FileTree) -> Self {
+        docs.sort_by(|a, b| a.path.cmp(&b.path));
+        Workspace { docs, tree }
+    }
+}
+
+/// An entry: a heading that starts with an ID (`## DEP-014: Blue/green rollout`).
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub id: String,
+    pub prefix: String,
+    pub doc: usize,
+    pub heading: usize,
+    /// Where the ID is written in the heading.
+    pub id_span: Range<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefKind {
+    /// A link whose text is the ID; the index is into the document's links.
+    Link(usize),
+    /// The ID in prose.
+    Mention,
+}
+
+#[derive(Debug, Clone)]
+pub struct Reference {
+    pub id: String,
+    pub doc: usize,
+    pub span: Range<usize>,
+    pub kind: RefKind,
+}
+
+/// An ID-shaped token whose prefix is known, found in a document.
+#[derive(Debug, Clone)]
+pub struct KnownToken {
+    pub doc: usize,
+    pub span: Range<usize>,
+    pub token: IdToken,
+}
+
+#[derive(Debug, Default)]
+pub struct Registry {
+    prefixes: BTreeSet<String>,
+    pub entries: Vec<Entry>,
+    /// Entry indices per ID, the canonical (first in path, then line, order) first.
+    by_id: HashMap<String, Vec<usize>>,
+    pub references: Vec<Reference>,
+    /// Range ends (`DEP-001 to DEP-099`): reserved numbers, not references.
+    pub reserved: Vec<KnownToken>,
+    /// `DEP-XXX` style stand-ins with a known prefix, in prose.
+    pub placeholders: Vec<KnownToken>,
+    doc_index: HashMap<String, usize>,
+    entry_at: HashMap<(usize, usize), usize>,
+    anchors: Vec<HashSet<String>>,
+}
+
+static HEADING_ID: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:[A-Z][A-Z0-9]{1,9}-){1,2}[0-9]+").unwrap());
+static PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[A-Z][A-Z0-9]{1,9}(?:-[A-Z][A-Z0-9]{1,9})?$").unwrap());
+static NUMBER_PART: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"-(?:X+|N+|[0-9]+)$").unwrap());
+
+const SEPARATORS: [&str; 5] = [":", " | ", " - ", " — ", " – "];
+
+impl Registry {
+    /// Indexes `ws`. `extra_prefixes` are prefixes declared outside the documents.
+    pub fn build(ws: &Workspace, extra_prefixes: &[String]) -> Registry {
+        let mut reg = Registry::default();
+        reg.prefixes.extend(extra_prefixes.iter().cloned());
+        for doc in &ws.docs {
+            reg.prefixes.extend(declared_prefixes(doc));
+        }
+        for (d, doc) in ws.docs.iter().enumerate() {
+            reg.doc_index.insert(doc.path.clone(), d);
+            reg.anchors.push(anchors_of(doc));
+            for (h, heading) in doc.headings.iter().enumerate() {
+                let Some(m) = HEADING_ID.find(&heading.text) else {
+                    continue;
+                };
+                let rest = &heading.text[m.end()..];
+                let (prefix, _) = split_id(m.as_str()).expect("the pattern holds a hyphen");
+                let separated = SEPARATORS.iter().any(|s| rest.starts_with(s));
+                let known = reg.prefixes.contains(prefix);
+                // An unknown prefix makes an entry only with a title after it, so a
+                // heading that is just `SHA-256` stays a heading.
+                let titled = separated && rest.len() > 2;
+                if !(rest.is_empty() && known) && !(separated && (known || titled)) {
+                    continue;
+                }
+                let id = m.as_str().to_string();
+                let source = &doc.text[heading.span.clone()];
+                let at = heading.span.start + source.find(&id).unwrap_or(0);
+                reg.prefixes.insert(prefix.to_string());
+                reg.entry_at.insert((d, h), reg.entries.len());
+                reg.by_id
+                    .entry(id.clone())
+                    .or_default()
+                    .push(reg.entries.len());
+                reg.entries.push(Entry {
+                    prefix: prefix.to_string(),
+                    id_span: at..at + id.len(),
+                    id,
+                    doc: d,
+                    heading: h,
+                });
+            }
+        }
+        for (d, doc) in ws.docs.iter().enumerate() {
+            reg.collect_references(d, doc);
+        }
+        reg
+    }
+
+    pub fn prefixes(&self) -> impl Iterator<Item = &str> {
+        self.prefixes.iter().map(String::as_str)
+    }
+
+    pub fn is_known(&self, prefix: &str) -> bool {
+        self.prefixes.contains(prefix)
+    }
+
+    /// The definitions of `id`, canonical first.
+    pub fn definitions(&self, id: &str) -> impl Iterator<Item = &Entry> {
+        self.by_id
+            .get(id)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.entries[i])
+    }
+
+    pub fn canonical(&self, id: &str) -> Option<&Entry> {
+        self.definitions(id).next()
+    }
+
+    pub fn doc_index(&self, path: &str) -> Option<usize> {
+        self.doc_index.get(path).copied()
+    }
+
+    /// The entry defined at heading `heading` of document `doc`, if that heading is one.
+    pub fn entry_at(&self, doc: usize, heading: usize) -> Option<&Entry> {
+        self.entry_at
+            .get(&(doc, heading))
+            .map(|&i| &self.entries[i])
+    }
+
+    /// Whether `fragment` (already percent-decoded) names an anchor in document `doc`.
+    pub fn has_anchor(&self, doc: usize, fragment: &str) -> bool {
+        let f = fragment.to_lowercase();
+        let f = f.strip_prefix("user-content-").unwrap_or(&f);
+        f.is_empty() || f == "top" || is_line_fragment(f) || self.anchors[doc].contains(f)
+    }
+
+    /// The anchors document `doc` offers, for suggestions.
+    pub fn anchors(&self, doc: usize) -> impl Iterator<Item = &str> {
+        self.anchors[doc].iter().map(String::as_str)
+    }
+
+    /// Resolves a known-prefix token, trying the last segment of an unknown compound
+    /// prefix (`XY-DEP-001` holds `DEP-001`).
+    fn known_token(&self, mut tok: IdToken) -> Option<IdToken> {
+        if self.prefixes.contains(&tok.prefix) {
+            return Some(tok);
+        }
+        let (head, last) = tok.prefix.split_once('-')?;
+        if !self.prefixes.contains(last) {
+            return None;
+        }
+        tok.span.start += head.len() + 1;
+        tok.prefix = last.to_string();
+        Some(tok)
+    }
+
+    fn collect_references(&mut self, d: usize, doc: &Document) {
+        let definitions: Vec<Range<usize>> = self
+            .entries
+            .iter()
+            .filter(|e| e.doc == d)
+            .flat_map(|e| {
+                let h = &doc.headings[e.heading];
+                std::iter::once(e.id_span.clone())
+                    .chain(h.field("ID").map(|f| f.value_span.clone()))
+            })
+            .collect();
+        let mut linked = HashSet::new();
+        for run in &doc.prose {
+            for tok in id_tokens(&doc.text[run.span.clone()]) {
+                let Some(tok) = self.known_token(tok) else {
+                    continue;
+                };
+                let span = run.span.start + tok.span.start..run.span.start + tok.span.end;
+                let known = KnownToken {
+                    doc: d,
+                    span: span.clone(),
+                    token: tok.clone(),
+                };
+                if tok.is_placeholder() {
+                    self.placeholders.push(known);
+                    continue;
+                }
+                if tok.in_range {
+                    self.reserved.push(known);
+                    continue;
+                }
+                if definitions
+                    .iter()
+                    .any(|r| r.start <= span.start && span.end <= r.end)
+                {
+                    continue;
+                }
+                let id = tok.id();
+                let kind = match run.link {
+                    Some(l) if doc.links[l].text.trim() == id && linked.insert(l) => {
+                        RefKind::Link(l)
+                    }
+                    _ => RefKind::Mention,
+                };
+                self.references.push(Reference {
+                    id,
+                    doc: d,
+                    span,
+                    kind,
+                });
+            }
+        }
+    }
+}
+
+fn is_line_fragment(f: &str) -> bool {
+    let line = |s: &str| {
+        s.strip_prefix('l')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    match f.split_once('-') {
+        Some((a, b)) => line(a) && line(b),
+        None => line(f),
+    }
+}
+
+fn anchors_of(doc: &Document) -> HashSet<String> {
+    let mut set = HashSet::new();
+    for h in &doc.headings {
+        set.insert(h.slug.clone());
+        if let Some(id) = &h.custom_id {
+            set.insert(id.to_lowercase());
+        }
+    }
+    for (a, _) in &doc.html_anchors {
+        set.insert(a.to_lowercase());
+    }
+    set
+}
+
+/// Prefixes a document declares in its frontmatter `id_prefix` (a string of
+/// comma-separated `DEP-XXX` items, or a list).
+pub fn declared_prefixes(doc: &Document) -> Vec<String> {
+    let Some(value) = doc.frontmatter.as_ref().and_then(|f| f.get("id_prefix")) else {
+        return Vec::new();
+    };
+    let items: Vec<String> = match value {
+        serde_yaml::Value::String(s) => s.split([',', ' ']).map(str::to_string).collect(),
+        serde_yaml::Value::Sequence(seq) => seq
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    };
+    items
+        .iter()
+        .map(|i| NUMBER_PART.replace(i.trim(), ""))
+        .filter(|p| PREFIX.is_match(p))
+        .map(|p| p.into_owned())
+        .collect()
+}

@@ -1,0 +1,158 @@
+//! Link targets: which file, directory or document a link points at, and its fragment.
+
+use std::collections::HashSet;
+
+use percent_encoding::percent_decode_str;
+
+use crate::Registry;
+
+/// Every file and directory under the workspace root (root-relative, `/`-separated),
+/// so link targets can be checked without touching the disk.
+#[derive(Debug, Default)]
+pub struct FileTree {
+    files: HashSet<String>,
+    dirs: HashSet<String>,
+}
+
+impl FileTree {
+    /// Adds a file and all its parent directories.
+    pub fn add_file(&mut self, path: &str) {
+        let mut dir = path;
+        while let Some((parent, _)) = dir.rsplit_once('/') {
+            if !self.dirs.insert(parent.to_string()) {
+                break;
+            }
+            dir = parent;
+        }
+        self.files.insert(path.to_string());
+    }
+
+    pub fn add_dir(&mut self, path: &str) {
+        self.dirs.insert(path.to_string());
+    }
+
+    pub fn is_file(&self, path: &str) -> bool {
+        self.files.contains(path)
+    }
+
+    pub fn is_dir(&self, path: &str) -> bool {
+        path.is_empty() || self.dirs.contains(path)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// `https:`, `mailto:`, `//host`: not checked.
+    External,
+    /// A path that climbs above the workspace root.
+    OutsideRoot,
+    /// Nothing at that path.
+    Missing(String),
+    Dir(String),
+    /// A file; `doc` is set when it is a document of the workspace.
+    File {
+        path: String,
+        doc: Option<usize>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub target: Target,
+    /// The percent-decoded fragment, without `#`.
+    pub fragment: Option<String>,
+}
+
+impl Registry {
+    /// Resolves a link target written in document `from`.
+    pub fn resolve(&self, tree: &FileTree, from: &str, dest: &str) -> Resolved {
+        let (path, fragment) = match dest.split_once('#') {
+            Some((p, f)) => (p, Some(decode(f))),
+            None => (dest, None),
+        };
+        if is_external(path) {
+            return Resolved {
+                target: Target::External,
+                fragment,
+            };
+        }
+        let path = path.split_once('?').map_or(path, |(p, _)| p);
+        let target = if path.is_empty() {
+            Target::File {
+                path: from.to_string(),
+                doc: self.doc_index(from),
+            }
+        } else {
+            let decoded = decode(path);
+            let base = if decoded.starts_with('/') {
+                ""
+            } else {
+                from.rsplit_once('/').map_or("", |(dir, _)| dir)
+            };
+            match normalize(base, &decoded) {
+                None => Target::OutsideRoot,
+                Some(p) if tree.is_file(&p) => Target::File {
+                    doc: self.doc_index(&p),
+                    path: p,
+                },
+                Some(p) if tree.is_dir(&p) => Target::Dir(p),
+                Some(p) => Target::Missing(p),
+            }
+        };
+        Resolved { target, fragment }
+    }
+}
+
+fn decode(s: &str) -> String {
+    percent_decode_str(s).decode_utf8_lossy().into_owned()
+}
+
+/// `scheme:` (two letters or more, so a Windows drive stays a path) or `//host`.
+fn is_external(path: &str) -> bool {
+    if path.starts_with("//") {
+        return true;
+    }
+    match path.split_once(':') {
+        Some((scheme, _)) => {
+            scheme.len() > 1
+                && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        None => false,
+    }
+}
+
+/// Joins `rel` onto `base` and folds `.` and `..`; `None` when it leaves the root.
+fn normalize(base: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if rel.starts_with('/') {
+        Vec::new()
+    } else {
+        base.split('/').filter(|p| !p.is_empty()).collect()
+    };
+    for part in rel.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_and_detects_escapes() {
+        assert_eq!(normalize("a/b", "../c.md").as_deref(), Some("a/c.md"));
+        assert_eq!(normalize("a", "/x/./y/").as_deref(), Some("x/y"));
+        assert_eq!(normalize("a", "../../x"), None);
+        assert!(is_external("https://x") && is_external("mailto:a@b") && is_external("//cdn"));
+        assert!(!is_external("C:\\\\x") && !is_external("docs/a.md"));
+    }
+}

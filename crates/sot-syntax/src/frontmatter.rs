@@ -1,0 +1,259 @@
+//! YAML frontmatter: finding the block, parsing it, and locating its keys and values.
+
+use std::ops::Range;
+
+use crate::Problem;
+
+/// A frontmatter block that was found at the top of a document.
+#[derive(Debug, Clone)]
+pub struct Frontmatter {
+    /// From the opening `---` to the end of the closing line.
+    pub span: Range<usize>,
+    /// The parsed mapping; `None` when the YAML is invalid (a [`Problem`] says why).
+    pub mapping: Option<serde_yaml::Mapping>,
+    /// Every top-level key with its line, in file order.
+    pub keys: Vec<Key>,
+    /// Every scalar value written on a line (top-level, nested, list items), comments
+    /// stripped and quotes removed, for placeholder checks.
+    pub values: Vec<Value>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Key {
+    pub name: String,
+    pub span: Range<usize>,
+    /// The value written on the key's line, if any (comment and quotes stripped).
+    pub value: Option<Value>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Value {
+    pub text: String,
+    pub span: Range<usize>,
+}
+
+impl Frontmatter {
+    pub fn get(&self, key: &str) -> Option<&serde_yaml::Value> {
+        self.mapping.as_ref()?.get(key)
+    }
+
+    pub fn key(&self, name: &str) -> Option<&Key> {
+        self.keys.iter().find(|k| k.name == name)
+    }
+
+    /// A key's value as text when it is a scalar (`1.0` gives `"1.0"`).
+    pub fn scalar(&self, key: &str) -> Option<String> {
+        match self.get(key)? {
+            serde_yaml::Value::String(s) => Some(s.clone()),
+            serde_yaml::Value::Number(n) => Some(n.to_string()),
+            serde_yaml::Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+}
+
+/// Splits off a frontmatter block starting at `start` (after any BOM). Returns the block
+/// (if the text opens with `---`) and the offset where the Markdown body begins.
+pub(crate) fn split(text: &str, problems: &mut Vec<Problem>) -> (Option<Frontmatter>, usize) {
+    let first_end = line_end(text, 0);
+    if text[..first_end].trim_end_matches(['\r', '\n']) != "---" {
+        return (None, 0);
+    }
+    let body_start = first_end;
+    let mut pos = body_start;
+    while pos < text.len() {
+        let end = line_end(text, pos);
+        let line = text[pos..end].trim_end_matches(['\r', '\n']);
+        if line == "---" || line == "..." {
+            let fm = parse(text, 0..end, body_start..pos, problems);
+            return (Some(fm), end);
+        }
+        pos = end;
+    }
+    problems.push(Problem::invalid_frontmatter(
+        "frontmatter block is not closed: no line `---` or `...` ends it",
+        0..3,
+    ));
+    (None, 0)
+}
+
+fn line_end(text: &str, from: usize) -> usize {
+    text[from..].find('\n').map_or(text.len(), |i| from + i + 1)
+}
+
+fn parse(
+    text: &str,
+    span: Range<usize>,
+    body: Range<usize>,
+    problems: &mut Vec<Problem>,
+) -> Frontmatter {
+    let yaml = &text[body.clone()];
+    let (keys, values) = scan_lines(text, body.clone());
+    let mapping = match serde_yaml::from_str::<serde_yaml::Value>(yaml) {
+        Ok(serde_yaml::Value::Mapping(m)) => Some(m),
+        Ok(serde_yaml::Value::Null) => Some(serde_yaml::Mapping::new()),
+        Ok(other) => {
+            let kind = match other {
+                serde_yaml::Value::Sequence(_) => "a list",
+                _ => "a single value",
+            };
+            problems.push(Problem::invalid_frontmatter(
+                format!("frontmatter must be a mapping of keys to values, but it is {kind}"),
+                body.start..body.end.max(body.start),
+            ));
+            None
+        }
+        Err(err) => {
+            let at = err
+                .location()
+                .map_or(body.start, |l| (body.start + l.index()).min(body.end));
+            let line_span = line_span_at(text, at, &body);
+            let message = err.to_string();
+            let message = message
+                .split(" at line ")
+                .next()
+                .unwrap_or(&message)
+                .to_string();
+            problems.push(Problem::invalid_frontmatter(
+                format!("frontmatter is not valid YAML: {message}"),
+                line_span,
+            ));
+            None
+        }
+    };
+    if mapping.is_some() {
+        report_duplicate_keys(&keys, problems);
+    }
+    Frontmatter {
+        span,
+        mapping,
+        keys,
+        values,
+    }
+}
+
+/// serde_yaml keeps the last of two equal keys silently in some versions; the
+/// line scan catches them either way.
+fn report_duplicate_keys(keys: &[Key], problems: &mut Vec<Problem>) {
+    for (i, key) in keys.iter().enumerate() {
+        if keys[..i].iter().any(|k| k.name == key.name) {
+            problems.push(Problem::invalid_frontmatter(
+                format!("duplicate frontmatter key `{}`", key.name),
+                key.span.clone(),
+            ));
+        }
+    }
+}
+
+/// The non-blank part of the line holding `at`, kept inside the YAML body.
+fn line_span_at(text: &str, at: usize, body: &Range<usize>) -> Range<usize> {
+    let mut at = at.clamp(body.start, body.end.max(body.start));
+    // An error at the very end (an unclosed quote) belongs to the last line with text.
+    while at > body.start && text[..at].ends_with(['\n', '\r', ' ']) {
+        at -= 1;
+    }
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1).max(body.start);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let line = &text[start..end];
+    let trimmed_start = start + (line.len() - line.trim_start().len());
+    let trimmed_end = start + line.trim_end().len();
+    if trimmed_end > trimmed_start {
+        trimmed_start..trimmed_end
+    } else {
+        start..start
+    }
+}
+
+/// Finds top-level keys and every value written on a line, with spans. YAML itself
+/// keeps no positions, so this reads the lines the way a person does.
+fn scan_lines(text: &str, body: Range<usize>) -> (Vec<Key>, Vec<Value>) {
+    let mut keys = Vec::new();
+    let mut values = Vec::new();
+    let mut pos = body.start;
+    while pos < body.end {
+        let end = line_end(text, pos).min(body.end);
+        let line = text[pos..end].trim_end_matches(['\r', '\n']);
+        let indent = line.len() - line.trim_start().len();
+        let rest = &line[indent..];
+        if rest.is_empty() || rest.starts_with('#') {
+            pos = end;
+            continue;
+        }
+        let mut cursor = indent;
+        let item = rest
+            .strip_prefix("- ")
+            .or_else(|| (rest == "-").then_some(""));
+        if let Some(item) = item {
+            cursor += rest.len() - item.len();
+        }
+        let after_dash = &line[cursor..];
+        let mut key_name = None;
+        if let Some(colon) = key_colon(after_dash) {
+            let name = after_dash[..colon].trim();
+            let name = name.trim_matches(['"', '\'']);
+            if indent == 0 && item.is_none() {
+                key_name = Some((name.to_string(), pos + cursor..pos + cursor + colon));
+            }
+            cursor += colon + 1;
+        }
+        let value = value_at(text, pos + cursor, pos + line.len());
+        if let Some((name, span)) = key_name {
+            keys.push(Key {
+                name,
+                span,
+                value: value.clone(),
+            });
+        }
+        values.extend(value);
+        pos = end;
+    }
+    (keys, values)
+}
+
+/// The position of the colon ending a `key:` (followed by space or end of line).
+fn key_colon(s: &str) -> Option<usize> {
+    if s.starts_with(['"', '\'', '[', '{', '|', '>']) {
+        return None;
+    }
+    let bytes = s.as_bytes();
+    (0..bytes.len()).find(|&i| {
+        bytes[i] == b':' && (i + 1 == bytes.len() || bytes[i + 1] == b' ' || bytes[i + 1] == b'\t')
+    })
+}
+
+/// The scalar written between `from` and `to`, comment stripped and unquoted.
+fn value_at(text: &str, from: usize, to: usize) -> Option<Value> {
+    let raw = &text[from..to];
+    let lead = raw.len() - raw.trim_start().len();
+    let raw = &raw[lead..];
+    let start = from + lead;
+    let mut end = raw.len();
+    let mut quote = None;
+    for (i, c) in raw.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') if i == 0 => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '#') if i == 0 || raw[..i].ends_with([' ', '\t']) => {
+                end = i;
+                break;
+            }
+            _ => {}
+        }
+    }
+    let mut value = raw[..end].trim_end();
+    let mut offset = start;
+    if value.len() >= 2
+        && ((value.starts_with('"') && value.ends_with('"'))
+            || (value.starts_with('\'') && value.ends_with('\'')))
+    {
+        value = &value[1..value.len() - 1];
+        offset += 1;
+    }
+    if value.is_empty() || value == "|" || value == ">" {
+        return None;
+    }
+    Some(Value {
+        text: value.to_string(),
+        span: offset..offset + value.len(),
+    })
+}

@@ -1,0 +1,192 @@
+//! Parsing of one Source-of-Truth document: YAML frontmatter and Markdown, with every
+//! piece the rules need located by byte span.
+//!
+//! Parsing never fails: a document with broken frontmatter still yields its headings,
+//! links and text, plus a [`Problem`] that says what is wrong.
+
+mod frontmatter;
+mod ids;
+mod lines;
+mod markdown;
+mod slug;
+
+use std::ops::Range;
+
+pub use frontmatter::{Frontmatter, Key, Value};
+pub use ids::{id_tokens, parse_id, split_id, IdToken};
+pub use lines::{LineIndex, Position};
+pub use slug::{slug, Slugger};
+
+/// One parsed Markdown document.
+#[derive(Debug)]
+pub struct Document {
+    /// Path relative to the workspace root, with `/` separators.
+    pub path: String,
+    /// The text with any UTF-8 BOM removed; every span indexes into it.
+    pub text: String,
+    pub lines: LineIndex,
+    pub frontmatter: Option<Frontmatter>,
+    pub headings: Vec<Heading>,
+    /// `id`/`name` attributes in HTML (`<a id="x">`), in document order.
+    pub html_anchors: Vec<(String, Range<usize>)>,
+    pub links: Vec<Link>,
+    /// Reference definitions (`[label]: target`), each checked once however often used.
+    pub definitions: Vec<Definition>,
+    /// Prose text (not code), merged into runs of contiguous source.
+    pub prose: Vec<TextRun>,
+    /// Contents of fenced and indented code blocks.
+    pub code_blocks: Vec<Range<usize>>,
+    /// HTML comments (`<!-- ... -->`), whole.
+    pub html_comments: Vec<Range<usize>>,
+    /// Visible text inside HTML blocks (tags and comments left out).
+    pub html_text: Vec<Range<usize>>,
+    /// What is wrong with the document's syntax (so far: its frontmatter).
+    pub problems: Vec<Problem>,
+    /// Why the file could not be read or decoded; the document is then empty.
+    pub unreadable: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Heading {
+    pub level: u8,
+    /// The rendered text: markup, inline HTML and images dropped, code spans kept.
+    pub text: String,
+    /// GitHub's slug, numbered for repeats.
+    pub slug: String,
+    /// An explicit `{#id}` written at the end of the heading.
+    pub custom_id: Option<String>,
+    /// The whole heading, from its first marker to its end.
+    pub span: Range<usize>,
+    /// Where the heading's text starts in the source.
+    pub text_start: usize,
+    /// `**Name**: value` lines between this heading and the next one.
+    pub fields: Vec<Field>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub name: String,
+    pub value: String,
+    pub name_span: Range<usize>,
+    pub value_span: Range<usize>,
+}
+
+impl Heading {
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    Inline,
+    /// `[text][label]`, `[label][]`, `[label]`: the target is the definition's.
+    Reference,
+    /// `<https://...>` and `<mail@example.com>`.
+    Autolink,
+}
+
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub kind: LinkKind,
+    pub image: bool,
+    /// The target as written (escapes resolved, `<>` removed, percent-encoding kept).
+    pub dest: String,
+    /// Where the target is written: in the link itself or in its definition.
+    pub dest_span: Range<usize>,
+    /// The link's rendered text.
+    pub text: String,
+    pub text_span: Range<usize>,
+    pub span: Range<usize>,
+    /// Index into [`Document::definitions`] for reference links.
+    pub definition: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Definition {
+    pub label: String,
+    pub dest: String,
+    pub dest_span: Range<usize>,
+}
+
+/// A stretch of prose text. Runs inside a link carry its index.
+#[derive(Debug, Clone)]
+pub struct TextRun {
+    pub span: Range<usize>,
+    pub link: Option<usize>,
+    pub heading: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub kind: ProblemKind,
+    pub message: String,
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    InvalidFrontmatter,
+}
+
+impl Problem {
+    fn invalid_frontmatter(message: impl Into<String>, span: Range<usize>) -> Self {
+        Problem {
+            kind: ProblemKind::InvalidFrontmatter,
+            message: message.into(),
+            span,
+        }
+    }
+}
+
+impl Document {
+    /// Parses `text` (the whole file, BOM allowed) as the document at `path`.
+    pub fn parse(path: impl Into<String>, text: &str) -> Document {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text).to_string();
+        let mut problems = Vec::new();
+        let (frontmatter, body_start) = frontmatter::split(&text, &mut problems);
+        let parsed = markdown::parse(&text, body_start);
+        let lines = LineIndex::new(&text);
+        let mut doc = Document {
+            path: path.into(),
+            lines,
+            frontmatter,
+            headings: parsed.headings,
+            html_anchors: parsed.html_anchors,
+            links: parsed.links,
+            definitions: parsed.definitions,
+            prose: parsed.prose,
+            code_blocks: parsed.code_blocks,
+            html_comments: parsed.html_comments,
+            html_text: parsed.html_text,
+            problems,
+            unreadable: None,
+            text,
+        };
+        markdown::attach_fields(&mut doc);
+        doc
+    }
+
+    /// An empty document standing for a file that could not be read.
+    pub fn unreadable(path: impl Into<String>, reason: impl Into<String>) -> Document {
+        let mut doc = Document::parse(path, "");
+        doc.unreadable = Some(reason.into());
+        doc
+    }
+
+    pub fn position(&self, offset: usize) -> Position {
+        self.lines.position(&self.text, offset)
+    }
+
+    /// Whether `offset` lies inside a code block.
+    pub fn in_code_block(&self, offset: usize) -> bool {
+        let i = self.code_blocks.partition_point(|r| r.end <= offset);
+        self.code_blocks.get(i).is_some_and(|r| r.start <= offset)
+    }
+
+    /// The index of the heading whose section holds `offset`, if any.
+    pub fn section_of(&self, offset: usize) -> Option<usize> {
+        let i = self.headings.partition_point(|h| h.span.start <= offset);
+        i.checked_sub(1)
+    }
+}
