@@ -49,9 +49,12 @@ pub fn scan_text(text: &str) -> Vec<Found> {
     for c in BRACES.captures_iter(text) {
         let whole = c.get(0).unwrap();
         if is_phrase(&c[1]) && !code_context(text, whole.range()) {
+            // A lone word (`{version}`) is also how prose writes "any version";
+            // phrases and joined words (`{Team/Person}`, `{dev-url}`) are templates.
+            let lone_word = c[1].chars().all(char::is_alphabetic);
             out.push(Found {
                 span: whole.range(),
-                tier: Tier::Strong,
+                tier: if lone_word { Tier::Weak } else { Tier::Strong },
                 message: format!("unfilled template placeholder `{}`", whole.as_str()),
                 help: HELP_FILL,
             });
@@ -127,7 +130,10 @@ pub fn is_placeholder_value(value: &str) -> bool {
 
 /// `{Procedure name}`, `{Team/Person}`, `{dev-url}`: words, not code, math or GUIDs.
 fn is_phrase(inner: &str) -> bool {
-    let inner = inner.trim();
+    // Padded braces (`{ statement }`) are grammar and code blocks, not templates.
+    if inner.starts_with(char::is_whitespace) || inner.ends_with(char::is_whitespace) {
+        return false;
+    }
     if !inner.starts_with(|c: char| c.is_alphabetic()) || GUID.is_match(inner) {
         return false;
     }
@@ -139,6 +145,10 @@ fn is_phrase(inner: &str) -> bool {
             )
     };
     if !inner.chars().all(allowed) {
+        return false;
+    }
+    // Tuples and initialisers (`{key, value}`, `{NULL,NULL}`) are code.
+    if inner.contains(',') && inner.split(',').all(|part| !part.trim().contains(' ')) {
         return false;
     }
     let words: Vec<&str> = inner

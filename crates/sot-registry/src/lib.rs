@@ -172,7 +172,12 @@ impl Registry {
     pub fn has_anchor(&self, doc: usize, fragment: &str) -> bool {
         let f = fragment.to_lowercase();
         let f = f.strip_prefix("user-content-").unwrap_or(&f);
-        f.is_empty() || f == "top" || is_line_fragment(f) || self.anchors[doc].contains(f)
+        // `#tab/name` selects a tab in docfx-built sites; it is no heading anchor.
+        f.is_empty()
+            || f == "top"
+            || f.starts_with("tab/")
+            || is_line_fragment(f)
+            || self.anchors[doc].contains(f)
     }
 
     /// The anchors document `doc` offers, for suggestions.

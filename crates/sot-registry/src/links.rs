@@ -1,6 +1,6 @@
 //! Link targets: which file, directory or document a link points at, and its fragment.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use percent_encoding::percent_decode_str;
 
@@ -12,6 +12,8 @@ use crate::Registry;
 pub struct FileTree {
     files: HashSet<String>,
     dirs: HashSet<String>,
+    /// Lowercased path to real path, to suggest the right case.
+    folded: HashMap<String, String>,
 }
 
 impl FileTree {
@@ -24,7 +26,13 @@ impl FileTree {
             }
             dir = parent;
         }
+        self.folded.insert(path.to_lowercase(), path.to_string());
         self.files.insert(path.to_string());
+    }
+
+    /// The existing path that differs from `path` only in letter case.
+    pub fn case_variant(&self, path: &str) -> Option<&str> {
+        self.folded.get(&path.to_lowercase()).map(String::as_str)
     }
 
     pub fn add_dir(&mut self, path: &str) {

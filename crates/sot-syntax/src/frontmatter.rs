@@ -196,7 +196,14 @@ fn scan_lines(text: &str, body: Range<usize>) -> (Vec<Key>, Vec<Value>) {
             }
             cursor += colon + 1;
         }
-        let value = value_at(text, pos + cursor, pos + line.len());
+        let items = flow_items(text, pos + cursor, pos + line.len());
+        let value = match items.as_slice() {
+            [] => None,
+            [one] if !text[one.span.clone()].is_empty() => {
+                value_at(text, one.span.start, one.span.end)
+            }
+            _ => None,
+        };
         if let Some((name, span)) = key_name {
             keys.push(Key {
                 name,
@@ -204,7 +211,14 @@ fn scan_lines(text: &str, body: Range<usize>) -> (Vec<Key>, Vec<Value>) {
                 value: value.clone(),
             });
         }
-        values.extend(value);
+        match value {
+            Some(v) => values.push(v),
+            None => values.extend(
+                items
+                    .iter()
+                    .filter_map(|i| value_at(text, i.span.start, i.span.end)),
+            ),
+        }
         pos = end;
     }
     (keys, values)
@@ -219,6 +233,61 @@ fn key_colon(s: &str) -> Option<usize> {
     (0..bytes.len()).find(|&i| {
         bytes[i] == b':' && (i + 1 == bytes.len() || bytes[i + 1] == b' ' || bytes[i + 1] == b'\t')
     })
+}
+
+/// The pieces of a value: the items of a one-line flow list (`["a", "b"]`), else the
+/// value itself. Quotes and comments are handled per item by [`value_at`].
+fn flow_items(text: &str, from: usize, to: usize) -> Vec<Value> {
+    let raw = &text[from..to];
+    let lead = raw.len() - raw.trim_start().len();
+    let start = from + lead;
+    let body = raw.trim();
+    let whole = vec![Value {
+        text: String::new(),
+        span: from..to,
+    }];
+    let Some(inner) = body.strip_prefix('[') else {
+        return whole;
+    };
+    let Some(close) = closing_bracket(inner) else {
+        return whole;
+    };
+    let mut items = Vec::new();
+    let mut item_start = start + 1;
+    let mut quote = None;
+    for (i, c) in inner[..close].char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, ',') => {
+                items.push(Value {
+                    text: String::new(),
+                    span: item_start..start + 1 + i,
+                });
+                item_start = start + 1 + i + 1;
+            }
+            _ => {}
+        }
+    }
+    items.push(Value {
+        text: String::new(),
+        span: item_start..start + 1 + close,
+    });
+    items
+}
+
+/// The index of the `]` closing a flow list, skipping quoted text.
+fn closing_bracket(inner: &str) -> Option<usize> {
+    let mut quote = None;
+    for (i, c) in inner.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, ']') => return Some(i),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The scalar written between `from` and `to`, comment stripped and unquoted.

@@ -32,11 +32,19 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 "link target"
             };
             match ctx.reg.resolve(&ctx.ws.tree, &doc.path, dest).target {
-                Target::Missing(path) => out.push(
-                    Finding::new(d, span, format!("{what} `{dest}` does not exist")).help(format!(
-                        "no file or folder `{path}` in the workspace; fix the path or create it"
-                    )),
-                ),
+                Target::Missing(path) => {
+                    let help = match ctx.ws.tree.case_variant(&path) {
+                        Some(real) => {
+                            format!("did you mean `{real}`? Paths are case-sensitive on GitHub")
+                        }
+                        None => format!(
+                            "no file or folder `{path}` in the workspace; fix the path or create it"
+                        ),
+                    };
+                    out.push(
+                        Finding::new(d, span, format!("{what} `{dest}` does not exist")).help(help),
+                    );
+                }
                 Target::OutsideRoot => out.push(
                     Finding::new(
                         d,
