@@ -1,1 +1,338 @@
+//! End-to-end tests of the built `sot` binary: fixture workspaces, exit codes, file
+//! arguments, output paths, and the shared corpus generator's planted defects.
 
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn fixture(name: &str) -> PathBuf {
+    repo().join("fixtures").join(name)
+}
+
+fn sot(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sot"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("sot runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("UTF-8 output")
+}
+
+fn json(dir: &Path, args: &[&str]) -> (serde_json::Value, i32) {
+    let mut all = vec!["lint", "--format", "json"];
+    all.extend(args);
+    let o = sot(dir, &all);
+    let v = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}{}",
+            stdout(&o),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    });
+    (v, o.status.code().unwrap())
+}
+
+/// `file:line:col rule` of every diagnostic, for exact comparisons.
+fn places(v: &serde_json::Value) -> Vec<String> {
+    v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{}:{} {}",
+                d["file"].as_str().unwrap(),
+                d["line"],
+                d["column"],
+                d["rule"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+fn write(dir: &Path, path: &str, content: &[u8]) {
+    let p = dir.join(path);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, content).unwrap();
+}
+
+fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "sot.toml", b"");
+    for (path, content) in files {
+        write(dir.path(), path, content.as_bytes());
+    }
+    dir
+}
+
+#[test]
+fn clean_workspace_is_quiet_and_exits_zero() {
+    let o = sot(&fixture("clean"), &["lint"]);
+    assert_eq!(stdout(&o), "", "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(o.status.code(), Some(0));
+    let o = sot(&fixture("clean"), &["lint", "--format", "human"]);
+    assert!(
+        stdout(&o).ends_with("files\n") && stdout(&o).starts_with("no problems in "),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn seeds_concise() {
+    let o = sot(&fixture("seeds"), &["lint", "--format", "concise"]);
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!(stdout(&o));
+}
+
+#[test]
+fn seeds_human() {
+    let o = sot(
+        &fixture("seeds"),
+        &["lint", "--format", "human", "SoT.DEPLOYMENT_PLAYBOOK.md"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!(stdout(&o));
+}
+
+/// Every `fixtures/rules/<rule>` workspace: its `fail*` files give only that rule's
+/// findings (pinned in a snapshot), its `pass*` files none at all.
+#[test]
+fn rule_fixtures() {
+    let rules_dir = fixture("rules");
+    let mut names: Vec<String> = std::fs::read_dir(&rules_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let listed: Vec<String> = sot(&repo(), &["rules"])
+        .stdout
+        .split(|&b| b == b'\n')
+        .filter_map(|l| {
+            std::str::from_utf8(l)
+                .ok()?
+                .split_whitespace()
+                .next()
+                .map(str::to_string)
+        })
+        .collect();
+    for name in &listed {
+        assert!(names.contains(name), "no fixture workspace for rule {name}");
+    }
+    for name in &names {
+        let dir = rules_dir.join(name);
+        let (v, code) = json(&dir, &[]);
+        let diags = v["diagnostics"].as_array().unwrap();
+        assert!(
+            !diags.is_empty(),
+            "{name}: the failing fixture gives no finding"
+        );
+        assert_eq!(code, if name == "deprecated-ref" { 0 } else { 1 }, "{name}");
+        for d in diags {
+            let file = d["file"].as_str().unwrap();
+            assert!(
+                !file.contains("pass"),
+                "{name}: finding in a passing fixture: {d}"
+            );
+            assert_eq!(d["rule"], name.as_str(), "{name}: another rule fired: {d}");
+        }
+        let concise = stdout(&sot(&dir, &["lint", "--format", "concise"]));
+        insta::assert_snapshot!(format!("rule_{name}"), concise);
+    }
+}
+
+#[test]
+fn crlf_and_bom_do_not_shift_positions() {
+    let dir = workspace(&[]);
+    write(
+        dir.path(),
+        "a.md",
+        b"\xef\xbb\xbf# Title\r\n\r\nSee [x](missing.md) and [y](#nope).\r\n",
+    );
+    let (v, code) = json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        places(&v),
+        ["a.md:3:9 broken-link", "a.md:3:29 broken-anchor"]
+    );
+    assert_eq!(v["diagnostics"][0]["end_column"], 19);
+}
+
+#[test]
+fn exit_codes() {
+    let dir = workspace(&[("a.md", "# A\n")]);
+    assert_eq!(sot(dir.path(), &["lint"]).status.code(), Some(0));
+    let bad_flag = sot(dir.path(), &["lint", "--format", "nope"]);
+    assert_eq!(bad_flag.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad_flag.stderr).contains("invalid value 'nope'"));
+    let unknown = sot(dir.path(), &["lint", "--bogus"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("Usage: sot lint"));
+    let missing = sot(dir.path(), &["lint", "nowhere.md"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("nowhere.md"));
+    assert_eq!(
+        sot(dir.path(), &["explain", "no-such-rule"]).status.code(),
+        Some(2)
+    );
+    write(dir.path(), "b.md", b"RUN-001 is mentioned.\n\n## RUN-001: Old\n\n**ID**: RUN-001\n**Status**: Deprecated\n**Owner**: SRE\n**Category**: Recovery\n**Created**: 2024-01-01\n**Last Tested**: 2024-01-02\n");
+    // A warning alone exits 0.
+    let (v, code) = json(dir.path(), &[]);
+    assert_eq!(places(&v), ["b.md:1:1 deprecated-ref"]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn file_arguments_report_only_those_files_but_resolve_everywhere() {
+    let dir = workspace(&[
+        ("a.md", "See [b](docs/b.md#steps) and [gone](gone.md).\n"),
+        ("docs/b.md", "# B\n\n## Steps\n\n[broken](nope.md)\n"),
+    ]);
+    let (v, _) = json(dir.path(), &["a.md"]);
+    assert_eq!(places(&v), ["a.md:1:37 broken-link"]);
+    assert_eq!(v["summary"]["files_checked"], 1);
+    let (v, _) = json(dir.path(), &[]);
+    assert_eq!(
+        places(&v),
+        ["a.md:1:37 broken-link", "docs/b.md:5:10 broken-link"]
+    );
+}
+
+#[test]
+fn runs_from_a_subdirectory_with_paths_relative_to_the_root() {
+    let dir = workspace(&[
+        ("docs/runbooks/a.md", "[x](../missing.md)\n"),
+        ("top.md", "[y](#nope)\n"),
+    ]);
+    let sub = dir.path().join("docs/runbooks");
+    let (v, _) = json(&sub, &[]);
+    assert_eq!(
+        places(&v),
+        [
+            "docs/runbooks/a.md:1:5 broken-link",
+            "top.md:1:5 broken-anchor"
+        ]
+    );
+    let (v, _) = json(&sub, &["a.md"]);
+    assert_eq!(places(&v), ["docs/runbooks/a.md:1:5 broken-link"]);
+}
+
+#[test]
+fn gitignored_and_hidden_folders_are_skipped() {
+    let dir = workspace(&[
+        (".gitignore", "generated/\n"),
+        (
+            "generated/x.md",
+            "[broken](nowhere.md) {Placeholder text}\n",
+        ),
+        (".github/PULL_REQUEST_TEMPLATE.md", "[broken](nowhere.md)\n"),
+        ("a.md", "[ci](.github/PULL_REQUEST_TEMPLATE.md)\n"),
+    ]);
+    let (v, code) = json(dir.path(), &[]);
+    assert_eq!(places(&v), Vec::<String>::new());
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn unreadable_file_is_a_finding_and_the_rest_is_linted() {
+    let dir = workspace(&[("ok.md", "[x](gone.md)\n")]);
+    write(dir.path(), "bad.md", b"# Title\n\nCaf\xe9 au lait\n");
+    let (v, code) = json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        places(&v),
+        ["bad.md:1:1 unreadable-file", "ok.md:1:5 broken-link"]
+    );
+    assert!(v["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("line 3"));
+}
+
+#[test]
+fn hostile_input_never_panics() {
+    let dir = workspace(&[
+        ("empty.md", ""),
+        ("dashes.md", "---\n"),
+        ("only-fm.md", "---\na: 1\n---"),
+        ("list.md", "---\n- a\n- b\n---\n"),
+        ("tabs.md", "---\n\tkey: [unclosed\n---\n# T\n"),
+        (
+            "weird.md",
+            "# \u{0}\n\n[](<>)\n[a]: <\n\n<a id=>\n## DEP-001:\n**ID**:\n\n```\nDEP-XXX\n",
+        ),
+        ("deep.md", &"> ".repeat(500)),
+        ("brackets.md", &"[".repeat(2000)),
+    ]);
+    let o = sot(dir.path(), &["lint", "--format", "human"]);
+    assert!(
+        matches!(o.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// The shared generator plants defects of every rule; all must be found, nothing else.
+#[test]
+fn generated_workspace_scores_perfectly() {
+    let shared = repo().join("../shared/bench");
+    assert!(
+        shared.join("gen_corpus.py").is_file(),
+        "the shared corpus generator is needed at {}",
+        shared.display()
+    );
+    let out = tempfile::tempdir().unwrap();
+    let gen = Command::new("python3")
+        .arg(shared.join("gen_corpus.py"))
+        .args([
+            out.path().to_str().unwrap(),
+            "--docs",
+            "300",
+            "--defects",
+            "3",
+            "--seed",
+            "7",
+        ])
+        .output()
+        .expect("python3 runs the generator");
+    assert!(
+        gen.status.success(),
+        "{}",
+        String::from_utf8_lossy(&gen.stderr)
+    );
+    let ws = out.path().join("ws");
+    let o = sot(&ws, &["lint", "--format", "json"]);
+    let findings = out.path().join("findings.json");
+    std::fs::write(&findings, &o.stdout).unwrap();
+    let score = Command::new("python3")
+        .arg(shared.join("score.py"))
+        .arg(out.path().join("expected.json"))
+        .arg(&findings)
+        .output()
+        .unwrap();
+    assert!(score.status.success(), "{}", stdout(&score));
+
+    // And a clean generated workspace: exit 0, nothing printed.
+    let clean = tempfile::tempdir().unwrap();
+    let gen = Command::new("python3")
+        .arg(shared.join("gen_corpus.py"))
+        .args([
+            clean.path().to_str().unwrap(),
+            "--docs",
+            "300",
+            "--defects",
+            "0",
+        ])
+        .output()
+        .unwrap();
+    assert!(gen.status.success());
+    let o = sot(&clean.path().join("ws"), &["lint", "--format", "concise"]);
+    assert_eq!((stdout(&o).as_str(), o.status.code()), ("", Some(0)));
+}

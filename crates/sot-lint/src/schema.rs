@@ -131,7 +131,7 @@ impl EntrySchema {
                 .date_suffix
                 .as_deref()
                 .is_some_and(|s| name.ends_with(s));
-        is_date.then(|| ValueRule {
+        is_date.then_some(ValueRule {
             one_of: None,
             format: Some(Format::Date),
         })

@@ -57,7 +57,7 @@ pub(crate) fn parse(text: &str, body_start: usize) -> Parsed {
     let mut reference_labels: Vec<(usize, String)> = Vec::new();
 
     let mut iter = Parser::new_ext(body, options()).into_offset_iter();
-    while let Some((event, range)) = iter.next() {
+    for (event, range) in iter.by_ref() {
         let range = shift(range);
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
@@ -313,7 +313,7 @@ fn visible_text(text: &str, range: Range<usize>, out: &mut Parsed) {
     let mut pos = 0;
     while pos < s.len() {
         let next_tag = s[pos..].find('<').map_or(s.len(), |i| pos + i);
-        if s[pos..next_tag].trim().len() > 0 {
+        if !s[pos..next_tag].trim().is_empty() {
             out.html_text
                 .push(range.start + pos..range.start + next_tag);
         }

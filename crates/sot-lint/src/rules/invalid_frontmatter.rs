@@ -1,5 +1,4 @@
-//! Frontmatter that does not parse: bad YAML, an unclosed block, a duplicate key, or
-//! a value that is not a mapping.
+//! Frontmatter that does not parse, is not closed, repeats a key or is no mapping.
 //!
 //! **Why**: a document's frontmatter carries its type, prefixes and dates; when it
 //! does not parse, none of that can be checked, GitHub shows the raw block, and
