@@ -104,7 +104,7 @@ pub fn load(root: &Path, extra: &[String]) -> Workspace {
 fn read_document(root: &Path, rel: String) -> Document {
     match std::fs::read(root.join(&rel)) {
         Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => Document::parse(rel, &text),
+            Ok(text) => Document::parse(rel, text),
             Err(e) => {
                 let valid = e.utf8_error().valid_up_to();
                 let bytes = e.as_bytes();

@@ -7,6 +7,8 @@ pub mod placeholders;
 pub mod rules;
 mod schema;
 
+use rayon::prelude::*;
+
 pub use context::Context;
 pub use diagnostic::{Diagnostic, Related, Severity};
 pub use rules::{Rule, RULES};
@@ -16,12 +18,14 @@ pub use schema::{
 
 /// Runs every rule over the documents `ctx` reports on, sorted by file, position, rule.
 pub fn lint(ctx: &Context) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for rule in RULES {
-        let mut findings = Vec::new();
-        (rule.check)(ctx, &mut findings);
-        out.extend(findings.into_iter().map(|f| ctx.diagnostic(rule, f)));
-    }
+    let mut out: Vec<Diagnostic> = RULES
+        .par_iter()
+        .flat_map_iter(|rule| {
+            let mut findings = Vec::new();
+            (rule.check)(ctx, &mut findings);
+            findings.into_iter().map(|f| ctx.diagnostic(rule, f))
+        })
+        .collect();
     out.sort_by(|a, b| {
         (&a.file, a.line, a.column, a.rule, &a.message)
             .cmp(&(&b.file, b.line, b.column, b.rule, &b.message))

@@ -9,6 +9,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use rayon::prelude::*;
 use regex::Regex;
 use sot_syntax::{id_tokens, split_id, Document, IdToken};
 
@@ -63,6 +64,14 @@ pub struct KnownToken {
     pub token: IdToken,
 }
 
+/// What one document contributes to the registry's reference lists.
+#[derive(Default)]
+struct DocReferences {
+    references: Vec<Reference>,
+    reserved: Vec<KnownToken>,
+    placeholders: Vec<KnownToken>,
+}
+
 #[derive(Debug, Default)]
 pub struct Registry {
     prefixes: BTreeSet<String>,
@@ -76,6 +85,8 @@ pub struct Registry {
     pub placeholders: Vec<KnownToken>,
     doc_index: HashMap<String, usize>,
     entry_at: HashMap<(usize, usize), usize>,
+    /// Each document's entries, which are contiguous in `entries`.
+    entries_by_doc: Vec<Range<usize>>,
     anchors: Vec<HashSet<String>>,
 }
 
@@ -98,6 +109,7 @@ impl Registry {
         for (d, doc) in ws.docs.iter().enumerate() {
             reg.doc_index.insert(doc.path.clone(), d);
             reg.anchors.push(anchors_of(doc));
+            let first_entry = reg.entries.len();
             for (h, heading) in doc.headings.iter().enumerate() {
                 let Some(m) = HEADING_ID.find(&heading.text) else {
                     continue;
@@ -129,9 +141,18 @@ impl Registry {
                     heading: h,
                 });
             }
+            reg.entries_by_doc.push(first_entry..reg.entries.len());
         }
-        for (d, doc) in ws.docs.iter().enumerate() {
-            reg.collect_references(d, doc);
+        let found: Vec<DocReferences> = ws
+            .docs
+            .par_iter()
+            .enumerate()
+            .map(|(d, doc)| reg.references_in(d, doc))
+            .collect();
+        for f in found {
+            reg.references.extend(f.references);
+            reg.reserved.extend(f.reserved);
+            reg.placeholders.extend(f.placeholders);
         }
         reg
     }
@@ -159,6 +180,11 @@ impl Registry {
 
     pub fn doc_index(&self, path: &str) -> Option<usize> {
         self.doc_index.get(path).copied()
+    }
+
+    /// The entries document `doc` defines, in heading order.
+    pub fn entries_in(&self, doc: usize) -> &[Entry] {
+        &self.entries[self.entries_by_doc[doc].clone()]
     }
 
     /// The entry defined at heading `heading` of document `doc`, if that heading is one.
@@ -200,11 +226,11 @@ impl Registry {
         Some(tok)
     }
 
-    fn collect_references(&mut self, d: usize, doc: &Document) {
+    fn references_in(&self, d: usize, doc: &Document) -> DocReferences {
+        let mut found = DocReferences::default();
         let definitions: Vec<Range<usize>> = self
-            .entries
+            .entries_in(d)
             .iter()
-            .filter(|e| e.doc == d)
             .flat_map(|e| {
                 let h = &doc.headings[e.heading];
                 std::iter::once(e.id_span.clone())
@@ -224,11 +250,11 @@ impl Registry {
                     token: tok.clone(),
                 };
                 if tok.is_placeholder() {
-                    self.placeholders.push(known);
+                    found.placeholders.push(known);
                     continue;
                 }
                 if tok.in_range {
-                    self.reserved.push(known);
+                    found.reserved.push(known);
                     continue;
                 }
                 if definitions
@@ -244,7 +270,7 @@ impl Registry {
                     }
                     _ => RefKind::Mention,
                 };
-                self.references.push(Reference {
+                found.references.push(Reference {
                     id,
                     doc: d,
                     span,
@@ -252,6 +278,7 @@ impl Registry {
                 });
             }
         }
+        found
     }
 }
 

@@ -68,8 +68,11 @@ fn is_word(c: char) -> bool {
 /// Every ID-shaped token in `text` that stands on its own: not part of a longer word,
 /// path or URL.
 pub fn id_tokens(text: &str) -> Vec<IdToken> {
-    let urls: Vec<Range<usize>> = URL.find_iter(text).map(|m| m.range()).collect();
     let mut out: Vec<IdToken> = Vec::new();
+    if !text.contains('-') {
+        return out;
+    }
+    let mut urls: Option<Vec<Range<usize>>> = None;
     for m in TOKEN.find_iter(text) {
         let before = text[..m.start()].chars().next_back();
         let after = text[m.end()..].chars().next();
@@ -82,6 +85,7 @@ pub fn id_tokens(text: &str) -> Vec<IdToken> {
         if after == Some('-') && text[m.end() + 1..].starts_with(|c: char| c.is_alphanumeric()) {
             continue;
         }
+        let urls = urls.get_or_insert_with(|| URL.find_iter(text).map(|m| m.range()).collect());
         if urls
             .iter()
             .any(|u| u.start <= m.start() && m.end() <= u.end)

@@ -141,8 +141,10 @@ impl Problem {
 
 impl Document {
     /// Parses `text` (the whole file, BOM allowed) as the document at `path`.
-    pub fn parse(path: impl Into<String>, text: &str) -> Document {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text).to_string();
+    pub fn parse(path: impl Into<String>, mut text: String) -> Document {
+        if text.starts_with('\u{feff}') {
+            text.drain(..'\u{feff}'.len_utf8());
+        }
         let mut problems = Vec::new();
         let (frontmatter, body_start) = frontmatter::split(&text, &mut problems);
         let parsed = markdown::parse(&text, body_start);
@@ -169,7 +171,7 @@ impl Document {
 
     /// An empty document standing for a file that could not be read.
     pub fn unreadable(path: impl Into<String>, reason: impl Into<String>) -> Document {
-        let mut doc = Document::parse(path, "");
+        let mut doc = Document::parse(path, String::new());
         doc.unreadable = Some(reason.into());
         doc
     }

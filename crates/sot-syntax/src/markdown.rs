@@ -331,8 +331,8 @@ fn finish_headings(text: &str, headings: &mut [Heading]) {
         if raw.trim_start().starts_with('#') {
             h.text_start = h.span.start + marker;
         }
-        if let Some(c) = CUSTOM_ID.captures(&h.text) {
-            h.custom_id = Some(c[1].to_string());
+        if h.text.contains("{#") {
+            h.custom_id = CUSTOM_ID.captures(&h.text).map(|c| c[1].to_string());
         }
         let trimmed = h.text.trim().to_string();
         h.text = trimmed;
@@ -341,7 +341,7 @@ fn finish_headings(text: &str, headings: &mut [Heading]) {
 }
 
 static FIELD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^[ \t]*(?:>[ \t]*)?(?:[-*+][ \t]+)?\*\*([^*\n]+?)(?::\*\*|\*\*[ \t]*:)[ \t]*([^\r\n]*?)[ \t]*\r?$").unwrap()
+    Regex::new(r"^[ \t]*(?:>[ \t]*)?(?:[-*+][ \t]+)?\*\*([^*\n]+?)(?::\*\*|\*\*[ \t]*:)[ \t]*(.*?)[ \t]*\r?$").unwrap()
 });
 
 /// Collects `**Name**: value` lines under each heading, up to the next heading.
@@ -358,18 +358,24 @@ pub(crate) fn attach_fields(doc: &mut Document) {
     for (i, h) in doc.headings.iter().enumerate() {
         let section = h.span.end.min(ends[i])..ends[i];
         let mut fields = Vec::new();
-        for c in FIELD.captures_iter(&text[section.clone()]) {
-            let whole = c.get(0).unwrap();
-            if doc.in_code_block(section.start + whole.start()) {
+        let mut line_start = section.start;
+        for line in text[section.clone()].split_inclusive('\n') {
+            let start = line_start;
+            line_start += line.len();
+            let line = line.strip_suffix('\n').unwrap_or(line);
+            if !line.contains("**") || doc.in_code_block(start) {
                 continue;
             }
+            let Some(c) = FIELD.captures(line) else {
+                continue;
+            };
             let name = c.get(1).unwrap();
             let value = c.get(2).unwrap();
             fields.push(Field {
                 name: name.as_str().trim().to_string(),
                 value: value.as_str().to_string(),
-                name_span: section.start + name.start()..section.start + name.end(),
-                value_span: section.start + value.start()..section.start + value.end(),
+                name_span: start + name.start()..start + name.end(),
+                value_span: start + value.start()..start + value.end(),
             });
         }
         all.push(fields);

@@ -14,6 +14,18 @@ static DROPPED: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The slug of one heading text, before duplicate numbering.
 pub fn slug(text: &str) -> String {
+    if text.is_ascii() {
+        // The same rule, without the Unicode tables, for the common case.
+        return text
+            .chars()
+            .filter_map(|c| match c {
+                ' ' => Some('-'),
+                '-' | '_' => Some(c),
+                c if c.is_ascii_alphanumeric() => Some(c.to_ascii_lowercase()),
+                _ => None,
+            })
+            .collect();
+    }
     DROPPED
         .replace_all(&text.to_lowercase(), "")
         .replace(' ', "-")

@@ -190,7 +190,7 @@ fn is_sot_document(ctx: &Context, d: usize, doc: &Document) -> bool {
         .frontmatter
         .as_ref()
         .is_some_and(|f| f.get("id_prefix").is_some() || f.get("document_type").is_some());
-    fm || ctx.reg.entries.iter().any(|e| e.doc == d)
+    fm || !ctx.reg.entries_in(d).is_empty()
 }
 
 /// Whether `offset` lies in a field that declares prefixes (`**ID Prefixes**: DEP-XXX`).
