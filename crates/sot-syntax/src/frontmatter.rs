@@ -1,6 +1,9 @@
 //! YAML frontmatter: finding the block, parsing it, and locating its keys and values.
 
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use crate::Problem;
 
@@ -73,6 +76,7 @@ pub(crate) fn split(text: &str, problems: &mut Vec<Problem>) -> (Option<Frontmat
     problems.push(Problem::invalid_frontmatter(
         "frontmatter block is not closed: no line `---` or `...` ends it",
         0..3,
+        "end the frontmatter with a line `---`, or remove the opening `---`",
     ));
     (None, 0)
 }
@@ -100,24 +104,31 @@ fn parse(
             problems.push(Problem::invalid_frontmatter(
                 format!("frontmatter must be a mapping of keys to values, but it is {kind}"),
                 body.start..body.end.max(body.start),
+                "write the frontmatter as `key: value` lines",
             ));
             None
         }
         Err(err) => {
-            let at = err
-                .location()
-                .map_or(body.start, |l| (body.start + l.index()).min(body.end));
-            let line_span = line_span_at(text, at, &body);
             let message = err.to_string();
-            let message = message
-                .split(" at line ")
-                .next()
-                .unwrap_or(&message)
-                .to_string();
-            problems.push(Problem::invalid_frontmatter(
-                format!("frontmatter is not valid YAML: {message}"),
-                line_span,
-            ));
+            let before = problems.len();
+            if message.contains("duplicate entry") {
+                report_duplicate_keys(&keys, problems);
+            }
+            if problems.len() == before {
+                // "while scanning a quoted scalar at line 2" names where the trouble
+                // starts; the error's own location is where the parser gave up.
+                let at = scan_start(yaml, &message)
+                    .map(|i| body.start + i)
+                    .unwrap_or_else(|| {
+                        err.location()
+                            .map_or(body.start, |l| (body.start + l.index()).min(body.end))
+                    });
+                problems.push(Problem::invalid_frontmatter(
+                    format!("frontmatter is not valid YAML: {}", file_lines(&message)),
+                    line_span_at(text, at, &body),
+                    "fix the YAML at the marked line (a quote, bracket or indentation)",
+                ));
+            }
             None
         }
     };
@@ -140,9 +151,41 @@ fn report_duplicate_keys(keys: &[Key], problems: &mut Vec<Problem>) {
             problems.push(Problem::invalid_frontmatter(
                 format!("duplicate frontmatter key `{}`", key.name),
                 key.span.clone(),
+                "keep one of the two values and remove the other key",
             ));
         }
     }
+}
+
+/// The offset in `yaml` of the construct a "while scanning ... at line L column C"
+/// message names.
+fn scan_start(yaml: &str, message: &str) -> Option<usize> {
+    static SCANNING: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"while \w+ .*? at line (\d+) column (\d+)").unwrap());
+    let c = SCANNING.captures(message)?;
+    let line: usize = c[1].parse().ok()?;
+    let column: usize = c[2].parse().ok()?;
+    let start = yaml
+        .split_inclusive('\n')
+        .take(line.checked_sub(1)?)
+        .map(str::len)
+        .sum::<usize>();
+    let rest = yaml.get(start..)?;
+    let offset = rest
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(rest.len(), |(i, _)| i);
+    Some(start + offset)
+}
+
+/// serde_yaml counts lines from the first line of YAML; readers count from the top of
+/// the file, where the opening `---` is line 1.
+fn file_lines(message: &str) -> String {
+    static LINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"line (\d+)").unwrap());
+    LINE.replace_all(message, |c: &regex::Captures| {
+        format!("line {}", c[1].parse::<usize>().map_or(0, |n| n + 1))
+    })
+    .into_owned()
 }
 
 /// The non-blank part of the line holding `at`, kept inside the YAML body.

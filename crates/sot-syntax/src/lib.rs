@@ -122,6 +122,8 @@ pub struct Problem {
     pub kind: ProblemKind,
     pub message: String,
     pub span: Range<usize>,
+    /// How to fix it.
+    pub help: &'static str,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,11 +132,16 @@ pub enum ProblemKind {
 }
 
 impl Problem {
-    fn invalid_frontmatter(message: impl Into<String>, span: Range<usize>) -> Self {
+    fn invalid_frontmatter(
+        message: impl Into<String>,
+        span: Range<usize>,
+        help: &'static str,
+    ) -> Self {
         Problem {
             kind: ProblemKind::InvalidFrontmatter,
             message: message.into(),
             span,
+            help,
         }
     }
 }

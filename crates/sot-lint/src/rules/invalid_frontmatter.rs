@@ -25,10 +25,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for (d, doc) in ctx.targets() {
         for p in &doc.problems {
             if p.kind == ProblemKind::InvalidFrontmatter {
-                out.push(
-                    Finding::new(d, p.span.clone(), p.message.clone())
-                        .help("fix the YAML so the block is one mapping of unique keys"),
-                );
+                out.push(Finding::new(d, p.span.clone(), p.message.clone()).help(p.help));
             }
         }
     }
