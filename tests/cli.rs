@@ -149,6 +149,17 @@ fn rule_fixtures() {
 }
 
 #[test]
+fn human_output_gives_suggestions_and_related_places() {
+    for rule in ["broken-anchor", "duplicate-id"] {
+        let o = sot(
+            &fixture("rules").join(rule),
+            &["lint", "--format", "human", "fail.md"],
+        );
+        insta::assert_snapshot!(format!("human_{rule}"), stdout(&o));
+    }
+}
+
+#[test]
 fn crlf_and_bom_do_not_shift_positions() {
     let dir = workspace(&[]);
     write(

@@ -53,7 +53,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
 }
 
 /// The anchor the author most likely meant: the entry whose ID the fragment starts
-/// with, else the closest anchor by edit distance.
+/// with, a heading whose slug ends with it, else the closest anchor by edit distance.
 fn suggestion(ctx: &Context, target: usize, fragment: &str) -> Option<String> {
     let f = fragment.to_lowercase();
     let doc = ctx.doc(target);
@@ -74,6 +74,11 @@ fn suggestion(ctx: &Context, target: usize, fragment: &str) -> Option<String> {
                 heading.slug, entry.id
             ));
         }
+    }
+    // The heading's title without its ID (`#cache-flush` for `#run-001-cache-flush`).
+    let suffix = format!("-{f}");
+    if let Some(h) = doc.headings.iter().find(|h| h.slug.ends_with(&suffix)) {
+        return Some(format!("did you mean `#{}`?", h.slug));
     }
     let best = ctx
         .reg
