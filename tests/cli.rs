@@ -290,24 +290,22 @@ fn hostile_input_never_panics() {
     );
 }
 
-/// The shared generator plants defects of every rule; all must be found, nothing else.
-#[test]
-fn generated_workspace_scores_perfectly() {
-    let shared = repo().join("../shared/bench");
+/// Runs the shared corpus generator into `out` (`out/ws`, `out/expected.json`).
+fn generate(out: &Path, defects: &str) {
+    let script = repo().join("../shared/bench/gen_corpus.py");
     assert!(
-        shared.join("gen_corpus.py").is_file(),
+        script.is_file(),
         "the shared corpus generator is needed at {}",
-        shared.display()
+        script.display()
     );
-    let out = tempfile::tempdir().unwrap();
     let gen = Command::new("python3")
-        .arg(shared.join("gen_corpus.py"))
+        .arg(script)
         .args([
-            out.path().to_str().unwrap(),
+            out.to_str().unwrap(),
             "--docs",
             "300",
             "--defects",
-            "3",
+            defects,
             "--seed",
             "7",
         ])
@@ -318,32 +316,29 @@ fn generated_workspace_scores_perfectly() {
         "{}",
         String::from_utf8_lossy(&gen.stderr)
     );
-    let ws = out.path().join("ws");
-    let o = sot(&ws, &["lint", "--format", "json"]);
+}
+
+/// The shared generator plants defects of every rule; all must be found, nothing else.
+#[test]
+fn generated_workspace_scores_perfectly() {
+    let out = tempfile::tempdir().unwrap();
+    generate(out.path(), "3");
+    let o = sot(&out.path().join("ws"), &["lint", "--format", "json"]);
     let findings = out.path().join("findings.json");
     std::fs::write(&findings, &o.stdout).unwrap();
     let score = Command::new("python3")
-        .arg(shared.join("score.py"))
+        .arg(repo().join("../shared/bench/score.py"))
         .arg(out.path().join("expected.json"))
         .arg(&findings)
         .output()
         .unwrap();
     assert!(score.status.success(), "{}", stdout(&score));
+}
 
-    // And a clean generated workspace: exit 0, nothing printed.
-    let clean = tempfile::tempdir().unwrap();
-    let gen = Command::new("python3")
-        .arg(shared.join("gen_corpus.py"))
-        .args([
-            clean.path().to_str().unwrap(),
-            "--docs",
-            "300",
-            "--defects",
-            "0",
-        ])
-        .output()
-        .unwrap();
-    assert!(gen.status.success());
-    let o = sot(&clean.path().join("ws"), &["lint", "--format", "concise"]);
+#[test]
+fn clean_generated_workspace_exits_zero_and_prints_nothing() {
+    let out = tempfile::tempdir().unwrap();
+    generate(out.path(), "0");
+    let o = sot(&out.path().join("ws"), &["lint", "--format", "concise"]);
     assert_eq!((stdout(&o).as_str(), o.status.code()), ("", Some(0)));
 }
