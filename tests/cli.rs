@@ -342,3 +342,172 @@ fn clean_generated_workspace_exits_zero_and_prints_nothing() {
     let o = sot(&out.path().join("ws"), &["lint", "--format", "concise"]);
     assert_eq!((stdout(&o).as_str(), o.status.code()), ("", Some(0)));
 }
+
+/// Copies a fixture workspace into a temporary folder, so a test may write to it.
+fn scratch_copy(name: &str) -> tempfile::TempDir {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    copy(&fixture(name), dir.path());
+    dir
+}
+
+fn read(dir: &Path, path: &str) -> String {
+    String::from_utf8(std::fs::read(dir.join(path)).unwrap()).unwrap()
+}
+
+#[test]
+fn index_check_prints_a_diff_then_index_writes_and_is_idempotent() {
+    let dir = scratch_copy("index");
+    let before = read(dir.path(), "SoT.REGISTRY.md");
+    let check = sot(dir.path(), &["index", "--check"]);
+    assert_eq!(check.status.code(), Some(1));
+    insta::assert_snapshot!("index_check_diff", stdout(&check));
+    assert_eq!(
+        read(dir.path(), "SoT.REGISTRY.md"),
+        before,
+        "--check writes nothing"
+    );
+
+    let (v, _) = json(dir.path(), &[]);
+    assert_eq!(
+        places(&v),
+        [
+            "SoT.REGISTRY.md:12:1 stale-index",
+            "SoT.REGISTRY.md:23:1 stale-index",
+            "docs/runbooks/checkout.md:5:1 stale-index"
+        ]
+    );
+
+    let write = sot(dir.path(), &["index"]);
+    assert_eq!(write.status.code(), Some(0));
+    assert_eq!(
+        stdout(&write),
+        "updated SoT.REGISTRY.md\nupdated docs/runbooks/checkout.md\n"
+    );
+    insta::assert_snapshot!("index_list_and_table", read(dir.path(), "SoT.REGISTRY.md"));
+
+    let again = sot(dir.path(), &["index"]);
+    assert_eq!(
+        (stdout(&again).as_str(), again.status.code()),
+        ("", Some(0))
+    );
+    let check = sot(dir.path(), &["index", "--check"]);
+    assert_eq!(
+        (stdout(&check).as_str(), check.status.code()),
+        ("", Some(0))
+    );
+    let (v, code) = json(dir.path(), &[]);
+    assert_eq!((places(&v), code), (Vec::<String>::new(), 0));
+}
+
+#[test]
+fn index_keeps_bom_crlf_and_final_newline() {
+    let dir = scratch_copy("index");
+    sot(dir.path(), &["index"]);
+    let bytes = std::fs::read(dir.path().join("docs/runbooks/checkout.md")).unwrap();
+    assert!(bytes.starts_with(b"\xef\xbb\xbf"));
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    assert!(text.ends_with("generated.\r\n"));
+    assert_eq!(text.matches('\n').count(), text.matches("\r\n").count());
+    assert!(
+        text.contains("- [RUN-001](../../SoT.REGISTRY.md#run-001-cache-flush) - Cache flush\r\n")
+    );
+}
+
+#[test]
+fn hand_edited_block_is_told_apart_from_an_out_of_date_one() {
+    let dir = scratch_copy("index");
+    sot(dir.path(), &["index"]);
+    let path = dir.path().join("SoT.REGISTRY.md");
+    let text = read(dir.path(), "SoT.REGISTRY.md");
+    std::fs::write(
+        &path,
+        text.replace("- Canary release", "- Canary release (fast)"),
+    )
+    .unwrap();
+    let (v, _) = json(dir.path(), &["SoT.REGISTRY.md"]);
+    assert_eq!(
+        v["diagnostics"][0]["message"],
+        "index block was edited by hand since `sot index` wrote it"
+    );
+
+    std::fs::write(
+        &path,
+        format!("{text}\n## DEP-004: Feature flags\n\n**ID**: DEP-004\n"),
+    )
+    .unwrap();
+    let (v, _) = json(dir.path(), &["SoT.REGISTRY.md"]);
+    let stale: Vec<_> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "stale-index")
+        .collect();
+    assert_eq!(
+        stale[0]["message"],
+        "index block is out of date with the registry"
+    );
+}
+
+/// Wrapping the seed playbook's navigation in markers gives its style back, corrected.
+#[test]
+fn seed_navigation_regenerates_in_the_seed_style() {
+    let dir = scratch_copy("seeds");
+    let path = dir.path().join("SoT.DEPLOYMENT_PLAYBOOK.md");
+    let text = read(dir.path(), "SoT.DEPLOYMENT_PLAYBOOK.md")
+        .replacen(
+            "## Navigation by Category\n\n",
+            "## Navigation by Category\n\n<!-- sot:index start -->\n",
+            1,
+        )
+        .replacen(
+            "{Metric name}\n",
+            "{Metric name}\n<!-- sot:index end -->\n",
+            1,
+        );
+    std::fs::write(&path, text).unwrap();
+    assert_eq!(sot(dir.path(), &["index"]).status.code(), Some(0));
+    let after = read(dir.path(), "SoT.DEPLOYMENT_PLAYBOOK.md");
+    let start = after.find("## Navigation by Category").unwrap();
+    let end = after.find("## Environments").unwrap();
+    insta::assert_snapshot!("seed_navigation", &after[start..end]);
+    let check = sot(dir.path(), &["index", "--check"]);
+    assert_eq!(check.status.code(), Some(0));
+    let (v, _) = json(dir.path(), &["SoT.DEPLOYMENT_PLAYBOOK.md"]);
+    let rules: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert!(
+        !rules.contains(&"stale-index") && !rules.contains(&"broken-anchor"),
+        "{rules:?}"
+    );
+}
+
+#[test]
+fn broken_markers_stop_index_with_exit_two() {
+    let dir = workspace(&[(
+        "a.md",
+        "<!-- sot:index start style=fancy -->\n<!-- sot:index end -->\n",
+    )]);
+    let o = sot(dir.path(), &["index"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("a.md:1:1: error: index style `fancy`"));
+    assert_eq!(
+        read(dir.path(), "a.md"),
+        "<!-- sot:index start style=fancy -->\n<!-- sot:index end -->\n"
+    );
+}

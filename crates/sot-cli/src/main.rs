@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use render::{Format, Summary};
 use sot_lint::{Context, Schema, Severity, RULES};
-use sot_registry::Registry;
+use sot_registry::{index, Registry, Workspace};
 
 #[derive(Parser)]
 #[command(
@@ -34,6 +34,15 @@ enum Command {
         #[arg(long, value_enum)]
         format: Option<Format>,
     },
+    /// Regenerate the index blocks between `<!-- sot:index start -->` and
+    /// `<!-- sot:index end -->` markers
+    Index {
+        /// Files or folders whose blocks to regenerate (default: the whole workspace)
+        paths: Vec<PathBuf>,
+        /// Write nothing; print a diff and exit 1 when a block is stale
+        #[arg(long)]
+        check: bool,
+    },
     /// List every rule with its default severity and summary
     Rules,
     /// Print the documentation of one rule
@@ -55,6 +64,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let exit = match cli.command {
         Command::Lint { paths, format } => lint(&paths, format),
+        Command::Index { paths, check } => index(&paths, check),
         Command::Rules => rules(),
         Command::Explain { rule } => explain(&rule),
     };
@@ -66,18 +76,27 @@ fn fail(message: impl std::fmt::Display) -> Exit {
     Exit::Failure
 }
 
-fn lint(paths: &[PathBuf], format: Option<Format>) -> Exit {
-    let cwd = match std::env::current_dir() {
-        Ok(d) => d,
-        Err(e) => return fail(format!("cannot read the current directory: {e}")),
-    };
+/// A loaded workspace with its registry, and the documents the user named.
+struct Loaded {
+    root: PathBuf,
+    ws: Workspace,
+    reg: Registry,
+    /// `None`: the whole workspace.
+    targets: Option<Vec<usize>>,
+}
+
+/// Finds the root from the first path (or the current directory), loads and indexes
+/// the whole workspace, and resolves `paths` to the documents to work on.
+fn load(paths: &[PathBuf]) -> Result<Loaded, Exit> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| fail(format!("cannot read the current directory: {e}")))?;
     let mut absolute = Vec::new();
     for p in paths {
-        let abs = cwd.join(p);
-        match abs.canonicalize() {
-            Ok(a) => absolute.push(a),
-            Err(e) => return fail(format!("{}: {e}", p.display())),
-        }
+        let abs = cwd
+            .join(p)
+            .canonicalize()
+            .map_err(|e| fail(format!("{}: {e}", p.display())))?;
+        absolute.push(abs);
     }
     let start = absolute.first().map_or(cwd.clone(), |p| {
         if p.is_dir() {
@@ -91,13 +110,13 @@ fn lint(paths: &[PathBuf], format: Option<Format>) -> Exit {
     let mut named_files = Vec::new();
     let mut named_dirs = Vec::new();
     for (abs, p) in absolute.iter().zip(paths) {
-        let Some(rel) = workspace::relative(&root, abs) else {
-            return fail(format!(
+        let rel = workspace::relative(&root, abs).ok_or_else(|| {
+            fail(format!(
                 "{} is outside the workspace root {}",
                 p.display(),
                 root.display()
-            ));
-        };
+            ))
+        })?;
         if abs.is_dir() {
             named_dirs.push(rel);
         } else {
@@ -106,7 +125,6 @@ fn lint(paths: &[PathBuf], format: Option<Format>) -> Exit {
     }
     let ws = workspace::load(&root, &named_files);
     let reg = Registry::build(&ws, &[]);
-    let schema = Schema::default();
     let targets: Option<Vec<usize>> = (!paths.is_empty()).then(|| {
         ws.docs
             .iter()
@@ -120,6 +138,22 @@ fn lint(paths: &[PathBuf], format: Option<Format>) -> Exit {
             .map(|(i, _)| i)
             .collect()
     });
+    Ok(Loaded {
+        root,
+        ws,
+        reg,
+        targets,
+    })
+}
+
+fn lint(paths: &[PathBuf], format: Option<Format>) -> Exit {
+    let Loaded {
+        ws, reg, targets, ..
+    } = match load(paths) {
+        Ok(l) => l,
+        Err(exit) => return exit,
+    };
+    let schema = Schema::default();
     let checked = targets.as_ref().map_or(ws.docs.len(), Vec::len);
     let ctx = Context::new(&ws, &reg, &schema, targets.as_deref());
     let diags = sot_lint::lint(&ctx);
@@ -144,6 +178,75 @@ fn lint(paths: &[PathBuf], format: Option<Format>) -> Exit {
         Exit::Findings
     } else {
         Exit::Clean
+    }
+}
+
+/// `sot index`: regenerates every index block, or with `check` prints what would
+/// change and exits 1.
+fn index(paths: &[PathBuf], check: bool) -> Exit {
+    let loaded = match load(paths) {
+        Ok(l) => l,
+        Err(exit) => return exit,
+    };
+    let Loaded {
+        root,
+        ws,
+        reg,
+        targets,
+    } = &loaded;
+    let docs: Vec<usize> = targets
+        .clone()
+        .unwrap_or_else(|| (0..ws.docs.len()).collect());
+    let mut broken = false;
+    let mut changed = 0;
+    for &d in &docs {
+        let doc = &ws.docs[d];
+        let (_, errors) = index::blocks(doc);
+        for e in &errors {
+            let p = doc.position(e.span.start);
+            eprintln!("{}:{}:{}: error: {}", doc.path, p.line, p.column, e.message);
+            broken = true;
+        }
+        if !errors.is_empty() {
+            continue;
+        }
+        let Some(text) = index::rewrite(ws, reg, d) else {
+            continue;
+        };
+        changed += 1;
+        if check {
+            let diff = similar::TextDiff::from_lines(&doc.text, &text);
+            print!(
+                "{}",
+                diff.unified_diff()
+                    .context_radius(3)
+                    .header(&format!("a/{}", doc.path), &format!("b/{}", doc.path))
+            );
+            continue;
+        }
+        let bytes = if doc.bom {
+            format!("\u{feff}{text}")
+        } else {
+            text
+        };
+        let path = root.join(&doc.path);
+        if let Err(e) = workspace::write_atomic(&path, |f| f.write_all(bytes.as_bytes())) {
+            return fail(format!("cannot write {}: {e}", doc.path));
+        }
+        println!("updated {}", doc.path);
+    }
+    if broken {
+        return Exit::Failure;
+    }
+    match (check, changed) {
+        (true, 0) | (false, _) => Exit::Clean,
+        (true, n) => {
+            eprintln!(
+                "{n} file{} with stale index blocks; run `sot index`",
+                if n == 1 { "" } else { "s" }
+            );
+            Exit::Findings
+        }
     }
 }
 

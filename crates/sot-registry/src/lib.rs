@@ -3,6 +3,7 @@
 //!
 //! It is built from parsed documents only; it reads no files.
 
+pub mod index;
 mod links;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -13,7 +14,7 @@ use rayon::prelude::*;
 use regex::Regex;
 use sot_syntax::{id_tokens, split_id, Document, IdToken};
 
-pub use links::{FileTree, Resolved, Target};
+pub use links::{relative_path, FileTree, Resolved, Target};
 
 /// Every parsed document of a workspace, sorted by path, and the files beside them.
 #[derive(Debug, Default)]
@@ -237,8 +238,20 @@ impl Registry {
                     .chain(h.field("ID").map(|f| f.value_span.clone()))
             })
             .collect();
+        // Generated index blocks list entries; they are a catalog, not references.
+        let generated: Vec<Range<usize>> = index::blocks(doc)
+            .0
+            .into_iter()
+            .map(|b| b.content)
+            .collect();
         let mut linked = HashSet::new();
         for run in &doc.prose {
+            if generated
+                .iter()
+                .any(|g| g.start <= run.span.start && run.span.end <= g.end)
+            {
+                continue;
+            }
             for tok in id_tokens(&doc.text[run.span.clone()]) {
                 let Some(tok) = self.known_token(tok) else {
                     continue;

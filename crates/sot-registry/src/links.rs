@@ -111,6 +111,23 @@ impl Registry {
     }
 }
 
+/// The path to write in a link from document `from` to file `to`.
+pub fn relative_path(from: &str, to: &str) -> String {
+    let from_dir: Vec<&str> = match from.rsplit_once('/') {
+        Some((dir, _)) => dir.split('/').collect(),
+        None => Vec::new(),
+    };
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dir
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut parts: Vec<&str> = vec![".."; from_dir.len() - common];
+    parts.extend(&to_parts[common..]);
+    parts.join("/")
+}
+
 fn decode(s: &str) -> String {
     percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
@@ -154,6 +171,13 @@ fn normalize(base: &str, rel: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(relative_path("a/b/c.md", "a/x.md"), "../x.md");
+        assert_eq!(relative_path("c.md", "a/x.md"), "a/x.md");
+        assert_eq!(relative_path("a/c.md", "a/x.md"), "x.md");
+    }
 
     #[test]
     fn normalizes_and_detects_escapes() {

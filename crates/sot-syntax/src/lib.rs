@@ -24,6 +24,8 @@ pub struct Document {
     pub path: String,
     /// The text with any UTF-8 BOM removed; every span indexes into it.
     pub text: String,
+    /// Whether the file starts with a UTF-8 BOM (kept when the file is rewritten).
+    pub bom: bool,
     pub lines: LineIndex,
     pub frontmatter: Option<Frontmatter>,
     pub headings: Vec<Heading>,
@@ -149,7 +151,8 @@ impl Problem {
 impl Document {
     /// Parses `text` (the whole file, BOM allowed) as the document at `path`.
     pub fn parse(path: impl Into<String>, mut text: String) -> Document {
-        if text.starts_with('\u{feff}') {
+        let bom = text.starts_with('\u{feff}');
+        if bom {
             text.drain(..'\u{feff}'.len_utf8());
         }
         let mut problems = Vec::new();
@@ -170,6 +173,7 @@ impl Document {
             html_text: parsed.html_text,
             problems,
             unreadable: None,
+            bom,
             text,
         };
         markdown::attach_fields(&mut doc);

@@ -15,10 +15,9 @@
 //!
 //! **Fix**: point the link at the entry the help names, or change its text.
 
-use sot_registry::{RefKind, Target};
+use sot_registry::{relative_path, RefKind, Target};
 
 use super::{is_template_link, Finding};
-use crate::context::relative_path;
 use crate::Context;
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {

@@ -15,6 +15,7 @@ mod invalid_field;
 mod invalid_frontmatter;
 mod missing_field;
 mod placeholder;
+mod stale_index;
 mod undefined_id;
 mod unreadable_file;
 
@@ -114,6 +115,7 @@ pub static RULES: &[Rule] = &[
         "invalid frontmatter"
     ),
     rule!("placeholder", Error, placeholder, "placeholder"),
+    rule!("stale-index", Error, stale_index, "stale block"),
     rule!(
         "deprecated-ref",
         Warning,

@@ -1,0 +1,371 @@
+//! Generated index blocks: the text between `<!-- sot:index start ... -->` and
+//! `<!-- sot:index end -->` that `sot index` writes from the registry.
+//!
+//! The default block is the seed playbook's "Navigation by Category": per prefix a
+//! line with its label and reserved range, then one bullet per entry in ID order.
+//! Labels and ranges already written in the block are kept, so wrapping an existing
+//! navigation section in markers and running `sot index` gives it back, corrected.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use sot_syntax::Document;
+
+use crate::{relative_path, Entry, Registry, Workspace};
+
+static START: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^<!--\s*sot:index\s+start\b(.*?)-->$").unwrap());
+static END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^<!--\s*sot:index\s+end\b(?:\s+checksum=([0-9a-f]+))?\s*-->$").unwrap()
+});
+static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\*\*(.+?)\*\*\s*(?:\(((?:[A-Z][A-Z0-9]{1,9}-){1,2})([0-9]+)\s*(?:to|–|—|-|\.\.)\s*(?:[A-Z][A-Z0-9]{1,9}-){1,2}([0-9]+)\))?\s*:?\s*$").unwrap()
+});
+
+/// One generated block in a document.
+#[derive(Debug, Clone)]
+pub struct IndexBlock {
+    /// The start marker comment.
+    pub start: Range<usize>,
+    /// Everything from the end of the start marker's line to the start of the end
+    /// marker's line.
+    pub content: Range<usize>,
+    /// The end marker comment (rewritten with the new checksum).
+    pub end: Range<usize>,
+    pub options: IndexOptions,
+    /// The checksum `sot index` wrote into the end marker, if any.
+    pub checksum: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IndexOptions {
+    /// Prefixes to list, in order; empty: the file's own.
+    pub prefixes: Vec<String>,
+    /// Statuses to keep; empty: all.
+    pub statuses: Vec<String>,
+    pub table: bool,
+}
+
+/// Whether a block matches what `sot index` would write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Freshness {
+    Fresh,
+    /// Written by `sot index`, but the registry changed since.
+    OutOfDate,
+    /// Changed by hand since `sot index` wrote it (its checksum no longer matches).
+    EditedByHand,
+}
+
+/// A problem with a block's markers or options.
+#[derive(Debug, Clone)]
+pub struct MarkerError {
+    pub span: Range<usize>,
+    pub message: String,
+}
+
+/// The index blocks of a document, and what is wrong with their markers.
+pub fn blocks(doc: &Document) -> (Vec<IndexBlock>, Vec<MarkerError>) {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    let mut open: Option<(Range<usize>, Result<IndexOptions, String>)> = None;
+    for comment in &doc.html_comments {
+        let text = doc.text[comment.clone()].trim();
+        if let Some(c) = START.captures(text) {
+            if let Some((prev, _)) = open.take() {
+                errors.push(MarkerError {
+                    span: prev,
+                    message: "index block has no `<!-- sot:index end -->` before the next start"
+                        .into(),
+                });
+            }
+            open = Some((comment.clone(), parse_options(&c[1])));
+        } else if let Some(c) = END.captures(text) {
+            let Some((start, options)) = open.take() else {
+                errors.push(MarkerError {
+                    span: comment.clone(),
+                    message: "`<!-- sot:index end -->` without a start marker".into(),
+                });
+                continue;
+            };
+            let options = match options {
+                Ok(o) => o,
+                Err(message) => {
+                    errors.push(MarkerError {
+                        span: start,
+                        message,
+                    });
+                    continue;
+                }
+            };
+            let content_start = line_end(&doc.text, start.end);
+            let content_end = doc.text[..comment.start]
+                .rfind('\n')
+                .map_or(0, |i| i + 1)
+                .max(content_start);
+            out.push(IndexBlock {
+                start,
+                content: content_start..content_end,
+                end: comment.clone(),
+                options,
+                checksum: c.get(1).map(|m| m.as_str().to_string()),
+            });
+        }
+    }
+    if let Some((start, _)) = open {
+        errors.push(MarkerError {
+            span: start,
+            message: "index block is not closed with `<!-- sot:index end -->`".into(),
+        });
+    }
+    (out, errors)
+}
+
+fn line_end(text: &str, from: usize) -> usize {
+    text[from..].find('\n').map_or(text.len(), |i| from + i + 1)
+}
+
+fn parse_options(raw: &str) -> Result<IndexOptions, String> {
+    let mut options = IndexOptions::default();
+    for item in raw.split_whitespace() {
+        let Some((key, value)) = item.split_once('=') else {
+            return Err(format!("index option `{item}` is not `key=value`"));
+        };
+        let list = || {
+            value
+                .split(',')
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        match key {
+            "prefix" => options.prefixes = list(),
+            "status" => options.statuses = list(),
+            "style" => match value {
+                "list" => options.table = false,
+                "table" => options.table = true,
+                other => {
+                    return Err(format!(
+                        "index style `{other}` is neither `list` nor `table`"
+                    ))
+                }
+            },
+            other => {
+                return Err(format!(
+                    "unknown index option `{other}` (known: prefix, status, style)"
+                ))
+            }
+        }
+    }
+    Ok(options)
+}
+
+/// The line ending a document uses: CRLF when most of its lines end so.
+pub fn line_ending(doc: &Document) -> &'static str {
+    let crlf = doc.text.matches("\r\n").count();
+    if crlf * 2 > doc.text.matches('\n').count() {
+        "\r\n"
+    } else {
+        "\n"
+    }
+}
+
+/// The content `sot index` writes into `block` of document `d` (with `\n` endings).
+pub fn render(ws: &Workspace, reg: &Registry, d: usize, block: &IndexBlock) -> String {
+    let doc = &ws.docs[d];
+    let existing = normalize(&doc.text[block.content.clone()]);
+    let labels = existing_labels(&existing);
+    let prefixes = if block.options.prefixes.is_empty() {
+        own_prefixes(reg, doc, d)
+    } else {
+        block.options.prefixes.clone()
+    };
+    let mut out = String::from("\n");
+    for prefix in &prefixes {
+        let mut entries: Vec<&Entry> = reg
+            .entries
+            .iter()
+            .filter(|e| {
+                &e.prefix == prefix && reg.canonical(&e.id).is_some_and(|c| std::ptr::eq(c, *e))
+            })
+            .filter(|e| {
+                block.options.statuses.is_empty()
+                    || field(ws, e, "Status")
+                        .is_some_and(|s| block.options.statuses.iter().any(|w| w == &s))
+            })
+            .collect();
+        entries.sort_by_key(|e| number(&e.id));
+        let (label, range) = labels
+            .get(prefix)
+            .cloned()
+            .unwrap_or_else(|| (prefix.clone(), reserved_range(reg, prefix)));
+        match range {
+            Some((from, to)) => out.push_str(&format!(
+                "**{label}** ({prefix}-{from} to {prefix}-{to}):\n\n"
+            )),
+            None => out.push_str(&format!("**{label}**:\n\n")),
+        }
+        if block.options.table {
+            out.push_str("| ID | Title | Status | Owner |\n| --- | --- | --- | --- |\n");
+            for e in &entries {
+                out.push_str(&format!(
+                    "| [{}]({}) | {} | {} | {} |\n",
+                    e.id,
+                    target(ws, doc, e),
+                    cell(&title(ws, e)),
+                    cell(&field(ws, e, "Status").unwrap_or_default()),
+                    cell(&field(ws, e, "Owner").unwrap_or_default()),
+                ));
+            }
+        } else {
+            for e in &entries {
+                out.push_str(&format!(
+                    "- [{}]({}) - {}\n",
+                    e.id,
+                    target(ws, doc, e),
+                    title(ws, e)
+                ));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// CRC-32 of a block's content with `\n` endings, as written in the end marker.
+pub fn checksum(content: &str) -> String {
+    format!("{:08x}", crc32fast::hash(normalize(content).as_bytes()))
+}
+
+pub fn freshness(ws: &Workspace, reg: &Registry, d: usize, block: &IndexBlock) -> Freshness {
+    let current = normalize(&ws.docs[d].text[block.content.clone()]);
+    let expected = render(ws, reg, d, block);
+    let hand_edited = block
+        .checksum
+        .as_ref()
+        .is_some_and(|c| *c != checksum(&current));
+    if hand_edited {
+        Freshness::EditedByHand
+    } else if current != expected || block.checksum.as_deref() != Some(checksum(&expected).as_str())
+    {
+        Freshness::OutOfDate
+    } else {
+        Freshness::Fresh
+    }
+}
+
+/// The document's text with every index block regenerated (BOM not included), or
+/// `None` when nothing changes.
+pub fn rewrite(ws: &Workspace, reg: &Registry, d: usize) -> Option<String> {
+    let doc = &ws.docs[d];
+    let (blocks, _) = blocks(doc);
+    let eol = line_ending(doc);
+    let mut text = String::with_capacity(doc.text.len());
+    let mut last = 0;
+    for block in &blocks {
+        let content = render(ws, reg, d, block);
+        text.push_str(&doc.text[last..block.content.start]);
+        text.push_str(&content.replace('\n', eol));
+        text.push_str(&format!(
+            "<!-- sot:index end checksum={} -->",
+            checksum(&content)
+        ));
+        last = block.end.end;
+    }
+    text.push_str(&doc.text[last..]);
+    (text != doc.text).then_some(text)
+}
+
+fn normalize(s: &str) -> String {
+    s.replace("\r\n", "\n")
+}
+
+fn number(id: &str) -> (u64, String) {
+    let n = id.rsplit('-').next().unwrap_or_default();
+    (n.parse().unwrap_or(u64::MAX), id.to_string())
+}
+
+fn field(ws: &Workspace, e: &Entry, name: &str) -> Option<String> {
+    ws.docs[e.doc].headings[e.heading].field(name).map(|f| {
+        f.value
+            .trim()
+            .trim_matches(|c| c == '*' || c == '`')
+            .trim()
+            .to_string()
+    })
+}
+
+/// The entry's title: its heading after the ID and separator.
+fn title(ws: &Workspace, e: &Entry) -> String {
+    let text = &ws.docs[e.doc].headings[e.heading].text;
+    let rest = text.strip_prefix(e.id.as_str()).unwrap_or(text);
+    rest.trim_start_matches([':', '|', '-', '—', '–', ' '])
+        .trim()
+        .to_string()
+}
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+/// The link target from `doc` to the entry's heading.
+fn target(ws: &Workspace, doc: &Document, e: &Entry) -> String {
+    let entry_doc = &ws.docs[e.doc];
+    let slug = &entry_doc.headings[e.heading].slug;
+    if entry_doc.path == doc.path {
+        format!("#{slug}")
+    } else {
+        format!("{}#{slug}", relative_path(&doc.path, &entry_doc.path))
+    }
+}
+
+/// Prefixes the file declares (`id_prefix`, in order), else those of its entries.
+fn own_prefixes(reg: &Registry, doc: &Document, d: usize) -> Vec<String> {
+    let declared = crate::declared_prefixes(doc);
+    if !declared.is_empty() {
+        return declared;
+    }
+    let mut seen = Vec::new();
+    for e in reg.entries_in(d) {
+        if !seen.contains(&e.prefix) {
+            seen.push(e.prefix.clone());
+        }
+    }
+    seen
+}
+
+/// Labels and ranges written in the block: `**Deployment Procedures** (DEP-001 to DEP-099):`.
+fn existing_labels(content: &str) -> BTreeMap<String, (String, Option<(String, String)>)> {
+    let mut out = BTreeMap::new();
+    for line in content.lines() {
+        if let Some(c) = LABEL.captures(line.trim()) {
+            if let (Some(prefix), Some(from), Some(to)) = (c.get(2), c.get(3), c.get(4)) {
+                let prefix = prefix.as_str().trim_end_matches('-').to_string();
+                out.insert(
+                    prefix,
+                    (
+                        c[1].to_string(),
+                        Some((from.as_str().to_string(), to.as_str().to_string())),
+                    ),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// A range reserved for `prefix` anywhere in the workspace (`DEP-001 to DEP-099`).
+fn reserved_range(reg: &Registry, prefix: &str) -> Option<(String, String)> {
+    let ends: Vec<&str> = reg
+        .reserved
+        .iter()
+        .filter(|t| t.token.prefix == prefix)
+        .map(|t| t.token.number.as_str())
+        .take(2)
+        .collect();
+    match ends.as_slice() {
+        [from, to] => Some((from.to_string(), to.to_string())),
+        _ => None,
+    }
+}
