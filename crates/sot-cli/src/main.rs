@@ -1,5 +1,6 @@
 //! `sot`: lint and index Source-of-Truth Markdown documents.
 
+mod queries;
 mod render;
 mod workspace;
 
@@ -43,6 +44,32 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Print every ID: where it is defined, its fields and its references
+    Registry {
+        #[arg(long, value_enum, default_value = "text")]
+        format: queries::QueryFormat,
+    },
+    /// Show one entry: where it is defined, its fields and the start of its body
+    Show {
+        /// An ID, e.g. DEP-014
+        id: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: queries::QueryFormat,
+    },
+    /// List every place that references an ID (its backlinks)
+    Refs {
+        /// An ID, e.g. RUN-007
+        id: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: queries::QueryFormat,
+    },
+    /// List the anchors a file offers, as they must be written in a link
+    Anchors {
+        /// A Markdown file of the workspace
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: queries::QueryFormat,
+    },
     /// List every rule with its default severity and summary
     Rules,
     /// Print the documentation of one rule
@@ -65,6 +92,20 @@ fn main() -> ExitCode {
     let exit = match cli.command {
         Command::Lint { paths, format } => lint(&paths, format),
         Command::Index { paths, check } => index(&paths, check),
+        Command::Registry { format } => query(&[], |l| {
+            queries::registry(&l.ws, &l.reg, format).map(|()| true)
+        }),
+        Command::Show { id, format } => query(&[], |l| queries::show(&l.ws, &l.reg, &id, format)),
+        Command::Refs { id, format } => query(&[], |l| queries::refs(&l.ws, &l.reg, &id, format)),
+        Command::Anchors { file, format } => query(std::slice::from_ref(&file), |l| {
+            match l.targets.as_deref() {
+                Some([d]) => queries::anchors(&l.ws, *d, format).map(|()| true),
+                _ => Err(std::io::Error::other(format!(
+                    "{} is not a Markdown document of the workspace",
+                    file.display()
+                ))),
+            }
+        }),
         Command::Rules => rules(),
         Command::Explain { rule } => explain(&rule),
     };
@@ -247,6 +288,23 @@ fn index(paths: &[PathBuf], check: bool) -> Exit {
             );
             Exit::Findings
         }
+    }
+}
+
+/// Runs a registry query: exit 0 when it found something, 1 when not, 2 on failure.
+fn query(paths: &[PathBuf], run: impl FnOnce(&Loaded) -> std::io::Result<bool>) -> Exit {
+    let loaded = match load(paths) {
+        Ok(l) => l,
+        Err(exit) => return exit,
+    };
+    match run(&loaded) {
+        Ok(true) => Exit::Clean,
+        Ok(false) => {
+            eprintln!("sot: no entry or reference found");
+            Exit::Findings
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Clean,
+        Err(e) => fail(e),
     }
 }
 

@@ -213,7 +213,7 @@ pub fn render(ws: &Workspace, reg: &Registry, d: usize, block: &IndexBlock) -> S
                     "| [{}]({}) | {} | {} | {} |\n",
                     e.id,
                     target(ws, doc, e),
-                    cell(&title(ws, e)),
+                    cell(&entry_title(ws, e)),
                     cell(&field(ws, e, "Status").unwrap_or_default()),
                     cell(&field(ws, e, "Owner").unwrap_or_default()),
                 ));
@@ -224,7 +224,7 @@ pub fn render(ws: &Workspace, reg: &Registry, d: usize, block: &IndexBlock) -> S
                     "- [{}]({}) - {}\n",
                     e.id,
                     target(ws, doc, e),
-                    title(ws, e)
+                    entry_title(ws, e)
                 ));
             }
         }
@@ -297,7 +297,7 @@ fn field(ws: &Workspace, e: &Entry, name: &str) -> Option<String> {
 }
 
 /// The entry's title: its heading after the ID and separator.
-fn title(ws: &Workspace, e: &Entry) -> String {
+pub fn entry_title(ws: &Workspace, e: &Entry) -> String {
     let text = &ws.docs[e.doc].headings[e.heading].text;
     let rest = text.strip_prefix(e.id.as_str()).unwrap_or(text);
     rest.trim_start_matches([':', '|', '-', '—', '–', ' '])

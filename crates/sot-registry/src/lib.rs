@@ -3,6 +3,7 @@
 //!
 //! It is built from parsed documents only; it reads no files.
 
+pub mod export;
 pub mod index;
 mod links;
 
@@ -86,6 +87,8 @@ pub struct Registry {
     pub placeholders: Vec<KnownToken>,
     doc_index: HashMap<String, usize>,
     entry_at: HashMap<(usize, usize), usize>,
+    /// Indices into `references` per ID, in workspace order.
+    refs_by_id: HashMap<String, Vec<usize>>,
     /// Each document's entries, which are contiguous in `entries`.
     entries_by_doc: Vec<Range<usize>>,
     anchors: Vec<HashSet<String>>,
@@ -155,6 +158,9 @@ impl Registry {
             reg.reserved.extend(f.reserved);
             reg.placeholders.extend(f.placeholders);
         }
+        for (i, r) in reg.references.iter().enumerate() {
+            reg.refs_by_id.entry(r.id.clone()).or_default().push(i);
+        }
         reg
     }
 
@@ -181,6 +187,15 @@ impl Registry {
 
     pub fn doc_index(&self, path: &str) -> Option<usize> {
         self.doc_index.get(path).copied()
+    }
+
+    /// Every reference to `id` (its backlinks), in workspace order.
+    pub fn references_to(&self, id: &str) -> impl Iterator<Item = &Reference> {
+        self.refs_by_id
+            .get(id)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.references[i])
     }
 
     /// The entries document `doc` defines, in heading order.

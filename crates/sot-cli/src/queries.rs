@@ -1,0 +1,200 @@
+//! The registry commands: `sot registry`, `sot show`, `sot refs`, `sot anchors`.
+
+use std::io::Write;
+
+use serde::Serialize;
+use sot_registry::export::{export, id_record, reference_record};
+use sot_registry::{Registry, Workspace};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum QueryFormat {
+    /// lines for people
+    Text,
+    /// JSON for tools
+    Json,
+}
+
+fn json(value: &impl Serialize) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)
+}
+
+/// Every ID: the whole export, or one line per ID.
+pub fn registry(ws: &Workspace, reg: &Registry, format: QueryFormat) -> std::io::Result<()> {
+    let data = export(ws, reg);
+    if format == QueryFormat::Json {
+        return json(&data);
+    }
+    let mut out = std::io::stdout().lock();
+    for r in &data.ids {
+        writeln!(
+            out,
+            "{}\t{}\t{}:{}\t{}\t{} reference{}",
+            r.id,
+            r.status.as_deref().unwrap_or("-"),
+            r.file,
+            r.line,
+            r.title,
+            r.references.len(),
+            if r.references.len() == 1 { "" } else { "s" }
+        )?;
+    }
+    Ok(())
+}
+
+/// One entry: where it is defined, its fields and the start of its body. `false`
+/// when no entry defines `id`.
+pub fn show(
+    ws: &Workspace,
+    reg: &Registry,
+    id: &str,
+    format: QueryFormat,
+) -> std::io::Result<bool> {
+    let Some(entry) = reg.canonical(id) else {
+        return Ok(false);
+    };
+    let record = id_record(ws, reg, entry);
+    if format == QueryFormat::Json {
+        json(&record)?;
+        return Ok(true);
+    }
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}: {}", record.id, record.title)?;
+    writeln!(
+        out,
+        "  defined at {}:{} (#{})",
+        record.file, record.line, record.anchor
+    )?;
+    for other in reg.definitions(id).skip(1) {
+        let d = &ws.docs[other.doc];
+        writeln!(
+            out,
+            "  also defined at {}:{}",
+            d.path,
+            d.position(other.id_span.start).line
+        )?;
+    }
+    for (name, value) in &ws.docs[entry.doc].headings[entry.heading]
+        .fields
+        .iter()
+        .map(|f| (&f.name, &f.value))
+        .collect::<Vec<_>>()
+    {
+        writeln!(out, "  {name}: {value}")?;
+    }
+    let excerpt = body_excerpt(ws, entry, 6);
+    if !excerpt.is_empty() {
+        writeln!(out)?;
+        for line in excerpt {
+            writeln!(out, "  {line}")?;
+        }
+    }
+    writeln!(
+        out,
+        "\n  {} reference{} (sot refs {})",
+        record.references.len(),
+        if record.references.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
+        record.id
+    )?;
+    Ok(true)
+}
+
+/// The first non-blank lines of an entry's body that are not fields.
+fn body_excerpt(ws: &Workspace, entry: &sot_registry::Entry, lines: usize) -> Vec<String> {
+    let doc = &ws.docs[entry.doc];
+    let heading = &doc.headings[entry.heading];
+    let end = doc.headings[entry.heading + 1..]
+        .iter()
+        .find(|h| h.level <= heading.level)
+        .map_or(doc.text.len(), |h| h.span.start);
+    doc.text[heading.span.end.min(end)..end]
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with("**") && *l != "---")
+        .take(lines)
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every place that references `id`. `false` when nothing does and no entry defines it.
+pub fn refs(
+    ws: &Workspace,
+    reg: &Registry,
+    id: &str,
+    format: QueryFormat,
+) -> std::io::Result<bool> {
+    let mut records: Vec<_> = reg
+        .references_to(id)
+        .map(|r| reference_record(ws, r))
+        .collect();
+    records.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    if format == QueryFormat::Json {
+        json(&records)?;
+    } else {
+        let mut out = std::io::stdout().lock();
+        for r in &records {
+            writeln!(out, "{}:{}:{}: {}", r.file, r.line, r.column, r.kind)?;
+        }
+    }
+    Ok(!records.is_empty() || reg.canonical(id).is_some())
+}
+
+#[derive(Serialize)]
+struct Anchor {
+    /// As written in a link: `#dep-001-blue-green-rollout`.
+    anchor: String,
+    line: usize,
+    /// `heading`, `html` (an `id`/`name` attribute) or `attribute` (`{#id}`).
+    kind: &'static str,
+    text: String,
+}
+
+/// The anchors document `d` offers, as they must be written in a link.
+pub fn anchors(ws: &Workspace, d: usize, format: QueryFormat) -> std::io::Result<()> {
+    let doc = &ws.docs[d];
+    let mut list = Vec::new();
+    for h in &doc.headings {
+        let line = doc.position(h.span.start).line;
+        list.push(Anchor {
+            anchor: format!("#{}", h.slug),
+            line,
+            kind: "heading",
+            text: h.text.clone(),
+        });
+        if let Some(id) = &h.custom_id {
+            list.push(Anchor {
+                anchor: format!("#{id}"),
+                line,
+                kind: "attribute",
+                text: h.text.clone(),
+            });
+        }
+    }
+    for (id, span) in &doc.html_anchors {
+        list.push(Anchor {
+            anchor: format!("#{id}"),
+            line: doc.position(span.start).line,
+            kind: "html",
+            text: String::new(),
+        });
+    }
+    list.sort_by_key(|a| a.line);
+    if format == QueryFormat::Json {
+        return json(&list);
+    }
+    let mut out = std::io::stdout().lock();
+    let width = list
+        .iter()
+        .map(|a| a.anchor.chars().count())
+        .max()
+        .unwrap_or(0);
+    for a in &list {
+        writeln!(out, "{:width$}  line {}  {}", a.anchor, a.line, a.text)?;
+    }
+    Ok(())
+}
