@@ -615,3 +615,87 @@ fn queries_show_refs_and_anchors() {
     assert_eq!(sot(&dir, &["show", "RUN-999"]).status.code(), Some(1));
     assert_eq!(sot(&dir, &["anchors", "nope.md"]).status.code(), Some(2));
 }
+
+fn git(dir: &Path, args: &[&str]) {
+    let o = Command::new("git")
+        .args([
+            "-c",
+            "user.name=sot tests",
+            "-c",
+            "user.email=tests@example.com",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the git command is needed for branch tests");
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
+fn new_skips_numbers_referenced_or_taken_on_another_branch() {
+    let dir = scratch_copy("index");
+    let root = dir.path();
+    git(root, &["init", "-q"]);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-qm", "registry"]);
+    git(root, &["checkout", "-qb", "feature"]);
+    let runbook = root.join("docs/runbooks/checkout.md");
+    let mut text = std::fs::read(&runbook).unwrap();
+    text.extend_from_slice(b"\r\nThe feature branch plans DEP-007.\r\n");
+    std::fs::write(&runbook, text).unwrap();
+    git(root, &["commit", "-qam", "plan DEP-007"]);
+    git(root, &["checkout", "-q", "main"]);
+    let registry = root.join("SoT.REGISTRY.md");
+    let text = read(root, "SoT.REGISTRY.md");
+    std::fs::write(
+        &registry,
+        format!("{text}\nDEP-004 is referenced before it exists.\n"),
+    )
+    .unwrap();
+
+    let o = sot(root, &["new", "DEP", "--title", "Feature flags"]);
+    assert_eq!(
+        (stdout(&o).as_str(), o.status.code()),
+        ("DEP-008\n", Some(0)),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let after = read(root, "SoT.REGISTRY.md");
+    let start = after.find("## DEP-008").unwrap();
+    insta::assert_snapshot!(
+        "new_entry",
+        &after[start..start + after[start..].find("## RUN-002").unwrap()]
+    );
+    assert!(
+        after.contains("- [DEP-008](#dep-008-feature-flags) - Feature flags\n"),
+        "index blocks refreshed"
+    );
+    // What is left to fill in is exactly what lint reports.
+    let (v, _) = json(root, &["SoT.REGISTRY.md"]);
+    let placeholders = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "placeholder")
+        .count();
+    assert_eq!(placeholders, 5);
+    assert_eq!(sot(root, &["index", "--check", "SoT.REGISTRY.md"]).status.code(), Some(0));
+}
+
+#[test]
+fn new_without_git_says_so_and_carries_on() {
+    let dir = scratch_copy("index");
+    let o = sot(dir.path(), &["new", "RUN", "--title", "Queue drain"]);
+    assert_eq!(stdout(&o), "RUN-003\n");
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("numbers on other branches were not checked")
+    );
+    let o = sot(dir.path(), &["new", "ZZZ", "--title", "Nothing owns this"]);
+    assert_eq!(o.status.code(), Some(2));
+}

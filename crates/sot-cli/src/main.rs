@@ -1,5 +1,6 @@
 //! `sot`: lint and index Source-of-Truth Markdown documents.
 
+mod git;
 mod queries;
 mod render;
 mod workspace;
@@ -11,7 +12,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use render::{Format, Summary};
 use sot_lint::{Context, Schema, Severity, RULES};
-use sot_registry::{index, Registry, Workspace};
+use sot_registry::{allocate, index, Registry, Workspace};
 
 #[derive(Parser)]
 #[command(
@@ -43,6 +44,17 @@ enum Command {
         /// Write nothing; print a diff and exit 1 when a block is stale
         #[arg(long)]
         check: bool,
+    },
+    /// Add an entry with the next free number of a prefix and print its ID
+    New {
+        /// The ID prefix, e.g. DEP
+        prefix: String,
+        /// The entry's title
+        #[arg(long)]
+        title: String,
+        /// The file to add it to (default: the file that declares the prefix)
+        #[arg(long)]
+        file: Option<PathBuf>,
     },
     /// Print every ID: where it is defined, its fields and its references
     Registry {
@@ -106,6 +118,11 @@ fn main() -> ExitCode {
                 ))),
             }
         }),
+        Command::New {
+            prefix,
+            title,
+            file,
+        } => new(&prefix, &title, file.as_deref()),
         Command::Rules => rules(),
         Command::Explain { rule } => explain(&rule),
     };
@@ -289,6 +306,60 @@ fn index(paths: &[PathBuf], check: bool) -> Exit {
             Exit::Findings
         }
     }
+}
+
+/// `sot new`: allocates the next free number (never one in use anywhere, on another
+/// branch, or in another file's reserved range), inserts the entry, refreshes the
+/// file's index blocks and prints the new ID.
+fn new(prefix: &str, title: &str, file: Option<&std::path::Path>) -> Exit {
+    let Loaded {
+        root, mut ws, reg, ..
+    } = match load(&[]) {
+        Ok(l) => l,
+        Err(exit) => return exit,
+    };
+    let file = match file {
+        Some(f) => match std::env::current_dir()
+            .ok()
+            .and_then(|cwd| cwd.join(f).canonicalize().ok())
+            .and_then(|abs| workspace::relative(&root, &abs))
+        {
+            Some(rel) => Some(rel),
+            None => return fail(format!("{}: no such file in the workspace", f.display())),
+        },
+        None => None,
+    };
+    let elsewhere = git::numbers_on_branches(&root, prefix).unwrap_or_else(|e| {
+        eprintln!("sot: note: numbers on other branches were not checked ({e})");
+        Default::default()
+    });
+    let schema = Schema::default();
+    let options = |name: &str| schema.entries.rule(prefix, name).and_then(|r| r.one_of);
+    let entry = match allocate::new_entry(
+        &ws,
+        &reg,
+        prefix,
+        title,
+        file.as_deref(),
+        &elsewhere,
+        options,
+    ) {
+        Ok(e) => e,
+        Err(e) => return fail(e),
+    };
+    let path = ws.docs[entry.doc].path.clone();
+    let bom = ws.docs[entry.doc].bom;
+    ws.docs[entry.doc] = sot_syntax::Document::parse(path.clone(), entry.text);
+    let reg = Registry::build(&ws, &[]);
+    let text =
+        index::rewrite(&ws, &reg, entry.doc).unwrap_or_else(|| ws.docs[entry.doc].text.clone());
+    let bytes = if bom { format!("\u{feff}{text}") } else { text };
+    if let Err(e) = workspace::write_atomic(&root.join(&path), |f| f.write_all(bytes.as_bytes())) {
+        return fail(format!("cannot write {path}: {e}"));
+    }
+    println!("{}", entry.id);
+    eprintln!("added {} to {path}", entry.id);
+    Exit::Clean
 }
 
 /// Runs a registry query: exit 0 when it found something, 1 when not, 2 on failure.

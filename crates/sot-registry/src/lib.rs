@@ -3,6 +3,7 @@
 //!
 //! It is built from parsed documents only; it reads no files.
 
+pub mod allocate;
 pub mod export;
 pub mod index;
 mod links;
