@@ -685,7 +685,12 @@ fn new_skips_numbers_referenced_or_taken_on_another_branch() {
         .filter(|d| d["rule"] == "placeholder")
         .count();
     assert_eq!(placeholders, 5);
-    assert_eq!(sot(root, &["index", "--check", "SoT.REGISTRY.md"]).status.code(), Some(0));
+    assert_eq!(
+        sot(root, &["index", "--check", "SoT.REGISTRY.md"])
+            .status
+            .code(),
+        Some(0)
+    );
 }
 
 #[test]
@@ -698,4 +703,28 @@ fn new_without_git_says_so_and_carries_on() {
     );
     let o = sot(dir.path(), &["new", "ZZZ", "--title", "Nothing owns this"]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn graph_by_file_and_by_id() {
+    let dir = scratch_copy("index");
+    sot(dir.path(), &["index"]);
+    let runbook = dir.path().join("docs/runbooks/checkout.md");
+    let mut text = std::fs::read(&runbook).unwrap();
+    text.extend_from_slice(b"\r\nFlush per RUN-001, then roll out with [DEP-002](../../SoT.REGISTRY.md#dep-002-canary-release).\r\n");
+    std::fs::write(&runbook, text).unwrap();
+    let registry = dir.path().join("SoT.REGISTRY.md");
+    let text = read(dir.path(), "SoT.REGISTRY.md").replace(
+        "Send a small share of traffic first.",
+        "Send a small share of traffic first; flush caches with RUN-001.",
+    );
+    std::fs::write(&registry, text).unwrap();
+    let mermaid = sot(dir.path(), &["graph"]);
+    assert_eq!(mermaid.status.code(), Some(0));
+    assert_eq!(
+        stdout(&mermaid),
+        "graph LR\n  n0[\"SoT.REGISTRY.md\"]\n  n1[\"docs/runbooks/checkout.md\"]\n  n1 -->|2| n0\n"
+    );
+    let dot = sot(dir.path(), &["graph", "--by", "id", "--format", "dot"]);
+    insta::assert_snapshot!("graph_by_id_dot", stdout(&dot));
 }

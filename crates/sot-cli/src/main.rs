@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use render::{Format, Summary};
 use sot_lint::{Context, Schema, Severity, RULES};
-use sot_registry::{allocate, index, Registry, Workspace};
+use sot_registry::{allocate, graph, index, Registry, Workspace};
 
 #[derive(Parser)]
 #[command(
@@ -82,6 +82,14 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: queries::QueryFormat,
     },
+    /// Print the reference graph: which files (or entries) refer to which
+    Graph {
+        #[arg(long, value_enum, default_value = "mermaid")]
+        format: GraphFormat,
+        /// Nodes are files, or entry IDs
+        #[arg(long, value_enum, default_value = "file")]
+        by: GraphBy,
+    },
     /// List every rule with its default severity and summary
     Rules,
     /// Print the documentation of one rule
@@ -89,6 +97,20 @@ enum Command {
         /// A rule name, e.g. broken-anchor
         rule: String,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum GraphFormat {
+    /// a Mermaid flowchart (GitHub renders it in a ```mermaid block)
+    Mermaid,
+    /// Graphviz DOT
+    Dot,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum GraphBy {
+    File,
+    Id,
 }
 
 /// Exit codes: 0 clean, 1 findings of error severity, 2 `sot` could not do its job.
@@ -123,6 +145,18 @@ fn main() -> ExitCode {
             title,
             file,
         } => new(&prefix, &title, file.as_deref()),
+        Command::Graph { format, by } => query(&[], |l| {
+            let by = match by {
+                GraphBy::File => graph::By::File,
+                GraphBy::Id => graph::By::Id,
+            };
+            let g = graph::build(&l.ws, &l.reg, by);
+            let text = match format {
+                GraphFormat::Mermaid => g.mermaid(),
+                GraphFormat::Dot => g.dot(),
+            };
+            std::io::stdout().write_all(text.as_bytes()).map(|()| true)
+        }),
         Command::Rules => rules(),
         Command::Explain { rule } => explain(&rule),
     };

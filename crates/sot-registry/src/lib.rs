@@ -5,6 +5,7 @@
 
 pub mod allocate;
 pub mod export;
+pub mod graph;
 pub mod index;
 mod links;
 
