@@ -728,3 +728,46 @@ fn graph_by_file_and_by_id() {
     let dot = sot(dir.path(), &["graph", "--by", "id", "--format", "dot"]);
     insta::assert_snapshot!("graph_by_id_dot", stdout(&dot));
 }
+
+#[test]
+fn against_reports_ids_another_branch_added_differently() {
+    let dir = scratch_copy("index");
+    let root = dir.path();
+    sot(root, &["index"]);
+    git(root, &["init", "-q"]);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-qm", "registry"]);
+    let append = |heading: &str| {
+        let text = read(root, "SoT.REGISTRY.md");
+        let entry = format!("\n## {heading}\n\n**ID**: DEP-004\n**Category**: Application\n**Status**: Planned\n**Owner**: Platform Team\n**Created**: 2026-10-01\n**Last Updated**: 2026-10-01\n");
+        std::fs::write(root.join("SoT.REGISTRY.md"), text + &entry).unwrap();
+    };
+    git(root, &["checkout", "-qb", "feature"]);
+    append("DEP-004: Shadow traffic");
+    git(root, &["commit", "-qam", "DEP-004 on feature"]);
+    git(root, &["checkout", "-q", "main"]);
+    append("DEP-004: Dark launch");
+    let (v, code) = json(root, &["--against", "feature"]);
+    let collisions: Vec<_> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "duplicate-id")
+        .collect();
+    assert_eq!(code, 1);
+    assert_eq!(collisions.len(), 1);
+    assert_eq!(
+        collisions[0]["message"],
+        "`DEP-004` is also defined on feature as \"DEP-004: Shadow traffic\" (SoT.REGISTRY.md:101), added since the branches forked"
+    );
+    // The same entry on both branches is no collision; nor is an unknown revision fatal.
+    git(root, &["commit", "-qam", "DEP-004 on main"]);
+    let (v, _) = json(root, &["--against", "main"]);
+    assert!(v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|d| d["rule"] != "duplicate-id"));
+    let o = sot(root, &["lint", "--against", "no-such-branch"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("IDs on no-such-branch were not compared"));
+}

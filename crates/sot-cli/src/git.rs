@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 
+use sot_lint::{ForeignEntry, OtherBranch};
 use sot_registry::{allocate, Registry, Workspace};
 use sot_syntax::Document;
 
@@ -35,14 +36,13 @@ pub fn numbers_on_branches(root: &Path, prefix: &str) -> Result<BTreeSet<u64>, S
     }
     let mut docs = Vec::new();
     for reference in String::from_utf8_lossy(&refs.stdout).lines() {
-        let range = format!("HEAD...{reference}");
         let changed = git(
             root,
             &[
                 "diff",
                 "--name-only",
                 "--diff-filter=AM",
-                &range,
+                &format!("HEAD...{reference}"),
                 "--",
                 "*.md",
                 "*.markdown",
@@ -51,14 +51,80 @@ pub fn numbers_on_branches(root: &Path, prefix: &str) -> Result<BTreeSet<u64>, S
         if !changed.status.success() {
             continue; // no common history with HEAD
         }
-        for path in String::from_utf8_lossy(&changed.stdout).lines() {
-            let shown = git(root, &["show", &format!("{reference}:{path}")])?;
-            if let Ok(text) = String::from_utf8(shown.stdout) {
-                docs.push(Document::parse(format!("{reference}/{path}"), text));
-            }
-        }
+        docs.extend(show_docs(
+            root,
+            reference,
+            &String::from_utf8_lossy(&changed.stdout),
+        )?);
     }
     let ws = Workspace::new(docs, Default::default());
     let reg = Registry::build(&ws, &[prefix.to_string()]);
     Ok(allocate::used_numbers(&reg, prefix))
+}
+
+/// The Markdown files named one per line in `paths`, as they are at `rev`.
+fn show_docs(root: &Path, rev: &str, paths: &str) -> Result<Vec<Document>, String> {
+    let mut docs = Vec::new();
+    for path in paths.lines() {
+        let shown = git(root, &["show", &format!("{rev}:{path}")])?;
+        if !shown.status.success() {
+            continue; // not there at that revision
+        }
+        if let Ok(text) = String::from_utf8(shown.stdout) {
+            docs.push(Document::parse(path.to_string(), text));
+        }
+    }
+    Ok(docs)
+}
+
+/// The entries `rev` added or changed since it forked from HEAD, in the Markdown files
+/// it changed: what a merge would bring in without a textual conflict.
+pub fn added_entries(root: &Path, rev: &str, prefixes: &[String]) -> Result<OtherBranch, String> {
+    let base = git(root, &["merge-base", "HEAD", rev])?;
+    if !base.status.success() {
+        return Err(String::from_utf8_lossy(&base.stderr).trim().to_string());
+    }
+    let base = String::from_utf8_lossy(&base.stdout).trim().to_string();
+    let changed = git(
+        root,
+        &[
+            "diff",
+            "--name-only",
+            "--diff-filter=AM",
+            &base,
+            rev,
+            "--",
+            "*.md",
+            "*.markdown",
+        ],
+    )?;
+    if !changed.status.success() {
+        return Err(String::from_utf8_lossy(&changed.stderr).trim().to_string());
+    }
+    let paths = String::from_utf8_lossy(&changed.stdout).into_owned();
+    let theirs = Workspace::new(show_docs(root, rev, &paths)?, Default::default());
+    let before = Workspace::new(show_docs(root, &base, &paths)?, Default::default());
+    let theirs_reg = Registry::build(&theirs, prefixes);
+    let before_reg = Registry::build(&before, prefixes);
+    let heading =
+        |ws: &Workspace, e: &sot_registry::Entry| ws.docs[e.doc].headings[e.heading].text.clone();
+    let entries = theirs_reg
+        .entries
+        .iter()
+        .filter(|e| {
+            !before_reg
+                .definitions(&e.id)
+                .any(|b| heading(&before, b) == heading(&theirs, e))
+        })
+        .map(|e| ForeignEntry {
+            id: e.id.clone(),
+            heading: heading(&theirs, e),
+            file: theirs.docs[e.doc].path.clone(),
+            line: theirs.docs[e.doc].position(e.id_span.start).line,
+        })
+        .collect();
+    Ok(OtherBranch {
+        rev: rev.to_string(),
+        entries,
+    })
 }

@@ -35,6 +35,10 @@ enum Command {
         /// Output format [default: human on a terminal, concise otherwise]
         #[arg(long, value_enum)]
         format: Option<Format>,
+        /// Also report IDs this branch defines that REV (e.g. origin/main) defined
+        /// differently since the branches forked
+        #[arg(long, value_name = "REV")]
+        against: Option<String>,
     },
     /// Regenerate the index blocks between `<!-- sot:index start -->` and
     /// `<!-- sot:index end -->` markers
@@ -124,7 +128,11 @@ enum Exit {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let exit = match cli.command {
-        Command::Lint { paths, format } => lint(&paths, format),
+        Command::Lint {
+            paths,
+            format,
+            against,
+        } => lint(&paths, format, against.as_deref()),
         Command::Index { paths, check } => index(&paths, check),
         Command::Registry { format } => query(&[], |l| {
             queries::registry(&l.ws, &l.reg, format).map(|()| true)
@@ -238,16 +246,28 @@ fn load(paths: &[PathBuf]) -> Result<Loaded, Exit> {
     })
 }
 
-fn lint(paths: &[PathBuf], format: Option<Format>) -> Exit {
+fn lint(paths: &[PathBuf], format: Option<Format>, against: Option<&str>) -> Exit {
     let Loaded {
-        ws, reg, targets, ..
+        root,
+        ws,
+        reg,
+        targets,
     } = match load(paths) {
         Ok(l) => l,
         Err(exit) => return exit,
     };
     let schema = Schema::default();
     let checked = targets.as_ref().map_or(ws.docs.len(), Vec::len);
-    let ctx = Context::new(&ws, &reg, &schema, targets.as_deref());
+    let prefixes: Vec<String> = reg.prefixes().map(str::to_string).collect();
+    let other = against.and_then(|rev| {
+        git::added_entries(&root, rev, &prefixes)
+            .map_err(|e| eprintln!("sot: note: IDs on {rev} were not compared ({e})"))
+            .ok()
+    });
+    let mut ctx = Context::new(&ws, &reg, &schema, targets.as_deref());
+    if let Some(other) = &other {
+        ctx = ctx.with_other_branch(other);
+    }
     let diags = sot_lint::lint(&ctx);
     let summary = Summary::new(&diags, checked);
     let stdout = std::io::stdout();

@@ -13,7 +13,26 @@ pub struct Context<'a> {
     pub ws: &'a Workspace,
     pub reg: &'a Registry,
     pub schema: &'a Schema,
+    /// Entries another branch added since it forked (`sot lint --against REV`).
+    pub other_branch: Option<&'a OtherBranch>,
     targets: Vec<bool>,
+}
+
+/// What another revision defines in the files it changed since the merge base.
+#[derive(Debug, Default)]
+pub struct OtherBranch {
+    /// The revision as the user named it (`origin/main`).
+    pub rev: String,
+    pub entries: Vec<ForeignEntry>,
+}
+
+#[derive(Debug)]
+pub struct ForeignEntry {
+    pub id: String,
+    /// The heading text, to tell a different entry from the same one.
+    pub heading: String,
+    pub file: String,
+    pub line: usize,
 }
 
 impl<'a> Context<'a> {
@@ -32,8 +51,15 @@ impl<'a> Context<'a> {
             ws,
             reg,
             schema,
+            other_branch: None,
             targets: mask,
         }
+    }
+
+    /// Also checks IDs against those another branch added (branch collisions).
+    pub fn with_other_branch(mut self, other: &'a OtherBranch) -> Self {
+        self.other_branch = Some(other);
+        self
     }
 
     pub fn is_target(&self, doc: usize) -> bool {

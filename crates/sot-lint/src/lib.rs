@@ -9,7 +9,7 @@ mod schema;
 
 use rayon::prelude::*;
 
-pub use context::Context;
+pub use context::{Context, ForeignEntry, OtherBranch};
 pub use diagnostic::{Diagnostic, Related, Severity};
 pub use rules::{Rule, RULES};
 pub use schema::{

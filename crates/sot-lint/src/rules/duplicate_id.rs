@@ -14,7 +14,12 @@
 //! ## DEP-014: Database failover
 //! ```
 //!
-//! **Fix**: give the later entry the next free number and update its references.
+//! With `sot lint --against REV` (e.g. `origin/main`), an ID this branch defines is
+//! also reported when REV added a different entry with the same ID since the two
+//! branches forked: git merges such pairs without a conflict.
+//!
+//! **Fix**: give the later entry the next free number and update its references
+//! (`sot new PREFIX` picks a number no branch uses).
 
 use super::Finding;
 use crate::Context;
@@ -44,6 +49,27 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 format!("first definition of {}", first.id),
             ));
             out.push(f);
+        }
+    }
+    if let Some(other) = ctx.other_branch {
+        for theirs in &other.entries {
+            for ours in ctx.reg.definitions(&theirs.id) {
+                let heading = &ctx.doc(ours.doc).headings[ours.heading];
+                if !ctx.is_target(ours.doc) || heading.text == theirs.heading {
+                    continue;
+                }
+                out.push(
+                    Finding::new(
+                        ours.doc,
+                        ours.id_span.clone(),
+                        format!(
+                            "`{}` is also defined on {} as \"{}\" ({}:{}), added since the branches forked",
+                            theirs.id, other.rev, theirs.heading, theirs.file, theirs.line
+                        ),
+                    )
+                    .help("renumber this entry (`sot new` picks a number no branch uses) and update its references"),
+                );
+            }
         }
     }
 }
