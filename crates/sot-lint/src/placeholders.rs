@@ -83,7 +83,7 @@ pub fn scan_text(text: &str) -> Vec<Found> {
             )
         } else {
             (
-                format!("`{}` left in a SoT document", m.as_str()),
+                format!("`{}` left in the document", m.as_str()),
                 "finish it, or track it outside the document",
             )
         };

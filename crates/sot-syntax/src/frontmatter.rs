@@ -188,9 +188,14 @@ fn file_lines(message: &str) -> String {
     .into_owned()
 }
 
-/// The non-blank part of the line holding `at`, kept inside the YAML body.
+/// From the error's mark to the end of its line; an error at the very end of the
+/// block (an unclosed quote) marks the last line with text instead.
 fn line_span_at(text: &str, at: usize, body: &Range<usize>) -> Range<usize> {
     let mut at = at.clamp(body.start, body.end.max(body.start));
+    if at < body.end && !text[at..].starts_with(char::is_whitespace) {
+        let end = text[at..].find(['\r', '\n']).map_or(text.len(), |i| at + i);
+        return at..end;
+    }
     // An error at the very end (an unclosed quote) belongs to the last line with text.
     while at > body.start && text[..at].ends_with(['\n', '\r', ' ']) {
         at -= 1;
