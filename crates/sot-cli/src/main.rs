@@ -35,6 +35,12 @@ enum Command {
         /// Output format [default: human on a terminal, concise otherwise]
         #[arg(long, value_enum)]
         format: Option<Format>,
+        /// Run only these rules (comma-separated)
+        #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+        select: Option<Vec<String>>,
+        /// Skip these rules (comma-separated)
+        #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+        ignore: Vec<String>,
         /// Also report IDs this branch defines that REV (e.g. origin/main) defined
         /// differently since the branches forked
         #[arg(long, value_name = "REV")]
@@ -131,8 +137,13 @@ fn main() -> ExitCode {
         Command::Lint {
             paths,
             format,
+            select,
+            ignore,
             against,
-        } => lint(&paths, format, against.as_deref()),
+        } => match sot_lint::Selection::new(select.as_deref(), &ignore) {
+            Ok(selection) => lint(&paths, format, &selection, against.as_deref()),
+            Err(e) => fail(e),
+        },
         Command::Index { paths, check } => index(&paths, check),
         Command::Registry { format } => query(&[], |l| {
             queries::registry(&l.ws, &l.reg, format).map(|()| true)
@@ -246,7 +257,12 @@ fn load(paths: &[PathBuf]) -> Result<Loaded, Exit> {
     })
 }
 
-fn lint(paths: &[PathBuf], format: Option<Format>, against: Option<&str>) -> Exit {
+fn lint(
+    paths: &[PathBuf],
+    format: Option<Format>,
+    selection: &sot_lint::Selection,
+    against: Option<&str>,
+) -> Exit {
     let Loaded {
         root,
         ws,
@@ -268,7 +284,7 @@ fn lint(paths: &[PathBuf], format: Option<Format>, against: Option<&str>) -> Exi
     if let Some(other) = &other {
         ctx = ctx.with_other_branch(other);
     }
-    let diags = sot_lint::lint(&ctx);
+    let diags = sot_lint::lint(&ctx, selection);
     let summary = Summary::new(&diags, checked);
     let stdout = std::io::stdout();
     let terminal = stdout.is_terminal();

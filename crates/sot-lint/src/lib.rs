@@ -11,21 +11,68 @@ use rayon::prelude::*;
 
 pub use context::{Context, ForeignEntry, OtherBranch};
 pub use diagnostic::{Diagnostic, Related, Severity};
-pub use rules::{Rule, RULES};
+pub use rules::{Check, Rule, RULES};
 pub use schema::{
     is_iso_date, EntrySchema, Format, FrontmatterSchema, PrefixSchema, Schema, ValueRule, When,
 };
 
-/// Runs every rule over the documents `ctx` reports on, sorted by file, position, rule.
-pub fn lint(ctx: &Context) -> Vec<Diagnostic> {
+/// Which rules run: all by default, narrowed by `--select` and `--ignore`.
+#[derive(Debug, Clone)]
+pub struct Selection {
+    enabled: Vec<&'static str>,
+}
+
+impl Default for Selection {
+    fn default() -> Self {
+        Selection {
+            enabled: RULES.iter().map(|r| r.name).collect(),
+        }
+    }
+}
+
+impl Selection {
+    /// `select`: only these rules (all when `None`); `ignore`: minus these. An
+    /// unknown rule name is an error naming it.
+    pub fn new(select: Option<&[String]>, ignore: &[String]) -> Result<Selection, String> {
+        for name in select.unwrap_or_default().iter().chain(ignore) {
+            if !RULES.iter().any(|r| r.name == name) {
+                return Err(format!("no rule named `{name}`; `sot rules` lists them"));
+            }
+        }
+        let enabled = RULES
+            .iter()
+            .map(|r| r.name)
+            .filter(|n| select.is_none_or(|s| s.iter().any(|x| x == n)))
+            .filter(|n| !ignore.iter().any(|x| x == n))
+            .collect();
+        Ok(Selection { enabled })
+    }
+
+    pub fn is_enabled(&self, rule: &str) -> bool {
+        self.enabled.contains(&rule)
+    }
+}
+
+/// Runs the selected rules over the documents `ctx` reports on, applies suppression
+/// comments, and sorts the diagnostics by file, position and rule.
+pub fn lint(ctx: &Context, selection: &Selection) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = RULES
         .par_iter()
+        .filter(|rule| selection.is_enabled(rule.name))
         .flat_map_iter(|rule| {
             let mut findings = Vec::new();
-            (rule.check)(ctx, &mut findings);
+            if let Check::Pass(check) = rule.check {
+                check(ctx, &mut findings);
+            }
             findings.into_iter().map(|f| ctx.diagnostic(rule, f))
         })
         .collect();
+    let unused = rules::unused_suppression::apply(ctx, &mut out, &|r| selection.is_enabled(r));
+    if let Some(rule) = RULES.iter().find(|r| r.name == "unused-suppression") {
+        if selection.is_enabled(rule.name) {
+            out.extend(unused.into_iter().map(|f| ctx.diagnostic(rule, f)));
+        }
+    }
     out.sort_by(|a, b| {
         (&a.file, a.line, a.column, a.rule, &a.message)
             .cmp(&(&b.file, b.line, b.column, b.rule, &b.message))

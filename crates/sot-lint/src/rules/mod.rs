@@ -18,6 +18,7 @@ mod placeholder;
 mod stale_index;
 mod undefined_id;
 mod unreadable_file;
+pub(crate) mod unused_suppression;
 
 /// What a rule reports: a span in one document, and how to fix it.
 #[derive(Debug, Clone)]
@@ -47,12 +48,20 @@ impl Finding {
     }
 }
 
+/// How a rule finds its problems.
+pub enum Check {
+    /// A pure function of the workspace.
+    Pass(fn(&Context, &mut Vec<Finding>)),
+    /// Judged after every other rule ran: suppressions that silenced nothing.
+    Suppressions,
+}
+
 pub struct Rule {
     pub name: &'static str,
     pub severity: Severity,
     /// The few words shown under the offending span in human output.
     pub label: &'static str,
-    pub check: fn(&Context, &mut Vec<Finding>),
+    pub check: Check,
     source: &'static str,
 }
 
@@ -82,7 +91,7 @@ macro_rules! rule {
             name: $name,
             severity: Severity::$severity,
             label: $label,
-            check: $module::check,
+            check: Check::Pass($module::check),
             source: include_str!(concat!(stringify!($module), ".rs")),
         }
     };
@@ -123,6 +132,13 @@ pub static RULES: &[Rule] = &[
         "deprecated entry"
     ),
     rule!("unreadable-file", Error, unreadable_file, "unreadable"),
+    Rule {
+        name: "unused-suppression",
+        severity: Severity::Warning,
+        label: "silences nothing",
+        check: Check::Suppressions,
+        source: include_str!("unused_suppression.rs"),
+    },
 ];
 
 /// Links and definitions whose targets a document writes, each once: inline links and
