@@ -838,3 +838,62 @@ fn select_and_ignore_narrow_the_rules() {
     let o = sot(&dir, &["lint", "--ignore", "no-such-rule"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn configuration_changes_severities_prefixes_patterns_and_paths() {
+    let dir = fixture("config");
+    let o = sot(&dir, &["lint", "--format", "concise"]);
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!("config_lint", stdout(&o));
+    let config = sot(&dir, &["config"]);
+    insta::assert_snapshot!("config_resolved", stdout(&config));
+}
+
+#[test]
+fn printed_configuration_reads_back_unchanged() {
+    let dir = workspace(&[]);
+    let defaults = stdout(&sot(dir.path(), &["config"]));
+    assert!(defaults.contains("[schema.entries.prefix.DEP.fields.Category]"));
+    std::fs::write(dir.path().join("sot.toml"), &defaults).unwrap();
+    assert_eq!(stdout(&sot(dir.path(), &["config"])), defaults);
+}
+
+#[test]
+fn config_mistakes_name_their_line_and_exit_two() {
+    let dir = workspace(&[("a.md", "# A\n")]);
+    let mut report = String::new();
+    for toml in [
+        "colour = \"red\"\n",
+        "[rules]\nbroken-links = \"off\"\n",
+        "[rules]\nplaceholder = \"loud\"\n",
+        "exclude = [\"docs/[*\"]\n",
+        "[placeholders]\nremove = [\"dates\"]\n",
+    ] {
+        std::fs::write(dir.path().join("sot.toml"), toml).unwrap();
+        let o = sot(dir.path(), &["lint"]);
+        assert_eq!(o.status.code(), Some(2), "{toml}");
+        report.push_str(&format!(
+            "{toml}---\n{}\n",
+            String::from_utf8_lossy(&o.stderr)
+        ));
+    }
+    insta::assert_snapshot!("config_errors", report);
+}
+
+#[test]
+fn init_writes_a_commented_config_that_parses() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = sot(dir.path(), &["init"]);
+    assert_eq!(
+        (stdout(&o).as_str(), o.status.code()),
+        ("wrote sot.toml\n", Some(0))
+    );
+    let text = read(dir.path(), "sot.toml");
+    assert!(text.starts_with("# sot.toml"));
+    assert_eq!(sot(dir.path(), &["config"]).status.code(), Some(0));
+    assert_eq!(
+        sot(dir.path(), &["init"]).status.code(),
+        Some(2),
+        "never overwrites"
+    );
+}

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use render::{Format, Summary};
-use sot_lint::{Context, Schema, Severity, RULES};
+use sot_lint::{Context, Settings, Severity, RULES};
 use sot_registry::{allocate, graph, index, Registry, Workspace};
 
 #[derive(Parser)]
@@ -100,6 +100,10 @@ enum Command {
         #[arg(long, value_enum, default_value = "file")]
         by: GraphBy,
     },
+    /// Print the resolved configuration (sot.toml with every default filled in)
+    Config,
+    /// Write a starting sot.toml, with comments, at the workspace root
+    Init,
     /// List every rule with its default severity and summary
     Rules,
     /// Print the documentation of one rule
@@ -176,6 +180,11 @@ fn main() -> ExitCode {
             };
             std::io::stdout().write_all(text.as_bytes()).map(|()| true)
         }),
+        Command::Config => query(&[], |l| {
+            print!("{}", l.settings.to_toml());
+            Ok(true)
+        }),
+        Command::Init => init(),
         Command::Rules => rules(),
         Command::Explain { rule } => explain(&rule),
     };
@@ -190,10 +199,28 @@ fn fail(message: impl std::fmt::Display) -> Exit {
 /// A loaded workspace with its registry, and the documents the user named.
 struct Loaded {
     root: PathBuf,
+    settings: Settings,
     ws: Workspace,
     reg: Registry,
     /// `None`: the whole workspace.
     targets: Option<Vec<usize>>,
+}
+
+/// Reads `sot.toml` at the root, if there is one; a mistake in it stops the run.
+fn read_settings(root: &std::path::Path) -> Result<Settings, Exit> {
+    let path = root.join("sot.toml");
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Settings::default()),
+        Err(e) => return Err(fail(format!("cannot read sot.toml: {e}"))),
+    };
+    Settings::parse(&text).map_err(|e| {
+        eprintln!("sot.toml:{}:{}: error: {}", e.line, e.column, e.message);
+        if let Some(help) = e.help {
+            eprintln!("  help: {help}");
+        }
+        Exit::Failure
+    })
 }
 
 /// Finds the root from the first path (or the current directory), loads and indexes
@@ -234,8 +261,9 @@ fn load(paths: &[PathBuf]) -> Result<Loaded, Exit> {
             named_files.push(rel);
         }
     }
-    let ws = workspace::load(&root, &named_files);
-    let reg = Registry::build(&ws, &[]);
+    let settings = read_settings(&root)?;
+    let ws = workspace::load(&root, &named_files, &|path| settings.includes(path));
+    let reg = Registry::build(&ws, &settings.config.prefixes);
     let targets: Option<Vec<usize>> = (!paths.is_empty()).then(|| {
         ws.docs
             .iter()
@@ -251,6 +279,7 @@ fn load(paths: &[PathBuf]) -> Result<Loaded, Exit> {
     });
     Ok(Loaded {
         root,
+        settings,
         ws,
         reg,
         targets,
@@ -265,6 +294,7 @@ fn lint(
 ) -> Exit {
     let Loaded {
         root,
+        settings,
         ws,
         reg,
         targets,
@@ -272,7 +302,6 @@ fn lint(
         Ok(l) => l,
         Err(exit) => return exit,
     };
-    let schema = Schema::default();
     let checked = targets.as_ref().map_or(ws.docs.len(), Vec::len);
     let prefixes: Vec<String> = reg.prefixes().map(str::to_string).collect();
     let other = against.and_then(|rev| {
@@ -280,7 +309,7 @@ fn lint(
             .map_err(|e| eprintln!("sot: note: IDs on {rev} were not compared ({e})"))
             .ok()
     });
-    let mut ctx = Context::new(&ws, &reg, &schema, targets.as_deref());
+    let mut ctx = Context::new(&ws, &reg, &settings, targets.as_deref());
     if let Some(other) = &other {
         ctx = ctx.with_other_branch(other);
     }
@@ -321,6 +350,7 @@ fn index(paths: &[PathBuf], check: bool) -> Exit {
         ws,
         reg,
         targets,
+        ..
     } = &loaded;
     let docs: Vec<usize> = targets
         .clone()
@@ -383,7 +413,11 @@ fn index(paths: &[PathBuf], check: bool) -> Exit {
 /// file's index blocks and prints the new ID.
 fn new(prefix: &str, title: &str, file: Option<&std::path::Path>) -> Exit {
     let Loaded {
-        root, mut ws, reg, ..
+        root,
+        settings,
+        mut ws,
+        reg,
+        ..
     } = match load(&[]) {
         Ok(l) => l,
         Err(exit) => return exit,
@@ -403,7 +437,7 @@ fn new(prefix: &str, title: &str, file: Option<&std::path::Path>) -> Exit {
         eprintln!("sot: note: numbers on other branches were not checked ({e})");
         Default::default()
     });
-    let schema = Schema::default();
+    let schema = &settings.config.schema;
     let options = |name: &str| schema.entries.rule(prefix, name).and_then(|r| r.one_of);
     let entry = match allocate::new_entry(
         &ws,
@@ -446,6 +480,21 @@ fn query(paths: &[PathBuf], run: impl FnOnce(&Loaded) -> std::io::Result<bool>) 
         }
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Clean,
         Err(e) => fail(e),
+    }
+}
+
+/// `sot init`: a commented starting `sot.toml` in the current directory.
+fn init() -> Exit {
+    let path = PathBuf::from("sot.toml");
+    if path.exists() {
+        return fail("sot.toml already exists; `sot config` prints what it resolves to");
+    }
+    match std::fs::write(&path, include_str!("init.toml")) {
+        Ok(()) => {
+            println!("wrote sot.toml");
+            Exit::Clean
+        }
+        Err(e) => fail(format!("cannot write sot.toml: {e}")),
     }
 }
 

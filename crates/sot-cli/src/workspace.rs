@@ -44,9 +44,10 @@ fn in_hidden_dir(path: &str) -> bool {
 }
 
 /// Walks `root`: every file that git does not ignore goes into the tree, and every
-/// Markdown file outside hidden folders is a document. `extra` are files named on
+/// Markdown file outside hidden folders that `keep` accepts (the configured include
+/// and exclude globs) is a document. `extra` are files named on
 /// the command line, linted even if ignored.
-pub fn load(root: &Path, extra: &[String]) -> Workspace {
+pub fn load(root: &Path, extra: &[String], keep: &dyn Fn(&str) -> bool) -> Workspace {
     let mut tree = FileTree::default();
     let mut doc_paths = Vec::new();
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
@@ -83,7 +84,7 @@ pub fn load(root: &Path, extra: &[String]) -> Workspace {
             tree.add_dir(&rel);
         } else {
             tree.add_file(&rel);
-            if is_markdown(&rel) && !in_hidden_dir(&rel) {
+            if is_markdown(&rel) && !in_hidden_dir(&rel) && keep(&rel) {
                 doc_paths.push(rel);
             }
         }

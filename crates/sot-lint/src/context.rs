@@ -7,12 +7,13 @@ use sot_registry::{Entry, Registry, Workspace};
 use sot_syntax::{Document, Field};
 
 use crate::rules::{Finding, Rule};
-use crate::{Diagnostic, Related, Schema};
+use crate::{Diagnostic, Related, Schema, Settings};
 
 pub struct Context<'a> {
     pub ws: &'a Workspace,
     pub reg: &'a Registry,
     pub schema: &'a Schema,
+    pub settings: &'a Settings,
     /// Entries another branch added since it forked (`sot lint --against REV`).
     pub other_branch: Option<&'a OtherBranch>,
     targets: Vec<bool>,
@@ -40,7 +41,7 @@ impl<'a> Context<'a> {
     pub fn new(
         ws: &'a Workspace,
         reg: &'a Registry,
-        schema: &'a Schema,
+        settings: &'a Settings,
         targets: Option<&[usize]>,
     ) -> Self {
         let mut mask = vec![targets.is_none(); ws.docs.len()];
@@ -50,7 +51,8 @@ impl<'a> Context<'a> {
         Context {
             ws,
             reg,
-            schema,
+            schema: &settings.config.schema,
+            settings,
             other_branch: None,
             targets: mask,
         }

@@ -1,6 +1,7 @@
 //! The rules of `sot lint`: pure functions from a parsed workspace and its registry
 //! to diagnostics. Nothing here touches the filesystem.
 
+mod config;
 mod context;
 mod diagnostic;
 pub mod placeholders;
@@ -9,6 +10,7 @@ mod schema;
 
 use rayon::prelude::*;
 
+pub use config::{Config, ConfigError, Level, Settings};
 pub use context::{Context, ForeignEntry, OtherBranch};
 pub use diagnostic::{Diagnostic, Related, Severity};
 pub use rules::{Check, Rule, RULES};
@@ -56,9 +58,11 @@ impl Selection {
 /// Runs the selected rules over the documents `ctx` reports on, applies suppression
 /// comments, and sorts the diagnostics by file, position and rule.
 pub fn lint(ctx: &Context, selection: &Selection) -> Vec<Diagnostic> {
+    let runs =
+        |rule: &&Rule| selection.is_enabled(rule.name) && ctx.settings.is_on_somewhere(rule.name);
     let mut out: Vec<Diagnostic> = RULES
         .par_iter()
-        .filter(|rule| selection.is_enabled(rule.name))
+        .filter(runs)
         .flat_map_iter(|rule| {
             let mut findings = Vec::new();
             if let Check::Pass(check) = rule.check {
@@ -67,10 +71,24 @@ pub fn lint(ctx: &Context, selection: &Selection) -> Vec<Diagnostic> {
             findings.into_iter().map(|f| ctx.diagnostic(rule, f))
         })
         .collect();
+    // Severities configured per rule and per path; `off` drops the finding.
+    out.retain_mut(
+        |d| match ctx.settings.severity(d.rule, d.severity, &d.file) {
+            Some(severity) => {
+                d.severity = severity;
+                true
+            }
+            None => false,
+        },
+    );
     let unused = rules::unused_suppression::apply(ctx, &mut out, &|r| selection.is_enabled(r));
     if let Some(rule) = RULES.iter().find(|r| r.name == "unused-suppression") {
-        if selection.is_enabled(rule.name) {
-            out.extend(unused.into_iter().map(|f| ctx.diagnostic(rule, f)));
+        if runs(&rule) {
+            out.extend(unused.into_iter().filter_map(|f| {
+                let mut d = ctx.diagnostic(rule, f);
+                d.severity = ctx.settings.severity(d.rule, d.severity, &d.file)?;
+                Some(d)
+            }));
         }
     }
     out.sort_by(|a, b| {

@@ -17,6 +17,8 @@ pub enum Tier {
 pub struct Found {
     /// Relative to the scanned text.
     pub span: Range<usize>,
+    /// The pattern's name, as `sot.toml` removes it (`[placeholders] remove`).
+    pub kind: &'static str,
     pub tier: Tier,
     pub message: String,
     pub help: &'static str,
@@ -38,6 +40,21 @@ static INSTRUCTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^<!--\s*(?:AI[-_ ]INSTRUCTION|INSTRUCTIONS?:|Choose\b|Adjust\b|Fill in\b|Replace\b|Delete this\b|Remove this\b)")
         .unwrap()
 });
+
+/// The names of the built-in patterns, for `[placeholders] remove` in `sot.toml`.
+pub const PATTERNS: &[&str] = &[
+    "date",
+    "your-token",
+    "braces",
+    "option-list",
+    "example",
+    "enum-options",
+    "instruction-comment",
+    "id-xxx",
+    "brackets",
+    "at-username",
+    "todo",
+];
 
 /// Every pattern needs one of these; most prose runs have none and are skipped.
 static TRIGGER: LazyLock<Regex> =
@@ -61,6 +78,7 @@ pub fn scan_text(text: &str) -> Vec<Found> {
             let lone_word = c[1].chars().all(char::is_alphabetic);
             out.push(Found {
                 span: whole.range(),
+                kind: "braces",
                 tier: if lone_word { Tier::Weak } else { Tier::Strong },
                 message: format!("unfilled template placeholder `{}`", whole.as_str()),
                 help: HELP_FILL,
@@ -76,19 +94,22 @@ pub fn scan_text(text: &str) -> Vec<Found> {
     }
     for c in WEAK_WORDS.captures_iter(text) {
         let m = c.get(1).or_else(|| c.get(2)).unwrap();
-        let (message, help) = if m.as_str().starts_with('@') {
+        let (kind, message, help) = if m.as_str().starts_with('@') {
             (
+                "at-username",
                 format!("`{}` stands in for a person", m.as_str()),
                 "name the real owner or team",
             )
         } else {
             (
+                "todo",
                 format!("`{}` left in the document", m.as_str()),
                 "finish it, or track it outside the document",
             )
         };
         out.push(Found {
             span: m.range(),
+            kind,
             tier: Tier::Weak,
             message,
             help,
@@ -105,6 +126,7 @@ pub fn scan_code(text: &str, out: &mut Vec<Found>) {
     for m in DATE.find_iter(text) {
         out.push(Found {
             span: m.range(),
+            kind: "date",
             tier: Tier::Strong,
             message: "template date `YYYY-MM-DD` was never filled in".into(),
             help: "write the real date, e.g. 2024-05-31",
@@ -113,6 +135,7 @@ pub fn scan_code(text: &str, out: &mut Vec<Found>) {
     for m in YOUR.find_iter(text) {
         out.push(Found {
             span: m.range(),
+            kind: "your-token",
             tier: Tier::Strong,
             message: format!("template stand-in `{}`", m.as_str()),
             help: HELP_FILL,
@@ -196,6 +219,7 @@ fn bracket(text: &str, span: Range<usize>, inner: &str) -> Option<Found> {
     if lower.starts_with("e.g.") || lower.starts_with("eg.") || lower.starts_with("for example") {
         return Some(Found {
             span,
+            kind: "example",
             tier: Tier::Strong,
             message: format!("template example `{shown}` left in place"),
             help: HELP_FILL,
@@ -205,6 +229,7 @@ fn bracket(text: &str, span: Range<usize>, inner: &str) -> Option<Found> {
     if options.len() >= 2 && options.iter().all(|o| is_option(o)) {
         return Some(Found {
             span,
+            kind: "option-list",
             tier: Tier::Strong,
             message: format!("option list `{shown}` left unchosen"),
             help: "keep the one option that applies",
@@ -236,6 +261,7 @@ fn bracket(text: &str, span: Range<usize>, inner: &str) -> Option<Found> {
     words_only.then(|| Found {
         message: format!("`{shown}` looks like an unfilled placeholder"),
         span,
+        kind: "brackets",
         tier: Tier::Weak,
         help: HELP_FILL,
     })

@@ -53,6 +53,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         }
         per_doc[t.doc].push(Found {
             span: t.span.clone(),
+            kind: "id-xxx",
             tier: Tier::Strong,
             message: format!(
                 "`{}` stands in for an ID that was never chosen",
@@ -79,10 +80,11 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             }
         }
     }
-    for (d, found) in per_doc.into_iter().enumerate() {
+    for (d, mut found) in per_doc.into_iter().enumerate() {
         if found.is_empty() {
             continue;
         }
+        found.retain(|f| !ctx.settings.removes(f.kind));
         let doc = ctx.doc(d);
         let weak_applies =
             is_sot_document(ctx, d, doc) || found.iter().any(|f| f.tier == Tier::Strong);
@@ -102,6 +104,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
 fn unchosen(value: &str, span: Range<usize>) -> Found {
     Found {
         span,
+        kind: "enum-options",
         tier: Tier::Strong,
         message: format!("`{}` lists every option; none was chosen", value.trim()),
         help: "keep the one value that applies",
@@ -115,17 +118,47 @@ fn add(found: &mut Vec<Found>, base: usize, items: Vec<Found>) {
     }));
 }
 
+/// The placeholder patterns `sot.toml` adds.
+fn configured(ctx: &Context, text: &str) -> Vec<Found> {
+    let mut out = Vec::new();
+    for p in &ctx.settings.extra_placeholders {
+        for m in p.regex.find_iter(text).filter(|m| !m.is_empty()) {
+            out.push(Found {
+                span: m.range(),
+                kind: "configured",
+                tier: p.tier,
+                message: p.message.clone().unwrap_or_else(|| {
+                    format!("`{}` matches a configured placeholder pattern", m.as_str())
+                }),
+                help: "replace it with the real value",
+            });
+        }
+    }
+    out
+}
+
+/// Built-in and configured patterns in one stretch of prose-like text.
+fn scan_prose(ctx: &Context, text: &str) -> Vec<Found> {
+    let mut found = scan_text(text);
+    found.extend(configured(ctx, text));
+    found
+}
+
 fn scan_document(ctx: &Context, doc: &Document) -> Vec<Found> {
     let mut found = Vec::new();
     for run in &doc.prose {
         add(
             &mut found,
             run.span.start,
-            scan_text(&doc.text[run.span.clone()]),
+            scan_prose(ctx, &doc.text[run.span.clone()]),
         );
     }
     for span in &doc.html_text {
-        add(&mut found, span.start, scan_text(&doc.text[span.clone()]));
+        add(
+            &mut found,
+            span.start,
+            scan_prose(ctx, &doc.text[span.clone()]),
+        );
     }
     if let Some(fm) = &doc.frontmatter {
         let declaration = fm
@@ -134,7 +167,7 @@ fn scan_document(ctx: &Context, doc: &Document) -> Vec<Found> {
             .map(|v| v.span.clone());
         for value in &fm.values {
             if Some(&value.span) != declaration.as_ref() {
-                add(&mut found, value.span.start, scan_text(&value.text));
+                add(&mut found, value.span.start, scan_prose(ctx, &value.text));
             }
         }
         for schema in ctx
@@ -162,6 +195,7 @@ fn scan_document(ctx: &Context, doc: &Document) -> Vec<Found> {
         for tok in id_tokens(text) {
             if tok.is_placeholder() && ctx.reg.is_known(&tok.prefix) {
                 items.push(Found {
+                    kind: "id-xxx",
                     message: format!("`{}` stands in for an ID that was never chosen", tok.id()),
                     span: tok.span,
                     tier: Tier::Strong,
@@ -175,6 +209,7 @@ fn scan_document(ctx: &Context, doc: &Document) -> Vec<Found> {
         if is_instruction_comment(&doc.text[comment.clone()]) {
             found.push(Found {
                 span: comment.clone(),
+                kind: "instruction-comment",
                 tier: Tier::Strong,
                 message: "template instruction comment left in the document".into(),
                 help: "follow the instruction, then delete the comment",

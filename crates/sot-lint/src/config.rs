@@ -1,0 +1,302 @@
+//! `sot.toml`: what a team's documents look like, in three stages as users write it
+//! (`Config`), checked strictly (unknown keys, rule names, globs and patterns are
+//! errors with a line), and resolved into the `Settings` the rules read.
+
+use std::collections::BTreeMap;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use sot_syntax::LineIndex;
+
+use crate::placeholders::{Tier, PATTERNS};
+use crate::{Schema, Severity, RULES};
+
+/// The file as users write it. Every key is optional; `sot config` prints it resolved.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Globs of the documents to check (default: every `*.md` and `*.markdown`).
+    #[serde(default)]
+    pub include: Vec<String>,
+    /// Globs of paths to skip, beside what `.gitignore` ignores.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// ID prefixes known without any file declaring them.
+    #[serde(default)]
+    pub prefixes: Vec<String>,
+    /// Severity per rule: `error`, `warning` or `off`.
+    #[serde(default)]
+    pub rules: BTreeMap<String, Level>,
+    /// Severities for some paths only.
+    #[serde(default)]
+    pub overrides: Vec<Override>,
+    #[serde(default)]
+    pub placeholders: PlaceholderConfig,
+    /// The schema; when given it replaces the default (print that with `sot config`).
+    #[serde(default)]
+    pub schema: Schema,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Off,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Override {
+    pub paths: Vec<String>,
+    pub rules: BTreeMap<String, Level>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlaceholderConfig {
+    /// Extra patterns (regular expressions).
+    #[serde(default)]
+    pub add: Vec<AddedPattern>,
+    /// Built-in patterns to turn off, by name: date, your-token, braces, option-list,
+    /// example, enum-options, instruction-comment, id-xxx, brackets, at-username, todo.
+    #[serde(default)]
+    pub remove: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddedPattern {
+    pub pattern: String,
+    /// `strong` (every document) or `weak` (SoT documents only).
+    #[serde(default = "strong")]
+    pub tier: TierName,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TierName {
+    Strong,
+    Weak,
+}
+
+fn strong() -> TierName {
+    TierName::Strong
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            include: Vec::new(),
+            exclude: Vec::new(),
+            prefixes: Vec::new(),
+            rules: RULES
+                .iter()
+                .map(|r| {
+                    let level = match r.severity {
+                        Severity::Warning | Severity::Note => Level::Warning,
+                        Severity::Error => Level::Error,
+                    };
+                    (r.name.to_string(), level)
+                })
+                .collect(),
+            overrides: Vec::new(),
+            placeholders: PlaceholderConfig::default(),
+            schema: Schema::default(),
+        }
+    }
+}
+
+/// A mistake in `sot.toml`, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub message: String,
+    pub line: usize,
+    pub column: usize,
+    pub help: Option<String>,
+}
+
+/// An added placeholder pattern, compiled.
+#[derive(Debug, Clone)]
+pub struct ExtraPattern {
+    pub regex: Regex,
+    pub tier: Tier,
+    pub message: Option<String>,
+}
+
+/// The configuration resolved for the rules and the walk.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub config: Config,
+    include: Option<GlobSet>,
+    exclude: GlobSet,
+    overrides: Vec<(GlobSet, BTreeMap<String, Level>)>,
+    pub extra_placeholders: Vec<ExtraPattern>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings::resolve(Config::default(), "").expect("the default configuration is valid")
+    }
+}
+
+impl Settings {
+    /// Parses and checks `sot.toml`.
+    pub fn parse(text: &str) -> Result<Settings, ConfigError> {
+        let lines = LineIndex::new(text);
+        let at = |offset: usize| lines.position(text, offset);
+        let mut config: Config = toml::from_str(text).map_err(|e| {
+            let p = at(e.span().map_or(0, |s| s.start));
+            ConfigError {
+                message: e.message().to_string(),
+                line: p.line,
+                column: p.column,
+                help: Some("`sot config` prints every key with its default".into()),
+            }
+        })?;
+        // Rules not named keep their default severity.
+        for (name, level) in Config::default().rules {
+            config.rules.entry(name).or_insert(level);
+        }
+        Settings::resolve(config, text)
+    }
+
+    fn resolve(config: Config, text: &str) -> Result<Settings, ConfigError> {
+        let lines = LineIndex::new(text);
+        // Locate a value in the file for the error message; line 1 when not found.
+        let locate = |needle: &str| {
+            let p = text
+                .find(needle)
+                .map_or(sot_syntax::Position { line: 1, column: 1 }, |o| {
+                    lines.position(text, o)
+                });
+            (p.line, p.column)
+        };
+        let error = |needle: &str, message: String, help: Option<String>| {
+            let (line, column) = locate(needle);
+            ConfigError {
+                message,
+                line,
+                column,
+                help,
+            }
+        };
+        let rule_names = config
+            .rules
+            .keys()
+            .chain(config.overrides.iter().flat_map(|o| o.rules.keys()));
+        for name in rule_names {
+            if !RULES.iter().any(|r| r.name == name) {
+                return Err(error(
+                    name,
+                    format!("unknown rule `{name}`"),
+                    Some("`sot rules` lists them".into()),
+                ));
+            }
+        }
+        for name in &config.placeholders.remove {
+            if !PATTERNS.contains(&name.as_str()) {
+                return Err(error(
+                    name,
+                    format!("unknown placeholder pattern `{name}`"),
+                    Some(format!("built-in patterns: {}", PATTERNS.join(", "))),
+                ));
+            }
+        }
+        let globs = |patterns: &[String]| -> Result<GlobSet, ConfigError> {
+            let mut set = GlobSetBuilder::new();
+            for p in patterns {
+                let glob =
+                    Glob::new(p).map_err(|e| error(p, format!("invalid glob `{p}`: {e}"), None))?;
+                set.add(glob);
+                // `docs/**` should also match `docs` itself and `dir` everything in it.
+                if let Some(dir) = p.strip_suffix("/**") {
+                    set.add(Glob::new(dir).map_err(|e| error(p, e.to_string(), None))?);
+                }
+            }
+            set.build().map_err(|e| error("", e.to_string(), None))
+        };
+        let include = (!config.include.is_empty())
+            .then(|| globs(&config.include))
+            .transpose()?;
+        let exclude = globs(&config.exclude)?;
+        let mut overrides = Vec::new();
+        for o in &config.overrides {
+            overrides.push((globs(&o.paths)?, o.rules.clone()));
+        }
+        let mut extra_placeholders = Vec::new();
+        for added in &config.placeholders.add {
+            let regex = Regex::new(&added.pattern).map_err(|e| {
+                error(
+                    &added.pattern,
+                    format!("invalid placeholder pattern: {e}"),
+                    None,
+                )
+            })?;
+            extra_placeholders.push(ExtraPattern {
+                regex,
+                tier: match added.tier {
+                    TierName::Strong => Tier::Strong,
+                    TierName::Weak => Tier::Weak,
+                },
+                message: added.message.clone(),
+            });
+        }
+        Ok(Settings {
+            config,
+            include,
+            exclude,
+            overrides,
+            extra_placeholders,
+        })
+    }
+
+    /// Whether the walk keeps the document at `path` (root-relative).
+    pub fn includes(&self, path: &str) -> bool {
+        self.include.as_ref().is_none_or(|s| s.is_match(path)) && !self.excludes(path)
+    }
+
+    /// Whether `path` (a file or folder) is excluded.
+    pub fn excludes(&self, path: &str) -> bool {
+        self.exclude.is_match(path)
+    }
+
+    /// The severity of `rule` at `path`, or `None` when it is off there.
+    pub fn severity(&self, rule: &str, default: Severity, path: &str) -> Option<Severity> {
+        let mut level = self.config.rules.get(rule).copied();
+        for (set, rules) in &self.overrides {
+            if set.is_match(path) {
+                if let Some(l) = rules.get(rule) {
+                    level = Some(*l);
+                }
+            }
+        }
+        match level {
+            None => Some(default),
+            Some(Level::Off) => None,
+            Some(Level::Warning) => Some(Severity::Warning),
+            Some(Level::Error) => Some(Severity::Error),
+        }
+    }
+
+    /// Whether `rule` is on anywhere (globally or for some paths).
+    pub fn is_on_somewhere(&self, rule: &str) -> bool {
+        self.config.rules.get(rule) != Some(&Level::Off)
+            || self
+                .overrides
+                .iter()
+                .any(|(_, r)| r.get(rule).is_some_and(|l| *l != Level::Off))
+    }
+
+    pub fn removes(&self, pattern: &str) -> bool {
+        self.config.placeholders.remove.iter().any(|p| p == pattern)
+    }
+
+    /// The resolved configuration as TOML, defaults included.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(&self.config).expect("the configuration serializes")
+    }
+}
