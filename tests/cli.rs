@@ -897,3 +897,29 @@ fn init_writes_a_commented_config_that_parses() {
         "never overwrites"
     );
 }
+
+/// Seed 002 as a runbook template and seed 000 as a playbook template: a runbook that
+/// drops a required key, uses a status outside the comment's options and lacks the
+/// Rollback section gets exactly those three findings; a conforming one none.
+#[test]
+fn templates_are_schemas() {
+    let dir = fixture("templates");
+    let (v, code) = json(&dir, &[]);
+    assert_eq!(code, 1);
+    let runbooks: Vec<String> = places(&v)
+        .into_iter()
+        .filter(|p| p.starts_with("docs/"))
+        .collect();
+    assert_eq!(
+        runbooks,
+        [
+            "docs/runbooks/payments.md:1:1 missing-field",
+            "docs/runbooks/payments.md:1:1 missing-section",
+            "docs/runbooks/payments.md:4:10 invalid-field"
+        ]
+    );
+    insta::assert_snapshot!(
+        "templates",
+        stdout(&sot(&dir, &["lint", "--format", "concise"]))
+    );
+}

@@ -264,6 +264,14 @@ fn load(paths: &[PathBuf]) -> Result<Loaded, Exit> {
     let settings = read_settings(&root)?;
     let ws = workspace::load(&root, &named_files, &|path| settings.includes(path));
     let reg = Registry::build(&ws, &settings.config.prefixes);
+    for t in &settings.config.templates {
+        if reg.doc_index(&t.path).is_none() {
+            return Err(fail(format!(
+                "sot.toml: template `{}` is not a Markdown document of the workspace",
+                t.path
+            )));
+        }
+    }
     let targets: Option<Vec<usize>> = (!paths.is_empty()).then(|| {
         ws.docs
             .iter()

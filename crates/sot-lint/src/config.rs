@@ -36,6 +36,22 @@ pub struct Config {
     /// The schema; when given it replaces the default (print that with `sot config`).
     #[serde(default)]
     pub schema: Schema,
+    /// Templates whose structure documents made from them must follow.
+    #[serde(default, rename = "template", skip_serializing_if = "Vec::is_empty")]
+    pub templates: Vec<TemplateConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateConfig {
+    /// The template document, root-relative.
+    pub path: String,
+    /// Globs of the documents made from it.
+    #[serde(default)]
+    pub applies_to: Vec<String>,
+    /// Or: documents whose frontmatter `document_type` has this value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_type: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -106,6 +122,7 @@ impl Default for Config {
             overrides: Vec::new(),
             placeholders: PlaceholderConfig::default(),
             schema: Schema::default(),
+            templates: Vec::new(),
         }
     }
 }
@@ -135,6 +152,8 @@ pub struct Settings {
     exclude: GlobSet,
     overrides: Vec<(GlobSet, BTreeMap<String, Level>)>,
     pub extra_placeholders: Vec<ExtraPattern>,
+    /// Per template of `config.templates`: the globs of the documents it applies to.
+    template_paths: Vec<GlobSet>,
 }
 
 impl Default for Settings {
@@ -245,12 +264,17 @@ impl Settings {
                 message: added.message.clone(),
             });
         }
+        let mut template_paths = Vec::new();
+        for t in &config.templates {
+            template_paths.push(globs(&t.applies_to)?);
+        }
         Ok(Settings {
             config,
             include,
             exclude,
             overrides,
             extra_placeholders,
+            template_paths,
         })
     }
 
@@ -289,6 +313,16 @@ impl Settings {
                 .overrides
                 .iter()
                 .any(|(_, r)| r.get(rule).is_some_and(|l| *l != Level::Off))
+    }
+
+    /// The index into `config.templates` of the template that applies to the document
+    /// at `path` with frontmatter `document_type` (the template file itself excluded).
+    pub fn template_for(&self, path: &str, document_type: Option<&str>) -> Option<usize> {
+        self.config.templates.iter().enumerate().position(|(i, t)| {
+            t.path != path
+                && (self.template_paths[i].is_match(path)
+                    || (t.document_type.is_some() && t.document_type.as_deref() == document_type))
+        })
     }
 
     pub fn removes(&self, pattern: &str) -> bool {

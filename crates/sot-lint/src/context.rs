@@ -7,7 +7,10 @@ use sot_registry::{Entry, Registry, Workspace};
 use sot_syntax::{Document, Field};
 
 use crate::rules::{Finding, Rule};
-use crate::{Diagnostic, Related, Schema, Settings};
+use std::collections::BTreeMap;
+
+use crate::templates::{self, Template};
+use crate::{Diagnostic, Related, Schema, Settings, ValueRule};
 
 pub struct Context<'a> {
     pub ws: &'a Workspace,
@@ -16,7 +19,19 @@ pub struct Context<'a> {
     pub settings: &'a Settings,
     /// Entries another branch added since it forked (`sot lint --against REV`).
     pub other_branch: Option<&'a OtherBranch>,
+    /// The configured templates, derived from their documents.
+    pub templates: Vec<Template>,
+    /// Per document: the index into `templates` of the one that applies.
+    template_of: Vec<Option<usize>>,
     targets: Vec<bool>,
+}
+
+/// One set of frontmatter requirements that applies to a document.
+pub struct FrontmatterCheck<'s> {
+    /// Why it applies, for messages: "`document_type: x`" or "template `t.md`".
+    pub source: String,
+    pub required: &'s [String],
+    pub fields: &'s BTreeMap<String, ValueRule>,
 }
 
 /// What another revision defines in the files it changed since the merge base.
@@ -48,12 +63,34 @@ impl<'a> Context<'a> {
         for &t in targets.unwrap_or_default() {
             mask[t] = true;
         }
+        let templates: Vec<Template> = settings
+            .config
+            .templates
+            .iter()
+            .filter_map(|t| reg.doc_index(&t.path))
+            .map(|d| templates::derive(ws, reg, d))
+            .collect();
+        let template_of = ws
+            .docs
+            .iter()
+            .map(|doc| {
+                let document_type = doc
+                    .frontmatter
+                    .as_ref()
+                    .and_then(|f| f.scalar("document_type"));
+                let i = settings.template_for(&doc.path, document_type.as_deref())?;
+                let path = &settings.config.templates[i].path;
+                templates.iter().position(|t| &t.path == path)
+            })
+            .collect();
         Context {
             ws,
             reg,
             schema: &settings.config.schema,
             settings,
             other_branch: None,
+            templates,
+            template_of,
             targets: mask,
         }
     }
@@ -62,6 +99,57 @@ impl<'a> Context<'a> {
     pub fn with_other_branch(mut self, other: &'a OtherBranch) -> Self {
         self.other_branch = Some(other);
         self
+    }
+
+    /// The template that applies to document `doc`.
+    pub fn template(&self, doc: usize) -> Option<&Template> {
+        self.template_of[doc].map(|i| &self.templates[i])
+    }
+
+    /// Whether document `doc` is a configured template.
+    pub fn is_template(&self, doc: usize) -> bool {
+        self.templates.iter().any(|t| t.doc == doc)
+    }
+
+    /// The frontmatter requirements of document `doc`: its template's when one
+    /// applies, else the schema's whose condition its frontmatter meets.
+    pub fn frontmatter_checks(&self, doc: usize) -> Vec<FrontmatterCheck<'_>> {
+        if let Some(t) = self.template(doc) {
+            return vec![FrontmatterCheck {
+                source: format!("template `{}`", t.path),
+                required: &t.required_keys,
+                fields: &t.keys,
+            }];
+        }
+        let Some(fm) = &self.ws.docs[doc].frontmatter else {
+            return Vec::new();
+        };
+        self.schema
+            .frontmatter
+            .iter()
+            .filter(|s| s.applies(fm))
+            .map(|s| FrontmatterCheck {
+                source: s.describe(),
+                required: &s.required,
+                fields: &s.fields,
+            })
+            .collect()
+    }
+
+    /// The fields an entry of `prefix` in document `doc` must carry.
+    pub fn entry_required(&self, doc: usize, prefix: &str) -> Vec<&str> {
+        match self.template(doc).and_then(|t| t.entries.get(prefix)) {
+            Some(p) => p.required.iter().map(String::as_str).collect(),
+            None => self.schema.entries.required(prefix).collect(),
+        }
+    }
+
+    /// The rule for field `name` of an entry of `prefix` in document `doc`.
+    pub fn entry_rule(&self, doc: usize, prefix: &str, name: &str) -> Option<ValueRule> {
+        match self.template(doc).and_then(|t| t.entries.get(prefix)) {
+            Some(p) => p.fields.get(name).cloned(),
+            None => self.schema.entries.rule(prefix, name),
+        }
     }
 
     pub fn is_target(&self, doc: usize) -> bool {

@@ -27,6 +27,9 @@ pub struct Key {
     pub span: Range<usize>,
     /// The value written on the key's line, if any (comment and quotes stripped).
     pub value: Option<Value>,
+    /// The YAML comment on the key's line, without `#` (templates mark keys
+    /// `# REQUIRED: a | b | c`).
+    pub comment: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -257,6 +260,7 @@ fn scan_lines(text: &str, body: Range<usize>) -> (Vec<Key>, Vec<Value>) {
                 name,
                 span,
                 value: value.clone(),
+                comment: comment_of(line),
             });
         }
         match value {
@@ -270,6 +274,26 @@ fn scan_lines(text: &str, body: Range<usize>) -> (Vec<Key>, Vec<Value>) {
         pos = end;
     }
     (keys, values)
+}
+
+/// The comment of a YAML line: from a `#` outside quotes that starts the line or
+/// follows white space.
+fn comment_of(line: &str) -> Option<String> {
+    let mut quote = None;
+    for (i, c) in line.char_indices() {
+        match (quote, c) {
+            // A quote opens a scalar only where one can start (`team's` is no quote).
+            (None, '"' | '\'') if i == 0 || line[..i].ends_with([' ', ':', '[', ',']) => {
+                quote = Some(c)
+            }
+            (Some(q), c) if c == q => quote = None,
+            (None, '#') if i == 0 || line[..i].ends_with([' ', '\t']) => {
+                return Some(line[i + 1..].trim().to_string());
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The position of the colon ending a `key:` (followed by space or end of line).

@@ -31,7 +31,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         for field in &ctx.doc(entry.doc).headings[entry.heading].fields {
-            let Some(rule) = ctx.schema.entries.rule(&entry.prefix, &field.name) else {
+            let Some(rule) = ctx.entry_rule(entry.doc, &entry.prefix, &field.name) else {
                 continue;
             };
             let value = plain(&field.value);
@@ -49,8 +49,8 @@ fn frontmatter(ctx: &Context, d: usize, doc: &Document, out: &mut Vec<Finding>) 
     if fm.mapping.is_none() {
         return;
     }
-    for schema in ctx.schema.frontmatter.iter().filter(|s| s.applies(fm)) {
-        for (key, rule) in &schema.fields {
+    for schema in ctx.frontmatter_checks(d) {
+        for (key, rule) in schema.fields {
             let (Some(value), Some(k)) = (fm.scalar(key), fm.key(key)) else {
                 continue;
             };

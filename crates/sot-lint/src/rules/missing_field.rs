@@ -33,7 +33,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         let heading = &ctx.doc(entry.doc).headings[entry.heading];
-        for name in ctx.schema.entries.required(&entry.prefix) {
+        for name in ctx.entry_required(entry.doc, &entry.prefix) {
             match heading.field(name) {
                 None => out.push(
                     Finding::new(
@@ -58,12 +58,30 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
 }
 
 fn frontmatter(ctx: &Context, d: usize, doc: &Document, out: &mut Vec<Finding>) {
-    let Some(fm) = &doc.frontmatter else { return };
+    let checks = ctx.frontmatter_checks(d);
+    let Some(fm) = &doc.frontmatter else {
+        // Only a template can require frontmatter of a document that has none.
+        if let Some(c) = checks.iter().find(|c| !c.required.is_empty()) {
+            out.push(
+                Finding::new(
+                    d,
+                    0..0,
+                    format!(
+                        "no frontmatter, but {} requires `{}`",
+                        c.source,
+                        c.required.join("`, `")
+                    ),
+                )
+                .help("start the file with a `---` block holding those keys"),
+            );
+        }
+        return;
+    };
     if fm.mapping.is_none() {
         return;
     }
-    for schema in ctx.schema.frontmatter.iter().filter(|s| s.applies(fm)) {
-        for key in &schema.required {
+    for schema in &checks {
+        for key in schema.required {
             let empty = match fm.get(key) {
                 None => true,
                 Some(serde_yaml::Value::Null) => true,
@@ -82,7 +100,7 @@ fn frontmatter(ctx: &Context, d: usize, doc: &Document, out: &mut Vec<Finding>) 
                     span,
                     format!(
                         "frontmatter lacks required key `{key}` (required with {})",
-                        schema.describe()
+                        schema.source
                     ),
                 )
                 .help(format!("add `{key}: ...` to the frontmatter")),

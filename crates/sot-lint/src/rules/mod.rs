@@ -14,6 +14,7 @@ mod id_link_mismatch;
 mod invalid_field;
 mod invalid_frontmatter;
 mod missing_field;
+mod missing_section;
 mod placeholder;
 mod stale_index;
 mod undefined_id;
@@ -116,6 +117,7 @@ pub static RULES: &[Rule] = &[
         "differs from the heading"
     ),
     rule!("missing-field", Error, missing_field, "required here"),
+    rule!("missing-section", Error, missing_section, "section missing"),
     rule!("invalid-field", Error, invalid_field, "not allowed"),
     rule!(
         "invalid-frontmatter",

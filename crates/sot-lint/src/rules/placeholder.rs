@@ -45,10 +45,16 @@ use crate::Context;
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let mut per_doc: Vec<Vec<Found>> = vec![Vec::new(); ctx.ws.docs.len()];
     for (d, doc) in ctx.targets() {
-        per_doc[d] = scan_document(ctx, doc);
+        // A template's stand-ins are its point; documents made from it are checked.
+        if !ctx.is_template(d) {
+            per_doc[d] = scan_document(ctx, d, doc);
+        }
     }
     for t in &ctx.reg.placeholders {
-        if !ctx.is_target(t.doc) || declares_prefixes(ctx.doc(t.doc), t.span.start) {
+        if !ctx.is_target(t.doc)
+            || ctx.is_template(t.doc)
+            || declares_prefixes(ctx.doc(t.doc), t.span.start)
+        {
             continue;
         }
         per_doc[t.doc].push(Found {
@@ -63,14 +69,12 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         });
     }
     for entry in &ctx.reg.entries {
-        if !ctx.is_target(entry.doc) {
+        if !ctx.is_target(entry.doc) || ctx.is_template(entry.doc) {
             continue;
         }
         for field in &ctx.doc(entry.doc).headings[entry.heading].fields {
             let Some(options) = ctx
-                .schema
-                .entries
-                .rule(&entry.prefix, &field.name)
+                .entry_rule(entry.doc, &entry.prefix, &field.name)
                 .and_then(|r| r.one_of)
             else {
                 continue;
@@ -144,7 +148,7 @@ fn scan_prose(ctx: &Context, text: &str) -> Vec<Found> {
     found
 }
 
-fn scan_document(ctx: &Context, doc: &Document) -> Vec<Found> {
+fn scan_document(ctx: &Context, d: usize, doc: &Document) -> Vec<Found> {
     let mut found = Vec::new();
     for run in &doc.prose {
         add(
@@ -170,13 +174,13 @@ fn scan_document(ctx: &Context, doc: &Document) -> Vec<Found> {
                 add(&mut found, value.span.start, scan_prose(ctx, &value.text));
             }
         }
-        for schema in ctx
-            .schema
-            .frontmatter
-            .iter()
-            .filter(|s| fm.mapping.is_some() && s.applies(fm))
-        {
-            for (key, rule) in &schema.fields {
+        let checks = if fm.mapping.is_some() {
+            ctx.frontmatter_checks(d)
+        } else {
+            Vec::new()
+        };
+        for schema in checks {
+            for (key, rule) in schema.fields {
                 let (Some(options), Some(v)) =
                     (&rule.one_of, fm.key(key).and_then(|k| k.value.as_ref()))
                 else {
