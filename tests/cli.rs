@@ -923,3 +923,42 @@ fn templates_are_schemas() {
         stdout(&sot(&dir, &["lint", "--format", "concise"]))
     );
 }
+
+/// EIP-style registries: each `EIPS/eip-N.md` is the entry EIP-N by its frontmatter.
+#[test]
+fn document_level_ids() {
+    let dir = fixture("documents");
+    let (v, code) = json(&dir, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        places(&v),
+        [
+            "EIPS/eip-721.md:2:6 duplicate-id",
+            "EIPS/eip-721.md:11:29 undefined-id"
+        ]
+    );
+    assert_eq!(
+        v["diagnostics"][1]["message"],
+        "`EIP-1155` is not defined by any entry"
+    );
+    let refs = sot(&dir, &["refs", "EIP-20"]);
+    assert_eq!(
+        stdout(&refs),
+        "EIPS/eip-721.md:10:12: link\nEIPS/eip-721.md:10:61: mention\nREADME.md:3:13: link\n"
+    );
+    // A missing required key and a status outside the list, from the [[documents]] schema.
+    let scratch = scratch_copy("documents");
+    let eip = scratch.path().join("EIPS/eip-20.md");
+    let text = read(scratch.path(), "EIPS/eip-20.md")
+        .replace("status: Final\n", "status: Done\n")
+        .replace("author: Fabian Vogelsteller, Vitalik Buterin\n", "");
+    std::fs::write(&eip, text).unwrap();
+    let (v, _) = json(scratch.path(), &["EIPS/eip-20.md"]);
+    assert_eq!(
+        places(&v),
+        [
+            "EIPS/eip-20.md:1:1 missing-field",
+            "EIPS/eip-20.md:4:9 invalid-field"
+        ]
+    );
+}

@@ -58,7 +58,7 @@ pub fn numbers_on_branches(root: &Path, prefix: &str) -> Result<BTreeSet<u64>, S
         )?);
     }
     let ws = Workspace::new(docs, Default::default());
-    let reg = Registry::build(&ws, &[prefix.to_string()]);
+    let reg = Registry::build(&ws, &[prefix.to_string()], &[]);
     Ok(allocate::used_numbers(&reg, prefix))
 }
 
@@ -104,10 +104,13 @@ pub fn added_entries(root: &Path, rev: &str, prefixes: &[String]) -> Result<Othe
     let paths = String::from_utf8_lossy(&changed.stdout).into_owned();
     let theirs = Workspace::new(show_docs(root, rev, &paths)?, Default::default());
     let before = Workspace::new(show_docs(root, &base, &paths)?, Default::default());
-    let theirs_reg = Registry::build(&theirs, prefixes);
-    let before_reg = Registry::build(&before, prefixes);
-    let heading =
-        |ws: &Workspace, e: &sot_registry::Entry| ws.docs[e.doc].headings[e.heading].text.clone();
+    let theirs_reg = Registry::build(&theirs, prefixes, &[]);
+    let before_reg = Registry::build(&before, prefixes, &[]);
+    let heading = |ws: &Workspace, e: &sot_registry::Entry| match sot_registry::entry_heading(ws, e)
+    {
+        Some(h) => h.text.clone(),
+        None => sot_registry::index::entry_title(ws, e),
+    };
     let entries = theirs_reg
         .entries
         .iter()

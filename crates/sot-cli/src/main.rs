@@ -263,7 +263,7 @@ fn load(paths: &[PathBuf]) -> Result<Loaded, Exit> {
     }
     let settings = read_settings(&root)?;
     let ws = workspace::load(&root, &named_files, &|path| settings.includes(path));
-    let reg = Registry::build(&ws, &settings.config.prefixes);
+    let reg = Registry::build(&ws, &settings.config.prefixes, &settings.document_ids());
     for t in &settings.config.templates {
         if reg.doc_index(&t.path).is_none() {
             return Err(fail(format!(
@@ -462,7 +462,7 @@ fn new(prefix: &str, title: &str, file: Option<&std::path::Path>) -> Exit {
     let path = ws.docs[entry.doc].path.clone();
     let bom = ws.docs[entry.doc].bom;
     ws.docs[entry.doc] = sot_syntax::Document::parse(path.clone(), entry.text);
-    let reg = Registry::build(&ws, &[]);
+    let reg = Registry::build(&ws, &settings.config.prefixes, &settings.document_ids());
     let text =
         index::rewrite(&ws, &reg, entry.doc).unwrap_or_else(|| ws.docs[entry.doc].text.clone());
     let bytes = if bom { format!("\u{feff}{text}") } else { text };

@@ -61,11 +61,12 @@ pub fn show(
     }
     let mut out = std::io::stdout().lock();
     writeln!(out, "{}: {}", record.id, record.title)?;
-    writeln!(
-        out,
-        "  defined at {}:{} (#{})",
-        record.file, record.line, record.anchor
-    )?;
+    let anchor = if record.anchor.is_empty() {
+        String::new()
+    } else {
+        format!(" (#{})", record.anchor)
+    };
+    writeln!(out, "  defined at {}:{}{anchor}", record.file, record.line)?;
     for other in reg.definitions(id).skip(1) {
         let d = &ws.docs[other.doc];
         writeln!(
@@ -75,12 +76,7 @@ pub fn show(
             d.position(other.id_span.start).line
         )?;
     }
-    for (name, value) in &ws.docs[entry.doc].headings[entry.heading]
-        .fields
-        .iter()
-        .map(|f| (&f.name, &f.value))
-        .collect::<Vec<_>>()
-    {
+    for (name, value) in sot_registry::entry_fields(ws, entry) {
         writeln!(out, "  {name}: {value}")?;
     }
     let excerpt = body_excerpt(ws, entry, 6);
@@ -107,12 +103,22 @@ pub fn show(
 /// The first non-blank lines of an entry's body that are not fields.
 fn body_excerpt(ws: &Workspace, entry: &sot_registry::Entry, lines: usize) -> Vec<String> {
     let doc = &ws.docs[entry.doc];
-    let heading = &doc.headings[entry.heading];
-    let end = doc.headings[entry.heading + 1..]
-        .iter()
-        .find(|h| h.level <= heading.level)
-        .map_or(doc.text.len(), |h| h.span.start);
-    doc.text[heading.span.end.min(end)..end]
+    // A document-level entry's body is the document after its frontmatter.
+    let (start, end) = match entry.heading {
+        Some(h) => {
+            let heading = &doc.headings[h];
+            let end = doc.headings[h + 1..]
+                .iter()
+                .find(|next| next.level <= heading.level)
+                .map_or(doc.text.len(), |next| next.span.start);
+            (heading.span.end.min(end), end)
+        }
+        None => (
+            doc.frontmatter.as_ref().map_or(0, |f| f.span.end),
+            doc.text.len(),
+        ),
+    };
+    doc.text[start..end]
         .lines()
         .map(str::trim_end)
         .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with("**") && *l != "---")

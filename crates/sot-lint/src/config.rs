@@ -9,8 +9,10 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 use sot_syntax::LineIndex;
 
+use sot_registry::{DocumentIds, IdSource};
+
 use crate::placeholders::{Tier, PATTERNS};
-use crate::{Schema, Severity, RULES};
+use crate::{Schema, Severity, ValueRule, RULES};
 
 /// The file as users write it. Every key is optional; `sot config` prints it resolved.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -36,9 +38,28 @@ pub struct Config {
     /// The schema; when given it replaces the default (print that with `sot config`).
     #[serde(default)]
     pub schema: Schema,
+    /// Files that are entries as a whole (an EIP, a KEP, an ADR).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<DocumentConfig>,
     /// Templates whose structure documents made from them must follow.
     #[serde(default, rename = "template", skip_serializing_if = "Vec::is_empty")]
     pub templates: Vec<TemplateConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentConfig {
+    pub prefix: String,
+    /// The files that are entries.
+    pub glob: String,
+    /// `frontmatter:KEY` (the number is the key's value) or `filename:REGEX` (the
+    /// number is the pattern's first group, matched against the file name).
+    pub id: String,
+    /// Frontmatter keys every such file must have.
+    #[serde(default)]
+    pub required: Vec<String>,
+    #[serde(default)]
+    pub fields: BTreeMap<String, ValueRule>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -122,6 +143,7 @@ impl Default for Config {
             overrides: Vec::new(),
             placeholders: PlaceholderConfig::default(),
             schema: Schema::default(),
+            documents: Vec::new(),
             templates: Vec::new(),
         }
     }
@@ -154,6 +176,8 @@ pub struct Settings {
     pub extra_placeholders: Vec<ExtraPattern>,
     /// Per template of `config.templates`: the globs of the documents it applies to.
     template_paths: Vec<GlobSet>,
+    /// Per `config.documents`: its files and where their numbers are.
+    document_ids: Vec<(GlobSet, IdSource)>,
 }
 
 impl Default for Settings {
@@ -268,6 +292,30 @@ impl Settings {
         for t in &config.templates {
             template_paths.push(globs(&t.applies_to)?);
         }
+        let mut document_ids = Vec::new();
+        for d in &config.documents {
+            let source = match d.id.split_once(':') {
+                Some(("frontmatter", key)) => IdSource::Frontmatter(key.to_string()),
+                Some(("filename", pattern)) => {
+                    IdSource::Filename(Regex::new(pattern).map_err(|e| {
+                        error(pattern, format!("invalid file name pattern: {e}"), None)
+                    })?)
+                }
+                _ => {
+                    return Err(error(
+                        &d.id,
+                        format!(
+                            "document id `{}` is neither `frontmatter:KEY` nor `filename:REGEX`",
+                            d.id
+                        ),
+                        Some(
+                            "e.g. id = \"frontmatter:eip\" or id = \"filename:^(\\\\d+)-\"".into(),
+                        ),
+                    ))
+                }
+            };
+            document_ids.push((globs(std::slice::from_ref(&d.glob))?, source));
+        }
         Ok(Settings {
             config,
             include,
@@ -275,6 +323,7 @@ impl Settings {
             overrides,
             extra_placeholders,
             template_paths,
+            document_ids,
         })
     }
 
@@ -323,6 +372,33 @@ impl Settings {
                 && (self.template_paths[i].is_match(path)
                     || (t.document_type.is_some() && t.document_type.as_deref() == document_type))
         })
+    }
+
+    /// The `[[documents]]` rules, for the registry.
+    pub fn document_ids(&self) -> Vec<DocumentIds> {
+        self.config
+            .documents
+            .iter()
+            .zip(&self.document_ids)
+            .map(|(d, (set, source))| {
+                let set = set.clone();
+                DocumentIds {
+                    prefix: d.prefix.clone(),
+                    matches: Box::new(move |path: &str| set.is_match(path)),
+                    source: source.clone(),
+                }
+            })
+            .collect()
+    }
+
+    /// The `[[documents]]` rule that makes the file at `path` an entry, if any.
+    pub fn document_rule(&self, path: &str) -> Option<&DocumentConfig> {
+        self.config
+            .documents
+            .iter()
+            .zip(&self.document_ids)
+            .find(|(_, (set, _))| set.is_match(path))
+            .map(|(d, _)| d)
     }
 
     pub fn removes(&self, pattern: &str) -> bool {

@@ -121,8 +121,14 @@ impl<'a> Context<'a> {
                 fields: &t.keys,
             }];
         }
+        let path = &self.ws.docs[doc].path;
+        let document = self.settings.document_rule(path).map(|d| FrontmatterCheck {
+            source: format!("the {} documents", d.prefix),
+            required: &d.required,
+            fields: &d.fields,
+        });
         let Some(fm) = &self.ws.docs[doc].frontmatter else {
-            return Vec::new();
+            return document.into_iter().collect();
         };
         self.schema
             .frontmatter
@@ -133,6 +139,7 @@ impl<'a> Context<'a> {
                 required: &s.required,
                 fields: &s.fields,
             })
+            .chain(document)
             .collect()
     }
 
@@ -171,12 +178,13 @@ impl<'a> Context<'a> {
 
     /// A field of an entry, from the lines under its heading.
     pub fn field(&self, entry: &Entry, name: &str) -> Option<&'a Field> {
-        self.ws.docs[entry.doc].headings[entry.heading].field(name)
+        let h = entry.heading?;
+        self.ws.docs[entry.doc].headings[h].field(name)
     }
 
     /// The status an entry declares, markup stripped.
     pub fn status(&self, entry: &Entry) -> Option<String> {
-        self.field(entry, "Status").map(|f| plain(&f.value))
+        sot_registry::entry_field(self.ws, entry, "Status")
     }
 
     /// `path:line` of a span, for messages.

@@ -84,7 +84,8 @@ pub fn derive(ws: &Workspace, reg: &Registry, d: usize) -> Template {
     }
     for e in reg.entries_in(d) {
         let schema = t.entries.entry(e.prefix.clone()).or_default();
-        for field in &doc.headings[e.heading].fields {
+        let Some(h) = e.heading else { continue };
+        for field in &doc.headings[h].fields {
             if !schema.required.contains(&field.name) {
                 schema.required.push(field.name.clone());
             }

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 
 use crate::index::line_ending;
-use crate::{declared_prefixes, Entry, Registry, Workspace};
+use crate::{declared_prefixes, entry_heading, Entry, Registry, Workspace};
 
 /// Where and what `sot new` inserts.
 #[derive(Debug)]
@@ -160,12 +160,8 @@ pub fn new_entry(
         format!("{} {id}: {title}", "#".repeat(level)),
         String::new(),
     ];
-    let fields: Vec<String> = match model {
-        Some(e) => ws.docs[e.doc].headings[e.heading]
-            .fields
-            .iter()
-            .map(|f| f.name.clone())
-            .collect(),
+    let fields: Vec<String> = match model.and_then(|e| entry_heading(ws, e)) {
+        Some(h) => h.fields.iter().map(|f| f.name.clone()).collect(),
         None => vec!["ID".into(), "Status".into(), "Owner".into()],
     };
     for name in &fields {
@@ -210,14 +206,17 @@ fn is_date_field(name: &str) -> bool {
 }
 
 fn doc_heading_level(ws: &Workspace, e: &Entry) -> usize {
-    ws.docs[e.doc].headings[e.heading].level as usize
+    entry_heading(ws, e).map_or(2, |h| h.level as usize)
 }
 
 /// Where an entry's body ends: the next heading of the same or a higher level.
 fn section_end(ws: &Workspace, e: &Entry) -> usize {
     let doc = &ws.docs[e.doc];
-    let level = doc.headings[e.heading].level;
-    doc.headings[e.heading + 1..]
+    let Some(at) = e.heading else {
+        return doc.text.len();
+    };
+    let level = doc.headings[at].level;
+    doc.headings[at + 1..]
         .iter()
         .find(|h| h.level <= level)
         .map_or(doc.text.len(), |h| h.span.start)

@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::index::entry_title;
-use crate::{Entry, RefKind, Reference, Registry, Workspace};
+use crate::{
+    entry_field, entry_fields, entry_heading, Entry, RefKind, Reference, Registry, Workspace,
+};
 
 /// The export format's version.
 pub const VERSION: u32 = 1;
@@ -87,12 +89,8 @@ pub fn reference_record(ws: &Workspace, r: &Reference) -> RefRecord {
 
 pub fn id_record(ws: &Workspace, reg: &Registry, e: &Entry) -> IdRecord {
     let doc = &ws.docs[e.doc];
-    let heading = &doc.headings[e.heading];
-    let fields: BTreeMap<String, String> = heading
-        .fields
-        .iter()
-        .map(|f| (f.name.clone(), f.value.trim().to_string()))
-        .collect();
+    let heading = entry_heading(ws, e);
+    let fields: BTreeMap<String, String> = entry_fields(ws, e).into_iter().collect();
     let mut references: Vec<RefRecord> = reg
         .references_to(&e.id)
         .map(|r| reference_record(ws, r))
@@ -104,11 +102,9 @@ pub fn id_record(ws: &Workspace, reg: &Registry, e: &Entry) -> IdRecord {
         number: id_order(&e.id).1,
         title: entry_title(ws, e),
         file: doc.path.clone(),
-        line: doc.position(heading.span.start).line,
-        anchor: heading.slug.clone(),
-        status: fields
-            .get("Status")
-            .map(|s| s.trim_matches(|c| c == '*' || c == '`').to_string()),
+        line: heading.map_or(1, |h| doc.position(h.span.start).line),
+        anchor: heading.map_or(String::new(), |h| h.slug.clone()),
+        status: entry_field(ws, e, "Status"),
         fields,
         references,
     }

@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use sot_syntax::Document;
 
-use crate::{relative_path, Entry, Registry, Workspace};
+use crate::{entry_field, entry_heading, relative_path, Entry, Registry, Workspace};
 
 static START: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^<!--\s*sot:index\s+start\b(.*?)-->$").unwrap());
@@ -287,18 +287,22 @@ fn number(id: &str) -> (u64, String) {
 }
 
 fn field(ws: &Workspace, e: &Entry, name: &str) -> Option<String> {
-    ws.docs[e.doc].headings[e.heading].field(name).map(|f| {
-        f.value
-            .trim()
-            .trim_matches(|c| c == '*' || c == '`')
-            .trim()
-            .to_string()
-    })
+    entry_field(ws, e, name)
 }
 
-/// The entry's title: its heading after the ID and separator.
+/// The entry's title: its heading after the ID and separator; for a document-level
+/// entry its frontmatter `title`, else its first heading, else its path.
 pub fn entry_title(ws: &Workspace, e: &Entry) -> String {
-    let text = &ws.docs[e.doc].headings[e.heading].text;
+    let doc = &ws.docs[e.doc];
+    let Some(heading) = entry_heading(ws, e) else {
+        return doc
+            .frontmatter
+            .as_ref()
+            .and_then(|f| f.scalar("title"))
+            .or_else(|| doc.headings.first().map(|h| h.text.clone()))
+            .unwrap_or_else(|| doc.path.clone());
+    };
+    let text = &heading.text;
     let rest = text.strip_prefix(e.id.as_str()).unwrap_or(text);
     rest.trim_start_matches([':', '|', '-', '—', '–', ' '])
         .trim()
@@ -312,7 +316,10 @@ fn cell(s: &str) -> String {
 /// The link target from `doc` to the entry's heading.
 fn target(ws: &Workspace, doc: &Document, e: &Entry) -> String {
     let entry_doc = &ws.docs[e.doc];
-    let slug = &entry_doc.headings[e.heading].slug;
+    let Some(heading) = entry_heading(ws, e) else {
+        return relative_path(&doc.path, &entry_doc.path);
+    };
+    let slug = &heading.slug;
     if entry_doc.path == doc.path {
         format!("#{slug}")
     } else {

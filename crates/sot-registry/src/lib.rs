@@ -15,7 +15,7 @@ use std::sync::LazyLock;
 
 use rayon::prelude::*;
 use regex::Regex;
-use sot_syntax::{id_tokens, split_id, Document, IdToken};
+use sot_syntax::{id_tokens, split_id, Document, Heading, IdToken};
 
 pub use links::{relative_path, FileTree, Resolved, Target};
 
@@ -33,14 +33,16 @@ impl Workspace {
     }
 }
 
-/// An entry: a heading that starts with an ID (`## DEP-014: Blue/green rollout`).
+/// An entry: a heading that starts with an ID (`## DEP-014: Blue/green rollout`), or
+/// a whole document that carries one (`eip-20.md` with `eip: 20` in its frontmatter).
 #[derive(Debug, Clone)]
 pub struct Entry {
     pub id: String,
     pub prefix: String,
     pub doc: usize,
-    pub heading: usize,
-    /// Where the ID is written in the heading.
+    /// The entry's heading; `None` when the whole document is the entry.
+    pub heading: Option<usize>,
+    /// Where the ID is written (in the heading, the frontmatter, or `0..0`).
     pub id_span: Range<usize>,
 }
 
@@ -66,6 +68,87 @@ pub struct KnownToken {
     pub doc: usize,
     pub span: Range<usize>,
     pub token: IdToken,
+}
+
+/// Where a document-level ID comes from.
+#[derive(Debug, Clone)]
+pub enum IdSource {
+    /// A frontmatter key holding the number (`eip: 20`).
+    Frontmatter(String),
+    /// The first capture group of a pattern applied to the file name (`eip-(\d+)`).
+    Filename(Regex),
+}
+
+/// Makes every document a matcher accepts an entry of `prefix` (EIPs, KEPs, ADRs).
+pub struct DocumentIds {
+    pub prefix: String,
+    pub matches: Box<dyn Fn(&str) -> bool + Send + Sync>,
+    pub source: IdSource,
+}
+
+impl DocumentIds {
+    /// The prefix, number and where it is written, when `doc` is one of these.
+    fn id_of<'a>(&'a self, doc: &Document) -> Option<(&'a str, String, Range<usize>)> {
+        if !(self.matches)(&doc.path) {
+            return None;
+        }
+        let (number, span) = match &self.source {
+            IdSource::Frontmatter(key) => {
+                let fm = doc.frontmatter.as_ref()?;
+                let value = fm.scalar(key)?;
+                let span = fm
+                    .key(key)
+                    .and_then(|k| k.value.as_ref())
+                    .map_or(0..0, |v| v.span.clone());
+                (value.trim().to_string(), span)
+            }
+            IdSource::Filename(re) => {
+                let name = doc.path.rsplit('/').next().unwrap_or(&doc.path);
+                (re.captures(name)?.get(1)?.as_str().to_string(), 0..0)
+            }
+        };
+        let number = number.trim_start_matches('0');
+        let number = if number.is_empty() { "0" } else { number };
+        number
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| (self.prefix.as_str(), number.to_string(), span))
+    }
+}
+
+/// The heading of an entry, unless the whole document is the entry.
+pub fn entry_heading<'a>(ws: &'a Workspace, e: &Entry) -> Option<&'a Heading> {
+    e.heading.map(|h| &ws.docs[e.doc].headings[h])
+}
+
+/// An entry's fields: its `**Name**: value` lines, or for a document-level entry the
+/// scalar keys of the document's frontmatter.
+pub fn entry_fields(ws: &Workspace, e: &Entry) -> Vec<(String, String)> {
+    match entry_heading(ws, e) {
+        Some(h) => h
+            .fields
+            .iter()
+            .map(|f| (f.name.clone(), f.value.trim().to_string()))
+            .collect(),
+        None => ws.docs[e.doc]
+            .frontmatter
+            .iter()
+            .flat_map(|fm| {
+                fm.keys
+                    .iter()
+                    .filter_map(|k| Some((k.name.clone(), fm.scalar(&k.name)?)))
+            })
+            .collect(),
+    }
+}
+
+/// One field of an entry (`Status`; `status` in a document-level entry's frontmatter),
+/// emphasis and code markup stripped.
+pub fn entry_field(ws: &Workspace, e: &Entry, name: &str) -> Option<String> {
+    entry_fields(ws, e)
+        .into_iter()
+        .find(|(n, _)| n == name || (e.heading.is_none() && n.eq_ignore_ascii_case(name)))
+        .map(|(_, v)| v.trim_matches(|c| c == '*' || c == '`').trim().to_string())
 }
 
 /// What one document contributes to the registry's reference lists.
@@ -105,10 +188,17 @@ static NUMBER_PART: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"-(?:X+|N+|[0
 const SEPARATORS: [&str; 5] = [":", " | ", " - ", " — ", " – "];
 
 impl Registry {
-    /// Indexes `ws`. `extra_prefixes` are prefixes declared outside the documents.
-    pub fn build(ws: &Workspace, extra_prefixes: &[String]) -> Registry {
+    /// Indexes `ws`. `extra_prefixes` are prefixes declared outside the documents;
+    /// `document_ids` make whole documents entries.
+    pub fn build(
+        ws: &Workspace,
+        extra_prefixes: &[String],
+        document_ids: &[DocumentIds],
+    ) -> Registry {
         let mut reg = Registry::default();
         reg.prefixes.extend(extra_prefixes.iter().cloned());
+        reg.prefixes
+            .extend(document_ids.iter().map(|r| r.prefix.clone()));
         for doc in &ws.docs {
             reg.prefixes.extend(declared_prefixes(doc));
         }
@@ -144,7 +234,22 @@ impl Registry {
                     id_span: at..at + id.len(),
                     id,
                     doc: d,
-                    heading: h,
+                    heading: Some(h),
+                });
+            }
+            if let Some((prefix, number, span)) = document_ids.iter().find_map(|r| r.id_of(doc)) {
+                let id = format!("{prefix}-{number}");
+                reg.prefixes.insert(prefix.to_string());
+                reg.by_id
+                    .entry(id.clone())
+                    .or_default()
+                    .push(reg.entries.len());
+                reg.entries.push(Entry {
+                    prefix: prefix.to_string(),
+                    id_span: span,
+                    id,
+                    doc: d,
+                    heading: None,
                 });
             }
             reg.entries_by_doc.push(first_entry..reg.entries.len());
@@ -250,9 +355,11 @@ impl Registry {
             .entries_in(d)
             .iter()
             .flat_map(|e| {
-                let h = &doc.headings[e.heading];
-                std::iter::once(e.id_span.clone())
-                    .chain(h.field("ID").map(|f| f.value_span.clone()))
+                let id_field = e
+                    .heading
+                    .and_then(|h| doc.headings[h].field("ID"))
+                    .map(|f| f.value_span.clone());
+                std::iter::once(e.id_span.clone()).chain(id_field)
             })
             .collect();
         // Generated index blocks list entries; they are a catalog, not references.

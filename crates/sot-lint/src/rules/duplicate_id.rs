@@ -54,7 +54,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     if let Some(other) = ctx.other_branch {
         for theirs in &other.entries {
             for ours in ctx.reg.definitions(&theirs.id) {
-                let heading = &ctx.doc(ours.doc).headings[ours.heading];
+                let Some(heading) = sot_registry::entry_heading(ctx.ws, ours) else {
+                    continue;
+                };
                 if !ctx.is_target(ours.doc) || heading.text == theirs.heading {
                     continue;
                 }

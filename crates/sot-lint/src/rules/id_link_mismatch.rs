@@ -15,7 +15,7 @@
 //!
 //! **Fix**: point the link at the entry the help names, or change its text.
 
-use sot_registry::{relative_path, RefKind, Target};
+use sot_registry::{entry_heading, relative_path, RefKind, Target};
 
 use super::{is_template_link, Finding};
 use crate::Context;
@@ -47,7 +47,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         let points_at_entry = ctx.reg.definitions(&r.id).any(|e| {
             e.doc == t
                 && fragment.as_deref().is_none_or(|f| {
-                    let h = &ctx.doc(t).headings[e.heading];
+                    // A document-level entry is the whole file: any anchor in it will do.
+                    let Some(h) = entry_heading(ctx.ws, e) else {
+                        return true;
+                    };
                     f.eq_ignore_ascii_case(&h.slug)
                         || h.custom_id
                             .as_deref()
@@ -58,11 +61,15 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         let entry_doc = ctx.doc(canonical.doc);
-        let slug = &entry_doc.headings[canonical.heading].slug;
-        let right = if canonical.doc == r.doc {
-            format!("#{slug}")
-        } else {
-            format!("{}#{slug}", relative_path(&doc.path, &entry_doc.path))
+        let fragment_of_entry = entry_heading(ctx.ws, canonical).map(|h| format!("#{}", h.slug));
+        let right = match (canonical.doc == r.doc, fragment_of_entry) {
+            (true, Some(f)) => f,
+            (false, f) => format!(
+                "{}{}",
+                relative_path(&doc.path, &entry_doc.path),
+                f.unwrap_or_default()
+            ),
+            (true, None) => doc.path.rsplit('/').next().unwrap_or(&doc.path).to_string(),
         };
         let actual = match &fragment {
             Some(f) => {

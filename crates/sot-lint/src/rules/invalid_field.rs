@@ -30,7 +30,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         if !ctx.is_target(entry.doc) {
             continue;
         }
-        for field in &ctx.doc(entry.doc).headings[entry.heading].fields {
+        // A document-level entry's fields are its frontmatter, checked above.
+        let Some(h) = entry.heading else { continue };
+        for field in &ctx.doc(entry.doc).headings[h].fields {
             let Some(rule) = ctx.entry_rule(entry.doc, &entry.prefix, &field.name) else {
                 continue;
             };

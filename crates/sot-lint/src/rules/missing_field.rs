@@ -32,7 +32,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         if !ctx.is_target(entry.doc) {
             continue;
         }
-        let heading = &ctx.doc(entry.doc).headings[entry.heading];
+        // A document-level entry's fields are its frontmatter, checked above.
+        let Some(h) = entry.heading else { continue };
+        let heading = &ctx.doc(entry.doc).headings[h];
         for name in ctx.entry_required(entry.doc, &entry.prefix) {
             match heading.field(name) {
                 None => out.push(

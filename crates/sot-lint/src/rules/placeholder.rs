@@ -72,7 +72,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         if !ctx.is_target(entry.doc) || ctx.is_template(entry.doc) {
             continue;
         }
-        for field in &ctx.doc(entry.doc).headings[entry.heading].fields {
+        let Some(h) = entry.heading else { continue };
+        for field in &ctx.doc(entry.doc).headings[h].fields {
             let Some(options) = ctx
                 .entry_rule(entry.doc, &entry.prefix, &field.name)
                 .and_then(|r| r.one_of)
