@@ -962,3 +962,34 @@ fn document_level_ids() {
         ]
     );
 }
+
+#[test]
+fn rules_listing_and_explain() {
+    let rules = sot(&repo(), &["rules"]);
+    insta::assert_snapshot!("rules", stdout(&rules));
+    let explain = stdout(&sot(&repo(), &["explain", "broken-anchor"]));
+    assert!(explain.starts_with("# broken-anchor (error)\n\nA `#fragment` that matches no heading"));
+    assert!(explain.contains("**Fix**"));
+}
+
+#[test]
+fn file_name_ids_and_templates_chosen_by_document_type() {
+    let dir = workspace(&[
+        (
+            "sot.toml",
+            "[[documents]]\nprefix = \"ADR\"\nglob = \"adr/*.md\"\nid = \"filename:^(\\\\d+)-\"\n\n[[template]]\npath = \"templates/adr.md\"\ndocument_type = \"adr\"\n",
+        ),
+        ("templates/adr.md", "---\ndocument_type: adr # REQUIRED\nstatus: proposed # REQUIRED: proposed | accepted | superseded\n---\n\n# ADR: {Title}\n\n## Context\n\n## Decision\n"),
+        ("adr/0007-use-postgres.md", "---\ndocument_type: adr\nstatus: accepted\n---\n\n# Use Postgres\n\n## Context\n\nWe need a database.\n\n## Decision\n\nPostgres. Supersedes ADR-3.\n"),
+        ("adr/0008-use-redis.md", "---\ndocument_type: adr\nstatus: maybe\n---\n\n# Use Redis\n\n## Context\n\nSee [ADR-7](0007-use-postgres.md).\n"),
+    ]);
+    let (v, _) = json(dir.path(), &[]);
+    assert_eq!(
+        places(&v),
+        [
+            "adr/0007-use-postgres.md:14:22 undefined-id",
+            "adr/0008-use-redis.md:1:1 missing-section",
+            "adr/0008-use-redis.md:3:9 invalid-field"
+        ]
+    );
+}
