@@ -993,3 +993,138 @@ fn file_name_ids_and_templates_chosen_by_document_type() {
         ]
     );
 }
+
+#[test]
+fn sarif_is_valid_against_the_official_schema() {
+    let schema_path = repo().join("../shared/data/sarif/sarif-schema-2.1.0.json");
+    let schema_text = std::fs::read_to_string(&schema_path).unwrap_or_else(|e| {
+        panic!(
+            "the SARIF 2.1.0 schema is needed at {}: {e}",
+            schema_path.display()
+        )
+    });
+    let schema: serde_json::Value = serde_json::from_str(&schema_text).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let o = sot(&fixture("seeds"), &["lint", "--format", "sarif"]);
+    let log: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    let run = &log["runs"][0];
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    assert_eq!(run["tool"]["driver"]["name"], "sot");
+    let result = &run["results"][0];
+    let index = result["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(
+        run["tool"]["driver"]["rules"][index]["id"],
+        result["ruleId"]
+    );
+    assert!(
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with(".md")
+    );
+}
+
+#[test]
+fn fingerprints_do_not_change_when_a_finding_moves() {
+    let dir = workspace(&[("a.md", "# A\n\nSee [x](gone.md).\n")]);
+    let before: serde_json::Value =
+        serde_json::from_slice(&sot(dir.path(), &["lint", "--format", "gitlab"]).stdout).unwrap();
+    std::fs::write(
+        dir.path().join("a.md"),
+        "# A\n\nIntro.\n\nMore intro.\n\nSee [x](gone.md).\n",
+    )
+    .unwrap();
+    let after: serde_json::Value =
+        serde_json::from_slice(&sot(dir.path(), &["lint", "--format", "gitlab"]).stdout).unwrap();
+    assert_eq!(before[0]["location"]["lines"]["begin"], 3);
+    assert_eq!(after[0]["location"]["lines"]["begin"], 7);
+    assert_eq!(before[0]["fingerprint"], after[0]["fingerprint"]);
+    let sarif = |dir: &Path| -> serde_json::Value {
+        serde_json::from_slice(&sot(dir, &["lint", "--format", "sarif"]).stdout).unwrap()
+    };
+    std::fs::write(dir.path().join("a.md"), "# A\n\nSee [x](gone.md).\n").unwrap();
+    let first = sarif(dir.path())["runs"][0]["results"][0]["partialFingerprints"].clone();
+    std::fs::write(dir.path().join("a.md"), "# A\n\n\n\nSee [x](gone.md).\n").unwrap();
+    assert_eq!(
+        sarif(dir.path())["runs"][0]["results"][0]["partialFingerprints"],
+        first
+    );
+}
+
+#[test]
+fn ci_formats() {
+    let dir = fixture("rules").join("broken-anchor");
+    for format in ["github", "gitlab", "junit", "checkstyle"] {
+        let o = sot(&dir, &["lint", "--format", format, "fail.md"]);
+        assert_eq!(o.status.code(), Some(1));
+        insta::assert_snapshot!(format!("format_{format}"), stdout(&o));
+    }
+}
+
+#[test]
+fn github_commands_escape_percent_newlines_colons_and_commas() {
+    let dir = workspace(&[("dir,with:odd/100% sure.md", "[x](missing,file:1%25.md)\n")]);
+    let o = sot(dir.path(), &["lint", "--format", "github"]);
+    assert_eq!(
+        stdout(&o),
+        "::error file=dir%2Cwith%3Aodd/100%25 sure.md,line=1,col=5,endLine=1,endColumn=25,title=broken-link::link target `missing,file:1%2525.md` does not exist%0Ano file or folder `dir,with:odd/missing,file:1%25.md` in the workspace; fix the path or create it\n"
+    );
+}
+
+#[test]
+fn output_flags() {
+    let dir = fixture("rules").join("deprecated-ref");
+    assert_eq!(sot(&dir, &["lint"]).status.code(), Some(0));
+    assert_eq!(
+        sot(&dir, &["lint", "--deny-warnings"]).status.code(),
+        Some(1)
+    );
+    let seeds = fixture("seeds");
+    assert_eq!(sot(&seeds, &["lint", "--exit-zero"]).status.code(), Some(0));
+    let stats = stdout(&sot(&seeds, &["lint", "--statistics"]));
+    assert!(
+        stats
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with("placeholder          error"),
+        "{stats}"
+    );
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("report.json");
+    let o = sot(
+        &seeds,
+        &["lint", "--format", "json", "-o", file.to_str().unwrap()],
+    );
+    assert_eq!((stdout(&o).as_str(), o.status.code()), ("", Some(1)));
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(report["version"], 1);
+    let quiet = stdout(&sot(
+        &fixture("clean"),
+        &["lint", "--format", "human", "--quiet"],
+    ));
+    assert_eq!(quiet, "");
+    let env = Command::new(env!("CARGO_BIN_EXE_sot"))
+        .args(["lint", "fail.md"])
+        .current_dir(&dir)
+        .env("SOT_FORMAT", "github")
+        .output()
+        .unwrap();
+    assert!(stdout(&env).starts_with("::warning file=fail.md,"));
+    let colored = stdout(&sot(
+        &dir,
+        &["lint", "--format", "human", "--color", "always", "fail.md"],
+    ));
+    assert!(colored.contains('\u{1b}'));
+    let plain = stdout(&sot(
+        &dir,
+        &["lint", "--format", "human", "--color", "never", "fail.md"],
+    ));
+    assert!(!plain.contains('\u{1b}'));
+}

@@ -1,5 +1,6 @@
 //! `sot`: lint and index Source-of-Truth Markdown documents.
 
+mod ci_formats;
 mod git;
 mod queries;
 mod render;
@@ -33,8 +34,26 @@ enum Command {
         /// Files or folders to report on; the whole workspace is still indexed
         paths: Vec<PathBuf>,
         /// Output format [default: human on a terminal, concise otherwise]
-        #[arg(long, value_enum)]
+        #[arg(long, value_enum, env = "SOT_FORMAT")]
         format: Option<Format>,
+        /// Write the report to FILE instead of standard output
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Print only the findings: no summary line, no notes
+        #[arg(short, long)]
+        quiet: bool,
+        /// Print the number of findings per rule instead of the findings
+        #[arg(long)]
+        statistics: bool,
+        /// Exit 1 on warnings too
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Exit 0 even when there are findings (2 still means sot could not run)
+        #[arg(long)]
+        exit_zero: bool,
+        /// Colour in human output: auto (a terminal without NO_COLOR), always, never
+        #[arg(long, value_enum, default_value = "auto")]
+        color: ColorChoice,
         /// Run only these rules (comma-separated)
         #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
         select: Option<Vec<String>>,
@@ -113,6 +132,24 @@ enum Command {
     },
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// How `sot lint` reports and exits.
+struct LintOptions {
+    format: Option<Format>,
+    output: Option<PathBuf>,
+    quiet: bool,
+    statistics: bool,
+    deny_warnings: bool,
+    exit_zero: bool,
+    color: ColorChoice,
+}
+
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum GraphFormat {
     /// a Mermaid flowchart (GitHub renders it in a ```mermaid block)
@@ -141,11 +178,30 @@ fn main() -> ExitCode {
         Command::Lint {
             paths,
             format,
+            output,
+            quiet,
+            statistics,
+            deny_warnings,
+            exit_zero,
+            color,
             select,
             ignore,
             against,
         } => match sot_lint::Selection::new(select.as_deref(), &ignore) {
-            Ok(selection) => lint(&paths, format, &selection, against.as_deref()),
+            Ok(selection) => lint(
+                &paths,
+                &LintOptions {
+                    format,
+                    output,
+                    quiet,
+                    statistics,
+                    deny_warnings,
+                    exit_zero,
+                    color,
+                },
+                &selection,
+                against.as_deref(),
+            ),
             Err(e) => fail(e),
         },
         Command::Index { paths, check } => index(&paths, check),
@@ -296,7 +352,7 @@ fn load(paths: &[PathBuf]) -> Result<Loaded, Exit> {
 
 fn lint(
     paths: &[PathBuf],
-    format: Option<Format>,
+    options: &LintOptions,
     selection: &sot_lint::Selection,
     against: Option<&str>,
 ) -> Exit {
@@ -314,7 +370,11 @@ fn lint(
     let prefixes: Vec<String> = reg.prefixes().map(str::to_string).collect();
     let other = against.and_then(|rev| {
         git::added_entries(&root, rev, &prefixes)
-            .map_err(|e| eprintln!("sot: note: IDs on {rev} were not compared ({e})"))
+            .map_err(|e| {
+                if !options.quiet {
+                    eprintln!("sot: note: IDs on {rev} were not compared ({e})")
+                }
+            })
             .ok()
     });
     let mut ctx = Context::new(&ws, &reg, &settings, targets.as_deref());
@@ -323,23 +383,50 @@ fn lint(
     }
     let diags = sot_lint::lint(&ctx, selection);
     let summary = Summary::new(&diags, checked);
-    let stdout = std::io::stdout();
-    let terminal = stdout.is_terminal();
-    let format = format.unwrap_or(if terminal {
+    let to_terminal = options.output.is_none() && std::io::stdout().is_terminal();
+    let format = options.format.unwrap_or(if to_terminal {
         Format::Human
     } else {
         Format::Concise
     });
-    let color = terminal && std::env::var_os("NO_COLOR").is_none();
-    let mut out = stdout.lock();
-    if let Err(e) =
-        render::render(&mut out, format, &diags, &ws, &summary, color).and_then(|()| out.flush())
-    {
+    let color = match options.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let mut report = Vec::new();
+    let rendered = if options.statistics {
+        render::statistics(&mut report, &diags)
+    } else {
+        render::render(
+            &mut report,
+            format,
+            &diags,
+            &ws,
+            &summary,
+            color,
+            options.quiet,
+        )
+    };
+    if let Err(e) = rendered {
+        return fail(format!("cannot render the report: {e}"));
+    }
+    let written = match &options.output {
+        Some(path) => std::fs::write(path, &report),
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(&report).and_then(|()| out.flush())
+        }
+    };
+    if let Err(e) = written {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             return fail(format!("cannot write the report: {e}"));
         }
     }
-    if diags.iter().any(|d| d.severity == Severity::Error) {
+    let failing = diags.iter().any(|d| {
+        d.severity == Severity::Error || (options.deny_warnings && d.severity == Severity::Warning)
+    });
+    if failing && !options.exit_zero {
         Exit::Findings
     } else {
         Exit::Clean

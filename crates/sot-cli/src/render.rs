@@ -17,6 +17,16 @@ pub enum Format {
     Concise,
     /// one JSON object: version, diagnostics, summary
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning
+    Sarif,
+    /// GitHub Actions workflow commands (annotations)
+    Github,
+    /// GitLab Code Quality JSON
+    Gitlab,
+    /// JUnit XML, one test case per finding
+    Junit,
+    /// Checkstyle XML
+    Checkstyle,
 }
 
 /// Counts for the summary line and the JSON `summary` object.
@@ -75,6 +85,7 @@ pub fn render(
     ws: &Workspace,
     summary: &Summary,
     color: bool,
+    quiet: bool,
 ) -> io::Result<()> {
     match format {
         Format::Concise => {
@@ -87,6 +98,11 @@ pub fn render(
             }
             Ok(())
         }
+        Format::Sarif => crate::ci_formats::sarif(out, diags),
+        Format::Github => crate::ci_formats::github(out, diags),
+        Format::Gitlab => crate::ci_formats::gitlab(out, diags),
+        Format::Junit => crate::ci_formats::junit(out, diags, summary.files_checked),
+        Format::Checkstyle => crate::ci_formats::checkstyle(out, diags),
         Format::Json => {
             #[derive(Serialize)]
             struct Output<'a> {
@@ -156,7 +172,26 @@ pub fn render(
                 }
                 writeln!(out)?;
             }
+            if quiet {
+                return Ok(());
+            }
             writeln!(out, "{}", summary.line())
         }
     }
+}
+
+/// `--statistics`: the number of findings per rule, most first.
+pub fn statistics(out: &mut dyn Write, diags: &[Diagnostic]) -> io::Result<()> {
+    let mut counts: Vec<(&str, Severity, usize)> = Vec::new();
+    for d in diags {
+        match counts.iter_mut().find(|(rule, _, _)| *rule == d.rule) {
+            Some(entry) => entry.2 += 1,
+            None => counts.push((d.rule, d.severity, 1)),
+        }
+    }
+    counts.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
+    for (rule, severity, n) in counts {
+        writeln!(out, "{n:6}  {rule:20} {severity}")?;
+    }
+    Ok(())
 }
