@@ -51,6 +51,10 @@ enum Command {
         /// Exit 0 even when there are findings (2 still means sot could not run)
         #[arg(long)]
         exit_zero: bool,
+        /// Lint standard input as if it were the file at PATH (an editor's unsaved
+        /// buffer), resolved against the workspace on disk
+        #[arg(long, value_name = "PATH", conflicts_with = "paths")]
+        stdin_filename: Option<PathBuf>,
         /// Colour in human output: auto (a terminal without NO_COLOR), always, never
         #[arg(long, value_enum, default_value = "auto")]
         color: ColorChoice,
@@ -123,6 +127,10 @@ enum Command {
     Config,
     /// Write a starting sot.toml, with comments, at the workspace root
     Init,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions { shell: clap_complete::Shell },
+    /// Print the manual page (roff), e.g. `sot man > sot.1`
+    Man,
     /// List every rule with its default severity and summary
     Rules,
     /// Print the documentation of one rule
@@ -148,6 +156,7 @@ struct LintOptions {
     deny_warnings: bool,
     exit_zero: bool,
     color: ColorChoice,
+    stdin_filename: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -184,6 +193,7 @@ fn main() -> ExitCode {
             deny_warnings,
             exit_zero,
             color,
+            stdin_filename,
             select,
             ignore,
             against,
@@ -198,6 +208,7 @@ fn main() -> ExitCode {
                     deny_warnings,
                     exit_zero,
                     color,
+                    stdin_filename,
                 },
                 &selection,
                 against.as_deref(),
@@ -241,6 +252,20 @@ fn main() -> ExitCode {
             Ok(true)
         }),
         Command::Init => init(),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "sot", &mut std::io::stdout());
+            Exit::Clean
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            match clap_mangen::Man::new(cmd).render(&mut std::io::stdout()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    fail(format!("cannot write the manual page: {e}"))
+                }
+                _ => Exit::Clean,
+            }
+        }
         Command::Rules => rules(),
         Command::Explain { rule } => explain(&rule),
     };
@@ -260,6 +285,49 @@ struct Loaded {
     reg: Registry,
     /// `None`: the whole workspace.
     targets: Option<Vec<usize>>,
+}
+
+/// Loads the workspace around `path` with standard input standing in for that file,
+/// which need not exist on disk yet.
+fn load_stdin(path: &std::path::Path) -> Result<Loaded, Exit> {
+    let mut text = String::new();
+    if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
+        return Err(fail(format!("cannot read standard input: {e}")));
+    }
+    let cwd = std::env::current_dir()
+        .map_err(|e| fail(format!("cannot read the current directory: {e}")))?;
+    let abs = cwd.join(path);
+    let (Some(parent), Some(name)) = (abs.parent(), abs.file_name()) else {
+        return Err(fail(format!("{}: not a file path", path.display())));
+    };
+    let parent = parent
+        .canonicalize()
+        .map_err(|e| fail(format!("{}: {e}", parent.display())))?;
+    let root = workspace::find_root(&parent, &cwd);
+    let root = root.canonicalize().unwrap_or(root);
+    let rel = workspace::relative(&root, &parent.join(name)).ok_or_else(|| {
+        fail(format!(
+            "{} is outside the workspace root {}",
+            path.display(),
+            root.display()
+        ))
+    })?;
+    let settings = read_settings(&root)?;
+    let ws = workspace::load(&root, &[], &|p| settings.includes(p));
+    let (mut docs, mut tree) = (ws.docs, ws.tree);
+    docs.retain(|d| d.path != rel);
+    docs.push(sot_syntax::Document::parse(rel.clone(), text));
+    tree.add_file(&rel);
+    let ws = Workspace::new(docs, tree);
+    let reg = Registry::build(&ws, &settings.config.prefixes, &settings.document_ids());
+    let target = reg.doc_index(&rel).expect("the buffer is a document");
+    Ok(Loaded {
+        root,
+        settings,
+        ws,
+        reg,
+        targets: Some(vec![target]),
+    })
 }
 
 /// Reads `sot.toml` at the root, if there is one; a mistake in it stops the run.
@@ -356,13 +424,17 @@ fn lint(
     selection: &sot_lint::Selection,
     against: Option<&str>,
 ) -> Exit {
+    let loaded = match &options.stdin_filename {
+        Some(path) => load_stdin(path),
+        None => load(paths),
+    };
     let Loaded {
         root,
         settings,
         ws,
         reg,
         targets,
-    } = match load(paths) {
+    } = match loaded {
         Ok(l) => l,
         Err(exit) => return exit,
     };
