@@ -1128,3 +1128,42 @@ fn output_flags() {
     ));
     assert!(!plain.contains('\u{1b}'));
 }
+
+#[test]
+fn stdin_filename_lints_an_unsaved_buffer_against_the_workspace() {
+    use std::io::Write as _;
+    let dir = fixture("rules").join("broken-link");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sot"))
+        .args([
+            "lint",
+            "--format",
+            "concise",
+            "--stdin-filename",
+            "docs/new-note.md",
+        ])
+        .current_dir(&dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"# Draft\n\nSee [the registry](../SoT.REGISTRY.md#dep-001-blue-green-rollout) and [x](missing.md).\n")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stdout(&o),
+        "docs/new-note.md:3:75: error: link target `missing.md` does not exist [broken-link]\n"
+    );
+}
+
+#[test]
+fn completions_and_manual_page() {
+    let bash = stdout(&sot(&repo(), &["completions", "bash"]));
+    assert!(bash.contains("_sot()") && bash.contains("--stdin-filename"));
+    let man = stdout(&sot(&repo(), &["man"]));
+    assert!(man.contains(".TH sot 1") && man.contains("lint"));
+}
