@@ -1,6 +1,8 @@
 //! End-to-end tests of the built `sot` binary: fixture workspaces, exit codes, file
 //! arguments, output paths, and the shared corpus generator's planted defects.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -385,20 +387,8 @@ fn clean_generated_workspace_exits_zero_and_prints_nothing() {
 
 /// Copies a fixture workspace into a temporary folder, so a test may write to it.
 fn scratch_copy(name: &str) -> tempfile::TempDir {
-    fn copy(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for entry in std::fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            let target = to.join(entry.file_name());
-            if entry.file_type().unwrap().is_dir() {
-                copy(&entry.path(), &target);
-            } else {
-                std::fs::copy(entry.path(), target).unwrap();
-            }
-        }
-    }
     let dir = tempfile::tempdir().unwrap();
-    copy(&fixture(name), dir.path());
+    common::copy_dir(&fixture(name), dir.path());
     dir
 }
 

@@ -2,7 +2,9 @@
 //! the GitHub Action, pre-commit) run against real `sot` output here, read from the
 //! files and docs that ship them so they cannot drift.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 use std::process::Command;
 
 use regex::Regex;
@@ -163,7 +165,7 @@ fn gitlab_ci_snippet_writes_a_code_quality_report() {
         .as_str()
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    copy(&repo().join("fixtures/rules/broken-link"), dir.path());
+    common::copy_dir(&repo().join("fixtures/rules/broken-link"), dir.path());
     let o = Command::new("sh")
         .arg("-c")
         .arg(command)
@@ -195,7 +197,7 @@ fn github_action_annotates_and_writes_sarif() {
         .unwrap();
     let script = lint["run"].as_str().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    copy(&repo().join("fixtures/rules/broken-anchor"), dir.path());
+    common::copy_dir(&repo().join("fixtures/rules/broken-anchor"), dir.path());
     let o = Command::new("bash")
         .arg("-c")
         .arg(script)
@@ -228,22 +230,16 @@ fn github_action_annotates_and_writes_sarif() {
 }
 
 /// The real pre-commit framework: a commit with a broken link is blocked, a clean
-/// one passes. CI installs pre-commit and sets SOT_REQUIRE_PRE_COMMIT=1; elsewhere
-/// the test says plainly that it did not run.
+/// one passes. It builds the hook with `cargo install`, so it is opt-in locally;
+/// CI installs pre-commit and runs it with `--include-ignored`.
 #[test]
+#[ignore = "needs pre-commit (pip install pre-commit); run with --include-ignored"]
 fn pre_commit_blocks_a_broken_link_and_passes_a_clean_commit() {
-    let available = Command::new("pre-commit")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !available {
-        assert!(
-            std::env::var_os("SOT_REQUIRE_PRE_COMMIT").is_none(),
-            "pre-commit is required here but is not installed"
-        );
-        eprintln!("NOT RUN: pre-commit is not installed (pip install pre-commit); the hook test was skipped");
-        return;
-    }
+    let version = Command::new("pre-commit").arg("--version").output();
+    assert!(
+        version.is_ok_and(|o| o.status.success()),
+        "pre-commit is not installed: pip install pre-commit"
+    );
     let dir = tempfile::tempdir().unwrap();
     let git = |args: &[&str]| {
         let o = Command::new("git")
@@ -322,17 +318,4 @@ fn path_with_sot() -> String {
         sot_dir().display(),
         std::env::var("PATH").unwrap_or_default()
     )
-}
-
-fn copy(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
