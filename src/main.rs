@@ -33,31 +33,8 @@ enum Command {
     Lint {
         /// Files or folders to report on; the whole workspace is still indexed
         paths: Vec<PathBuf>,
-        /// Output format [default: human on a terminal, concise otherwise]
-        #[arg(long, value_enum, env = "SOT_FORMAT")]
-        format: Option<Format>,
-        /// Write the report to FILE instead of standard output
-        #[arg(short, long, value_name = "FILE")]
-        output: Option<PathBuf>,
-        /// Print only the findings: no summary line, no notes
-        #[arg(short, long)]
-        quiet: bool,
-        /// Print the number of findings per rule instead of the findings
-        #[arg(long)]
-        statistics: bool,
-        /// Exit 1 on warnings too
-        #[arg(long)]
-        deny_warnings: bool,
-        /// Exit 0 even when there are findings (2 still means sot could not run)
-        #[arg(long)]
-        exit_zero: bool,
-        /// Lint standard input as if it were the file at PATH (an editor's unsaved
-        /// buffer), resolved against the workspace on disk
-        #[arg(long, value_name = "PATH", conflicts_with = "paths")]
-        stdin_filename: Option<PathBuf>,
-        /// Colour in human output: auto (a terminal without NO_COLOR), always, never
-        #[arg(long, value_enum, default_value = "auto")]
-        color: ColorChoice,
+        #[command(flatten)]
+        options: LintOptions,
         /// Run only these rules (comma-separated)
         #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
         select: Option<Vec<String>>,
@@ -148,15 +125,33 @@ enum ColorChoice {
 }
 
 /// How `sot lint` reports and exits.
+#[derive(clap::Args)]
 struct LintOptions {
+    /// Output format [default: human on a terminal, concise otherwise]
+    #[arg(long, value_enum, env = "SOT_FORMAT")]
     format: Option<Format>,
+    /// Write the report to FILE instead of standard output
+    #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Print only the findings: no summary line, no notes
+    #[arg(short, long)]
     quiet: bool,
+    /// Print the number of findings per rule instead of the findings
+    #[arg(long)]
     statistics: bool,
+    /// Exit 1 on warnings too
+    #[arg(long)]
     deny_warnings: bool,
+    /// Exit 0 even when there are findings (2 still means sot could not run)
+    #[arg(long)]
     exit_zero: bool,
-    color: ColorChoice,
+    /// Lint standard input as if it were the file at PATH (an editor's unsaved
+    /// buffer), resolved against the workspace on disk
+    #[arg(long, value_name = "PATH", conflicts_with = "paths")]
     stdin_filename: Option<PathBuf>,
+    /// Colour in human output: auto (a terminal without NO_COLOR), always, never
+    #[arg(long, value_enum, default_value = "auto")]
+    color: ColorChoice,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -186,33 +181,12 @@ fn main() -> ExitCode {
     let exit = match cli.command {
         Command::Lint {
             paths,
-            format,
-            output,
-            quiet,
-            statistics,
-            deny_warnings,
-            exit_zero,
-            color,
-            stdin_filename,
+            options,
             select,
             ignore,
             against,
         } => match sot_lint::Selection::new(select.as_deref(), &ignore) {
-            Ok(selection) => lint(
-                &paths,
-                &LintOptions {
-                    format,
-                    output,
-                    quiet,
-                    statistics,
-                    deny_warnings,
-                    exit_zero,
-                    color,
-                    stdin_filename,
-                },
-                &selection,
-                against.as_deref(),
-            ),
+            Ok(selection) => lint(&paths, &options, &selection, against.as_deref()),
             Err(e) => fail(e),
         },
         Command::Index { paths, check } => index(&paths, check),

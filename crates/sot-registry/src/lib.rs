@@ -223,13 +223,7 @@ impl Registry {
                 let id = m.as_str().to_string();
                 let source = &doc.text[heading.span.clone()];
                 let at = heading.span.start + source.find(&id).unwrap_or(0);
-                reg.prefixes.insert(prefix.to_string());
-                reg.entry_at.insert((d, h), reg.entries.len());
-                reg.by_id
-                    .entry(id.clone())
-                    .or_default()
-                    .push(reg.entries.len());
-                reg.entries.push(Entry {
+                reg.add_entry(Entry {
                     prefix: prefix.to_string(),
                     id_span: at..at + id.len(),
                     id,
@@ -238,16 +232,10 @@ impl Registry {
                 });
             }
             if let Some((prefix, number, span)) = document_ids.iter().find_map(|r| r.id_of(doc)) {
-                let id = format!("{prefix}-{number}");
-                reg.prefixes.insert(prefix.to_string());
-                reg.by_id
-                    .entry(id.clone())
-                    .or_default()
-                    .push(reg.entries.len());
-                reg.entries.push(Entry {
+                reg.add_entry(Entry {
                     prefix: prefix.to_string(),
                     id_span: span,
-                    id,
+                    id: format!("{prefix}-{number}"),
                     doc: d,
                     heading: None,
                 });
@@ -269,6 +257,16 @@ impl Registry {
             reg.refs_by_id.entry(r.id.clone()).or_default().push(i);
         }
         reg
+    }
+
+    fn add_entry(&mut self, entry: Entry) {
+        let index = self.entries.len();
+        self.prefixes.insert(entry.prefix.clone());
+        if let Some(h) = entry.heading {
+            self.entry_at.insert((entry.doc, h), index);
+        }
+        self.by_id.entry(entry.id.clone()).or_default().push(index);
+        self.entries.push(entry);
     }
 
     pub fn prefixes(&self) -> impl Iterator<Item = &str> {
