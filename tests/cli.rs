@@ -649,41 +649,20 @@ fn queries_show_refs_and_anchors() {
     assert_eq!(sot(&dir, &["anchors", "nope.md"]).status.code(), Some(2));
 }
 
-fn git(dir: &Path, args: &[&str]) {
-    let o = Command::new("git")
-        .args([
-            "-c",
-            "user.name=sot tests",
-            "-c",
-            "user.email=tests@example.com",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the git command is needed for branch tests");
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
-
 #[test]
 fn new_skips_numbers_referenced_or_taken_on_another_branch() {
     let dir = scratch_copy("index");
     let root = dir.path();
-    git(root, &["init", "-q"]);
-    git(root, &["add", "-A"]);
-    git(root, &["commit", "-qm", "registry"]);
-    git(root, &["checkout", "-qb", "feature"]);
+    common::git(root, &["init", "-q"]);
+    common::git(root, &["add", "-A"]);
+    common::git(root, &["commit", "-qm", "registry"]);
+    common::git(root, &["checkout", "-qb", "feature"]);
     let runbook = root.join("docs/runbooks/checkout.md");
     let mut text = std::fs::read(&runbook).unwrap();
     text.extend_from_slice(b"\r\nThe feature branch plans DEP-007.\r\n");
     std::fs::write(&runbook, text).unwrap();
-    git(root, &["commit", "-qam", "plan DEP-007"]);
-    git(root, &["checkout", "-q", "main"]);
+    common::git(root, &["commit", "-qam", "plan DEP-007"]);
+    common::git(root, &["checkout", "-q", "main"]);
     let registry = root.join("SoT.REGISTRY.md");
     let text = read(root, "SoT.REGISTRY.md");
     std::fs::write(
@@ -767,18 +746,18 @@ fn against_reports_ids_another_branch_added_differently() {
     let dir = scratch_copy("index");
     let root = dir.path();
     sot(root, &["index"]);
-    git(root, &["init", "-q"]);
-    git(root, &["add", "-A"]);
-    git(root, &["commit", "-qm", "registry"]);
+    common::git(root, &["init", "-q"]);
+    common::git(root, &["add", "-A"]);
+    common::git(root, &["commit", "-qm", "registry"]);
     let append = |heading: &str| {
         let text = read(root, "SoT.REGISTRY.md");
         let entry = format!("\n## {heading}\n\n**ID**: DEP-004\n**Category**: Application\n**Status**: Planned\n**Owner**: Platform Team\n**Created**: 2026-10-01\n**Last Updated**: 2026-10-01\n");
         std::fs::write(root.join("SoT.REGISTRY.md"), text + &entry).unwrap();
     };
-    git(root, &["checkout", "-qb", "feature"]);
+    common::git(root, &["checkout", "-qb", "feature"]);
     append("DEP-004: Shadow traffic");
-    git(root, &["commit", "-qam", "DEP-004 on feature"]);
-    git(root, &["checkout", "-q", "main"]);
+    common::git(root, &["commit", "-qam", "DEP-004 on feature"]);
+    common::git(root, &["checkout", "-q", "main"]);
     append("DEP-004: Dark launch");
     let (v, code) = json(root, &["--against", "feature"]);
     let collisions: Vec<_> = v["diagnostics"]
@@ -794,7 +773,7 @@ fn against_reports_ids_another_branch_added_differently() {
         "`DEP-004` is also defined on feature as \"DEP-004: Shadow traffic\" (SoT.REGISTRY.md:101), added since the branches forked"
     );
     // The same entry on both branches is no collision; nor is an unknown revision fatal.
-    git(root, &["commit", "-qam", "DEP-004 on main"]);
+    common::git(root, &["commit", "-qam", "DEP-004 on main"]);
     let (v, _) = json(root, &["--against", "main"]);
     assert!(v["diagnostics"]
         .as_array()

@@ -29,21 +29,22 @@ fn concise_seed_output() -> String {
     String::from_utf8(o.stdout).unwrap()
 }
 
-/// Every line of real output matches, and the groups give file, line, column,
-/// severity and rule as the snippet numbers them.
-fn check_pattern(regexp: &str, groups: [usize; 4]) {
-    let re = Regex::new(regexp).unwrap();
+/// Every line of real output matches a problem-matcher pattern, and its numbered
+/// groups give file, line, column and severity.
+fn check_matcher(pattern: &serde_json::Value) {
+    let group = |k: &str| pattern[k].as_u64().unwrap() as usize;
+    let re = Regex::new(pattern["regexp"].as_str().unwrap()).unwrap();
     let output = concise_seed_output();
     assert!(output.lines().count() > 100);
     for line in output.lines() {
         let c = re
             .captures(line)
-            .unwrap_or_else(|| panic!("{regexp} does not match {line}"));
-        let file = &c[groups[0]];
+            .unwrap_or_else(|| panic!("{re} does not match {line}"));
+        let file = &c[group("file")];
         assert!(repo().join("fixtures/seeds").join(file).is_file(), "{file}");
-        assert!(c[groups[1]].parse::<usize>().unwrap() >= 1);
-        assert!(c[groups[2]].parse::<usize>().unwrap() >= 1);
-        assert!(["error", "warning", "note"].contains(&&c[groups[3]]));
+        assert!(c[group("line")].parse::<usize>().unwrap() >= 1);
+        assert!(c[group("column")].parse::<usize>().unwrap() >= 1);
+        assert!(["error", "warning", "note"].contains(&&c[group("severity")]));
     }
 }
 
@@ -67,16 +68,7 @@ fn github_problem_matcher_reads_concise_output() {
     let text = std::fs::read_to_string(repo().join("sot-problem-matcher.json")).unwrap();
     let matcher: serde_json::Value = serde_json::from_str(&text).unwrap();
     let pattern = &matcher["problemMatcher"][0]["pattern"][0];
-    let group = |k: &str| pattern[k].as_u64().unwrap() as usize;
-    check_pattern(
-        pattern["regexp"].as_str().unwrap(),
-        [
-            group("file"),
-            group("line"),
-            group("column"),
-            group("severity"),
-        ],
-    );
+    check_matcher(pattern);
     // The docs show the same pattern.
     assert_eq!(
         block("## GitHub Actions", "regex").trim(),
@@ -88,16 +80,7 @@ fn github_problem_matcher_reads_concise_output() {
 fn vscode_task_and_gcc_matcher_read_concise_output() {
     let tasks: serde_json::Value = serde_json::from_str(&block("## VS Code", "json")).unwrap();
     let pattern = &tasks["tasks"][0]["problemMatcher"]["pattern"];
-    let group = |k: &str| pattern[k].as_u64().unwrap() as usize;
-    check_pattern(
-        pattern["regexp"].as_str().unwrap(),
-        [
-            group("file"),
-            group("line"),
-            group("column"),
-            group("severity"),
-        ],
-    );
+    check_matcher(pattern);
     // VS Code's built-in $gcc pattern, as VS Code defines it.
     let gcc = Regex::new(r"^(.*?):(\d+):(\d*):?\s+(?:fatal\s+)?(warning|error):\s+(.*)$").unwrap();
     for line in concise_seed_output().lines() {
@@ -241,24 +224,7 @@ fn pre_commit_blocks_a_broken_link_and_passes_a_clean_commit() {
         "pre-commit is not installed: pip install pre-commit"
     );
     let dir = tempfile::tempdir().unwrap();
-    let git = |args: &[&str]| {
-        let o = Command::new("git")
-            .args([
-                "-c",
-                "user.name=sot tests",
-                "-c",
-                "user.email=tests@example.com",
-            ])
-            .args(args)
-            .current_dir(dir.path())
-            .output()
-            .unwrap();
-        assert!(
-            o.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-    };
+    let git = |args: &[&str]| common::git(dir.path(), args);
     git(&["init", "-q"]);
     std::fs::write(
         dir.path().join("guide.md"),

@@ -329,12 +329,7 @@ impl Settings {
 
     /// Whether the walk keeps the document at `path` (root-relative).
     pub fn includes(&self, path: &str) -> bool {
-        self.include.as_ref().is_none_or(|s| s.is_match(path)) && !self.excludes(path)
-    }
-
-    /// Whether `path` (a file or folder) is excluded.
-    pub fn excludes(&self, path: &str) -> bool {
-        self.exclude.is_match(path)
+        self.include.as_ref().is_none_or(|s| s.is_match(path)) && !self.exclude.is_match(path)
     }
 
     /// The severity of `rule` at `path`, or `None` when it is off there.

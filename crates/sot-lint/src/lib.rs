@@ -25,14 +25,6 @@ pub struct Selection {
     enabled: Vec<&'static str>,
 }
 
-impl Default for Selection {
-    fn default() -> Self {
-        Selection {
-            enabled: RULES.iter().map(|r| r.name).collect(),
-        }
-    }
-}
-
 impl Selection {
     /// `select`: only these rules (all when `None`); `ignore`: minus these. An
     /// unknown rule name is an error naming it.

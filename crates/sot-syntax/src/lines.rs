@@ -25,27 +25,8 @@ impl LineIndex {
         self.starts.partition_point(|&s| s <= offset) - 1
     }
 
-    /// Byte offset where 0-based `line` starts.
-    pub fn line_start(&self, line: usize) -> usize {
-        self.starts[line.min(self.starts.len() - 1)]
-    }
-
     pub fn line_count(&self) -> usize {
         self.starts.len()
-    }
-
-    /// Byte range of 0-based `line` without its line terminator.
-    pub fn line_range(&self, text: &str, line: usize) -> std::ops::Range<usize> {
-        let start = self.line_start(line);
-        let mut end = self.starts.get(line + 1).copied().unwrap_or(text.len());
-        let bytes = text.as_bytes();
-        if end > start && bytes[end - 1] == b'\n' {
-            end -= 1;
-        }
-        if end > start && bytes[end - 1] == b'\r' {
-            end -= 1;
-        }
-        start..end
     }
 
     pub fn position(&self, text: &str, offset: usize) -> Position {
@@ -78,6 +59,5 @@ mod tests {
         assert_eq!(idx.position(text, 0), Position { line: 1, column: 1 });
         let x = text.find('x').unwrap();
         assert_eq!(idx.position(text, x), Position { line: 2, column: 6 });
-        assert_eq!(idx.line_range(text, 0), 0..2);
     }
 }
