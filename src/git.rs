@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::Command;
 
 use sot_lint::{ForeignEntry, OtherBranch};
-use sot_registry::{allocate, Registry, Workspace};
+use sot_registry::{allocate, IdConfig, Registry, Workspace};
 use sot_syntax::Document;
 
 fn git(root: &Path, args: &[&str]) -> Result<std::process::Output, String> {
@@ -58,7 +58,7 @@ pub fn numbers_on_branches(root: &Path, prefix: &str) -> Result<BTreeSet<u64>, S
         )?);
     }
     let ws = Workspace::new(docs, Default::default());
-    let reg = Registry::build(&ws, &[prefix.to_string()], &[]);
+    let reg = Registry::build(&ws, &IdConfig::with_prefixes(&[prefix.to_string()]));
     Ok(allocate::used_numbers(&reg, prefix))
 }
 
@@ -104,8 +104,8 @@ pub fn added_entries(root: &Path, rev: &str, prefixes: &[String]) -> Result<Othe
     let paths = String::from_utf8_lossy(&changed.stdout).into_owned();
     let theirs = Workspace::new(show_docs(root, rev, &paths)?, Default::default());
     let before = Workspace::new(show_docs(root, &base, &paths)?, Default::default());
-    let theirs_reg = Registry::build(&theirs, prefixes, &[]);
-    let before_reg = Registry::build(&before, prefixes, &[]);
+    let theirs_reg = Registry::build(&theirs, &IdConfig::with_prefixes(prefixes));
+    let before_reg = Registry::build(&before, &IdConfig::with_prefixes(prefixes));
     let heading = |ws: &Workspace, e: &sot_registry::Entry| match sot_registry::entry_heading(ws, e)
     {
         Some(h) => h.text.clone(),

@@ -293,7 +293,7 @@ fn load_stdin(path: &std::path::Path) -> Result<Loaded, Exit> {
     docs.push(sot_syntax::Document::parse(rel.clone(), text));
     tree.add_file(&rel);
     let ws = Workspace::new(docs, tree);
-    let reg = Registry::build(&ws, &settings.config.prefixes, &settings.document_ids());
+    let reg = Registry::build(&ws, &settings.id_config());
     let target = reg.doc_index(&rel).expect("the buffer is a document");
     Ok(Loaded {
         root,
@@ -361,7 +361,7 @@ fn load(paths: &[PathBuf]) -> Result<Loaded, Exit> {
     }
     let settings = read_settings(&root)?;
     let ws = workspace::load(&root, &named_files, &|path| settings.includes(path));
-    let reg = Registry::build(&ws, &settings.config.prefixes, &settings.document_ids());
+    let reg = Registry::build(&ws, &settings.id_config());
     for t in &settings.config.templates {
         if reg.doc_index(&t.path).is_none() {
             return Err(fail(format!(
@@ -369,6 +369,12 @@ fn load(paths: &[PathBuf]) -> Result<Loaded, Exit> {
                 t.path
             )));
         }
+    }
+    for d in settings.documents_matching_nothing(ws.docs.iter().map(|d| d.path.as_str())) {
+        eprintln!(
+            "warning: sot.toml: the [[documents]] block for `{}` matches no document (glob `{}`)",
+            d.prefix, d.glob
+        );
     }
     let targets: Option<Vec<usize>> = (!paths.is_empty()).then(|| {
         ws.docs
@@ -595,7 +601,7 @@ fn new(prefix: &str, title: &str, file: Option<&std::path::Path>) -> Exit {
     let path = ws.docs[entry.doc].path.clone();
     let bom = ws.docs[entry.doc].bom;
     ws.docs[entry.doc] = sot_syntax::Document::parse(path.clone(), entry.text);
-    let reg = Registry::build(&ws, &settings.config.prefixes, &settings.document_ids());
+    let reg = Registry::build(&ws, &settings.id_config());
     let text =
         index::rewrite(&ws, &reg, entry.doc).unwrap_or_else(|| ws.docs[entry.doc].text.clone());
     let bytes = if bom { format!("\u{feff}{text}") } else { text };

@@ -158,6 +158,31 @@ fn rule_fixtures() {
     }
 }
 
+/// Every `fixtures/noise/<case>/` workspace is a class of noise once seen on real
+/// repositories, cut down to a few lines: its whole output (concise findings, what
+/// went to stderr, the exit code) is pinned, so the class cannot come back unnoticed.
+#[test]
+fn noise_classes_give_exactly_their_pinned_output() {
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(fixture("noise"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(!cases.is_empty());
+    for dir in cases {
+        let name = dir.file_name().unwrap().to_str().unwrap().to_string();
+        let o = sot(&dir, &["lint", "--format", "concise"]);
+        let report = format!(
+            "exit: {}\n--- stdout\n{}--- stderr\n{}",
+            o.status.code().unwrap(),
+            stdout(&o),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        insta::assert_snapshot!(format!("noise_{name}"), report);
+    }
+}
+
 /// `fixtures/README.md` lists, per workspace, every finding expected under the
 /// contract, worked out by hand; the output must be exactly that list.
 #[test]

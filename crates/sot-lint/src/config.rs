@@ -9,7 +9,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 use sot_syntax::LineIndex;
 
-use sot_registry::{DocumentIds, IdSource};
+use sot_registry::{DocumentIds, IdConfig, IdSource};
 
 use crate::placeholders::{Tier, PATTERNS};
 use crate::{Schema, Severity, ValueRule, RULES};
@@ -52,8 +52,9 @@ pub struct DocumentConfig {
     pub prefix: String,
     /// The files that are entries.
     pub glob: String,
-    /// `frontmatter:KEY` (the number is the key's value) or `filename:REGEX` (the
-    /// number is the pattern's first group, matched against the file name).
+    /// `frontmatter:KEY` (the number is the key's value), `filename:REGEX` (the
+    /// pattern's first group, matched against the file name) or `path:REGEX` (the
+    /// same, against the root-relative path).
     pub id: String,
     /// Frontmatter keys every such file must have.
     #[serde(default)]
@@ -301,11 +302,14 @@ impl Settings {
                         error(pattern, format!("invalid file name pattern: {e}"), None)
                     })?)
                 }
+                Some(("path", pattern)) => IdSource::Path(Regex::new(pattern).map_err(|e| {
+                    error(pattern, format!("invalid path pattern: {e}"), None)
+                })?),
                 _ => {
                     return Err(error(
                         &d.id,
                         format!(
-                            "document id `{}` is neither `frontmatter:KEY` nor `filename:REGEX`",
+                            "document id `{}` is not `frontmatter:KEY`, `filename:REGEX` or `path:REGEX`",
                             d.id
                         ),
                         Some(
@@ -369,9 +373,11 @@ impl Settings {
         })
     }
 
-    /// The `[[documents]]` rules, for the registry.
-    pub fn document_ids(&self) -> Vec<DocumentIds> {
-        self.config
+    /// What the registry needs to know: declared prefixes, `[[documents]]` rules, and
+    /// which documents a template applies to.
+    pub fn id_config(&self) -> IdConfig<'_> {
+        let documents = self
+            .config
             .documents
             .iter()
             .zip(&self.document_ids)
@@ -383,6 +389,33 @@ impl Settings {
                     source: source.clone(),
                 }
             })
+            .collect();
+        IdConfig {
+            prefixes: self.config.prefixes.clone(),
+            documents,
+            templated: Box::new(|doc| {
+                let document_type = doc
+                    .frontmatter
+                    .as_ref()
+                    .and_then(|f| f.scalar("document_type"));
+                self.template_for(&doc.path, document_type.as_deref())
+                    .is_some()
+            }),
+        }
+    }
+
+    /// The `[[documents]]` blocks whose glob matches none of `paths`: a
+    /// configuration mistake worth a warning.
+    pub fn documents_matching_nothing<'p>(
+        &self,
+        paths: impl Iterator<Item = &'p str> + Clone,
+    ) -> Vec<&DocumentConfig> {
+        self.config
+            .documents
+            .iter()
+            .zip(&self.document_ids)
+            .filter(|(_, (set, _))| !paths.clone().any(|p| set.is_match(p)))
+            .map(|(d, _)| d)
             .collect()
     }
 

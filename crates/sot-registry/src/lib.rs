@@ -77,6 +77,9 @@ pub enum IdSource {
     Frontmatter(String),
     /// The first capture group of a pattern applied to the file name (`eip-(\d+)`).
     Filename(Regex),
+    /// The first capture group of a pattern applied to the root-relative path
+    /// (`keps/[^/]+/(\d+)-[^/]+/README\.md`).
+    Path(Regex),
 }
 
 /// Makes every document a matcher accepts an entry of `prefix` (EIPs, KEPs, ADRs).
@@ -87,8 +90,8 @@ pub struct DocumentIds {
 }
 
 impl DocumentIds {
-    /// The prefix, number and where it is written, when `doc` is one of these.
-    fn id_of<'a>(&'a self, doc: &Document) -> Option<(&'a str, String, Range<usize>)> {
+    /// The number and where it is written, when `doc` is one of these.
+    fn number_of(&self, doc: &Document) -> Option<(String, Range<usize>)> {
         if !(self.matches)(&doc.path) {
             return None;
         }
@@ -106,13 +109,51 @@ impl DocumentIds {
                 let name = doc.path.rsplit('/').next().unwrap_or(&doc.path);
                 (re.captures(name)?.get(1)?.as_str().to_string(), 0..0)
             }
+            IdSource::Path(re) => (re.captures(&doc.path)?.get(1)?.as_str().to_string(), 0..0),
         };
-        let number = number.trim_start_matches('0');
-        let number = if number.is_empty() { "0" } else { number };
-        number
-            .bytes()
-            .all(|b| b.is_ascii_digit())
-            .then(|| (self.prefix.as_str(), number.to_string(), span))
+        (!number.is_empty() && number.bytes().all(|b| b.is_ascii_digit())).then_some((number, span))
+    }
+}
+
+/// What the configuration says about IDs, beside what the documents declare.
+pub struct IdConfig<'a> {
+    /// Prefixes declared in `sot.toml`.
+    pub prefixes: Vec<String>,
+    /// `[[documents]]`: whole files that are entries.
+    pub documents: Vec<DocumentIds>,
+    /// Whether a configured template applies to a document (which makes it a SoT
+    /// document whatever its frontmatter).
+    pub templated: Box<dyn Fn(&Document) -> bool + Send + Sync + 'a>,
+}
+
+impl Default for IdConfig<'_> {
+    fn default() -> Self {
+        IdConfig {
+            prefixes: Vec::new(),
+            documents: Vec::new(),
+            templated: Box::new(|_| false),
+        }
+    }
+}
+
+impl IdConfig<'_> {
+    /// Only the prefixes, as when indexing another revision's files.
+    pub fn with_prefixes(prefixes: &[String]) -> Self {
+        IdConfig {
+            prefixes: prefixes.to_vec(),
+            ..IdConfig::default()
+        }
+    }
+}
+
+/// The key IDs are compared by: numbers compare as numbers (`RFC-0736` is `RFC-736`).
+pub fn id_key(id: &str) -> String {
+    match split_id(id) {
+        Some((prefix, number)) if number.bytes().all(|b| b.is_ascii_digit()) => {
+            let number = number.trim_start_matches('0');
+            format!("{prefix}-{}", if number.is_empty() { "0" } else { number })
+        }
+        _ => id.to_string(),
     }
 }
 
@@ -176,6 +217,7 @@ pub struct Registry {
     refs_by_id: HashMap<String, Vec<usize>>,
     /// Each document's entries, which are contiguous in `entries`.
     entries_by_doc: Vec<Range<usize>>,
+    sot_documents: Vec<bool>,
     anchors: Vec<HashSet<String>>,
 }
 
@@ -188,57 +230,59 @@ static NUMBER_PART: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"-(?:X+|N+|[0
 const SEPARATORS: [&str; 5] = [":", " | ", " - ", " — ", " – "];
 
 impl Registry {
-    /// Indexes `ws`. `extra_prefixes` are prefixes declared outside the documents;
-    /// `document_ids` make whole documents entries.
-    pub fn build(
-        ws: &Workspace,
-        extra_prefixes: &[String],
-        document_ids: &[DocumentIds],
-    ) -> Registry {
+    /// Indexes `ws` with what `config` declares beside the documents.
+    pub fn build(ws: &Workspace, config: &IdConfig) -> Registry {
         let mut reg = Registry::default();
-        reg.prefixes.extend(extra_prefixes.iter().cloned());
-        reg.prefixes
-            .extend(document_ids.iter().map(|r| r.prefix.clone()));
+        let mut declared: BTreeSet<String> = config.prefixes.iter().cloned().collect();
+        let file_prefixes: HashSet<&str> =
+            config.documents.iter().map(|d| d.prefix.as_str()).collect();
+        declared.extend(file_prefixes.iter().map(|p| p.to_string()));
+        let candidates: Vec<Vec<EntryHeading>> = ws.docs.par_iter().map(entry_headings).collect();
         for doc in &ws.docs {
-            reg.prefixes.extend(declared_prefixes(doc));
+            declared.extend(declared_prefixes(doc));
         }
+        reg.prefixes = declared.clone();
         for (d, doc) in ws.docs.iter().enumerate() {
             reg.doc_index.insert(doc.path.clone(), d);
             reg.anchors.push(anchors_of(doc));
+            // For a `[[documents]]` prefix only files define IDs: headings are mentions.
+            let headings: Vec<&EntryHeading> = candidates[d]
+                .iter()
+                .filter(|c| !file_prefixes.contains(c.prefix(doc)))
+                .collect();
+            let sot = is_sot_frontmatter(doc)
+                || (config.templated)(doc)
+                || headings
+                    .iter()
+                    .any(|c| !doc.headings[c.heading].fields.is_empty());
+            reg.sot_documents.push(sot);
             let first_entry = reg.entries.len();
-            for (h, heading) in doc.headings.iter().enumerate() {
-                let Some(m) = HEADING_ID.find(&heading.text) else {
-                    continue;
-                };
-                let rest = &heading.text[m.end()..];
-                let (prefix, _) = split_id(m.as_str()).expect("the pattern holds a hyphen");
-                let separated = SEPARATORS.iter().any(|s| rest.starts_with(s));
-                let known = reg.prefixes.contains(prefix);
-                // An unknown prefix makes an entry only with a title after it, so a
-                // heading that is just `SHA-256` stays a heading.
-                let titled = separated && rest.len() > 2;
-                if !(rest.is_empty() && known) && !(separated && (known || titled)) {
+            for c in headings {
+                let heading = &doc.headings[c.heading];
+                let prefix = c.prefix(doc);
+                // A title heading of an ordinary document is no entry (`# KEP-1234: x`).
+                if !(sot || declared.contains(prefix) || !heading.fields.is_empty()) {
                     continue;
                 }
-                let id = m.as_str().to_string();
-                let source = &doc.text[heading.span.clone()];
-                let at = heading.span.start + source.find(&id).unwrap_or(0);
                 reg.add_entry(Entry {
                     prefix: prefix.to_string(),
-                    id_span: at..at + id.len(),
-                    id,
+                    id: doc.text[c.id_span.clone()].to_string(),
+                    id_span: c.id_span.clone(),
                     doc: d,
-                    heading: Some(h),
+                    heading: Some(c.heading),
                 });
             }
-            if let Some((prefix, number, span)) = document_ids.iter().find_map(|r| r.id_of(doc)) {
-                reg.add_entry(Entry {
-                    prefix: prefix.to_string(),
-                    id_span: span,
-                    id: format!("{prefix}-{number}"),
-                    doc: d,
-                    heading: None,
-                });
+            // Several blocks may name one file under other prefixes (ERC-20 is EIP-20).
+            for ids in &config.documents {
+                if let Some((number, span)) = ids.number_of(doc) {
+                    reg.add_entry(Entry {
+                        prefix: ids.prefix.clone(),
+                        id: format!("{}-{number}", ids.prefix),
+                        id_span: span,
+                        doc: d,
+                        heading: None,
+                    });
+                }
             }
             reg.entries_by_doc.push(first_entry..reg.entries.len());
         }
@@ -254,9 +298,16 @@ impl Registry {
             reg.placeholders.extend(f.placeholders);
         }
         for (i, r) in reg.references.iter().enumerate() {
-            reg.refs_by_id.entry(r.id.clone()).or_default().push(i);
+            reg.refs_by_id.entry(id_key(&r.id)).or_default().push(i);
         }
         reg
+    }
+
+    /// Whether document `doc` is a SoT document: frontmatter with `id_prefix` or
+    /// `document_type`, a configured template applies to it, or it holds an entry
+    /// with fields. Files registered by `[[documents]]` are not SoT documents for that.
+    pub fn is_sot_document(&self, doc: usize) -> bool {
+        self.sot_documents[doc]
     }
 
     fn add_entry(&mut self, entry: Entry) {
@@ -265,7 +316,7 @@ impl Registry {
         if let Some(h) = entry.heading {
             self.entry_at.insert((entry.doc, h), index);
         }
-        self.by_id.entry(entry.id.clone()).or_default().push(index);
+        self.by_id.entry(id_key(&entry.id)).or_default().push(index);
         self.entries.push(entry);
     }
 
@@ -280,7 +331,7 @@ impl Registry {
     /// The definitions of `id`, canonical first.
     pub fn definitions(&self, id: &str) -> impl Iterator<Item = &Entry> {
         self.by_id
-            .get(id)
+            .get(&id_key(id))
             .into_iter()
             .flatten()
             .map(|&i| &self.entries[i])
@@ -297,7 +348,7 @@ impl Registry {
     /// Every reference to `id` (its backlinks), in workspace order.
     pub fn references_to(&self, id: &str) -> impl Iterator<Item = &Reference> {
         self.refs_by_id
-            .get(id)
+            .get(&id_key(id))
             .into_iter()
             .flatten()
             .map(|&i| &self.references[i])
@@ -442,24 +493,81 @@ fn anchors_of(doc: &Document) -> HashSet<String> {
     set
 }
 
-/// Prefixes a document declares in its frontmatter `id_prefix` (a string of
-/// comma-separated `DEP-XXX` items, or a list).
+/// A heading shaped like an entry: its text starts with an ID followed by a separator
+/// or the end of the heading. Whether it is a registry entry depends on the workspace.
+struct EntryHeading {
+    heading: usize,
+    id_span: Range<usize>,
+}
+
+impl EntryHeading {
+    fn prefix<'d>(&self, doc: &'d Document) -> &'d str {
+        split_id(&doc.text[self.id_span.clone()]).map_or("", |(prefix, _)| prefix)
+    }
+}
+
+fn entry_headings(doc: &Document) -> Vec<EntryHeading> {
+    doc.headings
+        .iter()
+        .enumerate()
+        .filter_map(|(h, heading)| {
+            let m = HEADING_ID.find(&heading.text)?;
+            let rest = &heading.text[m.end()..];
+            if !(rest.is_empty() || SEPARATORS.iter().any(|s| rest.starts_with(s))) {
+                return None;
+            }
+            let source = &doc.text[heading.span.clone()];
+            let at = heading.span.start + source.find(m.as_str())?;
+            Some(EntryHeading {
+                heading: h,
+                id_span: at..at + m.len(),
+            })
+        })
+        .collect()
+}
+
+/// Frontmatter that makes a SoT document: `id_prefix` or `document_type`.
+fn is_sot_frontmatter(doc: &Document) -> bool {
+    doc.frontmatter
+        .as_ref()
+        .is_some_and(|f| f.get("id_prefix").is_some() || f.get("document_type").is_some())
+}
+
+/// Prefixes a document declares, each once in the order written: its frontmatter `id_prefix` (a string of
+/// comma-separated `DEP-XXX` items, or a list) and fields naming prefixes
+/// (`**ID Prefixes**: DEP-XXX (Deployment), RUN-XXX (Runbooks)`).
 pub fn declared_prefixes(doc: &Document) -> Vec<String> {
-    let Some(value) = doc.frontmatter.as_ref().and_then(|f| f.get("id_prefix")) else {
-        return Vec::new();
-    };
-    let items: Vec<String> = match value {
-        serde_yaml::Value::String(s) => s.split([',', ' ']).map(str::to_string).collect(),
-        serde_yaml::Value::Sequence(seq) => seq
+    let mut items: Vec<String> = match doc.frontmatter.as_ref().and_then(|f| f.get("id_prefix")) {
+        Some(serde_yaml::Value::String(s)) => s.split([',', ' ']).map(str::to_string).collect(),
+        Some(serde_yaml::Value::Sequence(seq)) => seq
             .iter()
             .filter_map(|v| v.as_str().map(str::to_string))
             .collect(),
         _ => Vec::new(),
     };
-    items
-        .iter()
-        .map(|i| NUMBER_PART.replace(i.trim(), ""))
-        .filter(|p| PREFIX.is_match(p))
-        .map(|p| p.into_owned())
-        .collect()
+    for field in doc.headings.iter().flat_map(|h| &h.fields) {
+        if is_prefix_field(&field.name) {
+            // Each item's first word is the prefix: `DEP-XXX (Deployment)`.
+            items.extend(
+                field
+                    .value
+                    .split(',')
+                    .filter_map(|i| i.split_whitespace().next())
+                    .map(|w| w.trim_matches(|c| c == '`' || c == '*').to_string()),
+            );
+        }
+    }
+    let mut prefixes: Vec<String> = Vec::new();
+    for item in &items {
+        let prefix = NUMBER_PART.replace(item.trim(), "");
+        if PREFIX.is_match(&prefix) && !prefixes.iter().any(|p| *p == prefix) {
+            prefixes.push(prefix.into_owned());
+        }
+    }
+    prefixes
+}
+
+/// A field that names prefixes rather than holding a value (`**ID Prefixes**`).
+pub fn is_prefix_field(name: &str) -> bool {
+    name.to_lowercase().contains("prefix")
 }

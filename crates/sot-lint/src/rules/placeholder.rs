@@ -90,9 +90,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         found.retain(|f| !ctx.settings.removes(f.kind));
-        let doc = ctx.doc(d);
-        let weak_applies =
-            is_sot_document(ctx, d, doc) || found.iter().any(|f| f.tier == Tier::Strong);
+        let weak_applies = is_sot_document(ctx, d) || found.iter().any(|f| f.tier == Tier::Strong);
         let kept = dedupe(
             found
                 .into_iter()
@@ -224,13 +222,8 @@ fn scan_document(ctx: &Context, d: usize, doc: &Document) -> Vec<Found> {
     found
 }
 
-/// A SoT document: frontmatter with `id_prefix` or `document_type`, or entries.
-fn is_sot_document(ctx: &Context, d: usize, doc: &Document) -> bool {
-    let fm = doc
-        .frontmatter
-        .as_ref()
-        .is_some_and(|f| f.get("id_prefix").is_some() || f.get("document_type").is_some());
-    fm || !ctx.reg.entries_in(d).is_empty()
+fn is_sot_document(ctx: &Context, d: usize) -> bool {
+    ctx.reg.is_sot_document(d)
 }
 
 /// Whether `offset` lies in a field that declares prefixes (`**ID Prefixes**: DEP-XXX`).
