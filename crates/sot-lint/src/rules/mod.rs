@@ -144,7 +144,10 @@ pub static RULES: &[Rule] = &[
 ];
 
 /// Links and definitions whose targets a document writes, each once: inline links and
-/// images, and reference definitions (their uses share the definition's target).
+/// images, and the reference definitions some link uses (their uses share the
+/// definition's target; an unused definition renders nothing, so nobody can follow it).
+/// Targets a site generator fills in (`{{< ref x >}}`, `{% link x %}`, `<%= x %>`) are
+/// not paths yet, so they are left out.
 pub(crate) fn written_targets(
     doc: &sot_syntax::Document,
 ) -> impl Iterator<Item = (&str, Range<usize>, Option<&sot_syntax::Link>)> {
@@ -156,10 +159,12 @@ pub(crate) fn written_targets(
     let defs = doc
         .definitions
         .iter()
-        .map(|d| (d.dest.as_str(), d.dest_span.clone(), None));
-    inline
-        .chain(defs)
-        .filter(|(_, _, l)| !l.is_some_and(is_template_link))
+        .enumerate()
+        .filter(|(i, _)| doc.links.iter().any(|l| l.definition == Some(*i)))
+        .map(|(_, d)| (d.dest.as_str(), d.dest_span.clone(), None));
+    inline.chain(defs).filter(|(dest, _, l)| {
+        !l.is_some_and(is_template_link) && !["{{", "{%", "<%"].iter().any(|t| dest.contains(t))
+    })
 }
 
 /// `[DEP-XXX](#dep-xxx-name)`: a template's example link, reported as a placeholder
