@@ -106,6 +106,23 @@ impl<'a> Context<'a> {
         self.template_of[doc].map(|i| &self.templates[i])
     }
 
+    /// Whether document `doc` is a SoT document (SPEC section 2): its frontmatter has
+    /// `id_prefix` or `document_type`, a configured template applies to it, or it holds
+    /// a registry entry with fields. A file registered only as a document-level ID
+    /// (`[[documents]]`) is not one: its entry has no heading.
+    pub fn is_sot_document(&self, doc: usize) -> bool {
+        let declared = self.ws.docs[doc]
+            .frontmatter
+            .as_ref()
+            .is_some_and(|f| f.get("id_prefix").is_some() || f.get("document_type").is_some());
+        declared
+            || self.template(doc).is_some()
+            || self.reg.entries_in(doc).iter().any(|e| {
+                e.heading
+                    .is_some_and(|h| !self.ws.docs[doc].headings[h].fields.is_empty())
+            })
+    }
+
     /// Whether document `doc` is a configured template.
     pub fn is_template(&self, doc: usize) -> bool {
         self.templates.iter().any(|t| t.doc == doc)
