@@ -190,6 +190,33 @@ fn fixtures_give_exactly_the_documented_findings() {
     }
 }
 
+/// Every `fixtures/noise/<class>` workspace holds text of real repositories that is no
+/// finding (`pass*` files, which must stay silent) beside near-misses that are; the
+/// whole output is pinned in a snapshot.
+#[test]
+fn noise_fixtures() {
+    let noise = fixture("noise");
+    let mut names: Vec<String> = std::fs::read_dir(&noise)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(!names.is_empty());
+    for name in &names {
+        let dir = noise.join(name);
+        let (v, _) = json(&dir, &[]);
+        for d in v["diagnostics"].as_array().unwrap() {
+            let file = d["file"].as_str().unwrap();
+            assert!(
+                !file.rsplit('/').next().unwrap().starts_with("pass"),
+                "{name}: finding in a passing fixture: {d}"
+            );
+        }
+        let concise = stdout(&sot(&dir, &["lint", "--format", "concise"]));
+        insta::assert_snapshot!(format!("noise_{name}"), concise);
+    }
+}
+
 #[test]
 fn human_output_gives_suggestions_and_related_places() {
     for rule in ["broken-anchor", "duplicate-id"] {
