@@ -159,8 +159,9 @@ fn rule_fixtures() {
 }
 
 /// Every `fixtures/noise/<case>/` workspace is a class of noise once seen on real
-/// repositories, cut down to a few lines: its whole output (concise findings, what
-/// went to stderr, the exit code) is pinned, so the class cannot come back unnoticed.
+/// repositories, cut down to a few lines: `pass*` files must stay silent, and the
+/// whole output (concise findings, what went to stderr, the exit code) is pinned, so
+/// the class cannot come back unnoticed.
 #[test]
 fn noise_classes_give_exactly_their_pinned_output() {
     let mut cases: Vec<PathBuf> = std::fs::read_dir(fixture("noise"))
@@ -172,6 +173,14 @@ fn noise_classes_give_exactly_their_pinned_output() {
     assert!(!cases.is_empty());
     for dir in cases {
         let name = dir.file_name().unwrap().to_str().unwrap().to_string();
+        let (v, _) = json(&dir, &[]);
+        for d in v["diagnostics"].as_array().unwrap() {
+            let file = d["file"].as_str().unwrap();
+            assert!(
+                !file.rsplit('/').next().unwrap().starts_with("pass"),
+                "{name}: finding in a passing fixture: {d}"
+            );
+        }
         let o = sot(&dir, &["lint", "--format", "concise"]);
         let report = format!(
             "exit: {}\n--- stdout\n{}--- stderr\n{}",
@@ -188,7 +197,7 @@ fn noise_classes_give_exactly_their_pinned_output() {
 #[test]
 fn fixtures_give_exactly_the_documented_findings() {
     let readme = std::fs::read_to_string(fixture("README.md")).unwrap();
-    let heading = regex::Regex::new(r"^#+ .*?`?(rules/[a-z-]+|clean)/?`?").unwrap();
+    let heading = regex::Regex::new(r"^#+ .*?`?((?:rules|noise)/[a-z-]+|clean)/?`?").unwrap();
     let finding = regex::Regex::new(r"^\s*-?\s*`?(\S+:\d+:\d+ [a-z-]+)`?\s*$").unwrap();
     let mut expected: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     let mut current = None;

@@ -106,6 +106,14 @@ impl<'a> Context<'a> {
         self.template_of[doc].map(|i| &self.templates[i])
     }
 
+    /// Whether document `doc` is a SoT document (SPEC section 2): its frontmatter has
+    /// `id_prefix` or `document_type`, a configured template applies to it, or it holds
+    /// a registry entry with fields. A file registered only as a document-level ID
+    /// (`[[documents]]`) is not one: its entry has no heading.
+    pub fn is_sot_document(&self, doc: usize) -> bool {
+        self.reg.is_sot_document(doc)
+    }
+
     /// Whether document `doc` is a configured template.
     pub fn is_template(&self, doc: usize) -> bool {
         self.templates.iter().any(|t| t.doc == doc)

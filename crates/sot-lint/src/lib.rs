@@ -7,6 +7,7 @@ mod diagnostic;
 pub mod placeholders;
 pub mod rules;
 mod schema;
+mod stand_ins;
 pub mod templates;
 
 use rayon::prelude::*;

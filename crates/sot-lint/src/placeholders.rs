@@ -62,14 +62,14 @@ static TRIGGER: LazyLock<Regex> =
 
 const HELP_FILL: &str = "replace it with the real value";
 
-/// Strong and weak placeholders in prose, frontmatter values or HTML text. Weak ones
-/// are returned too; the caller drops them outside SoT documents.
+/// Strong and weak placeholders in prose, frontmatter values or HTML text (never in
+/// code: a runbook's `<YOUR_SECRET>` is a parameter the operator fills in at run time).
+/// Weak ones are returned too; the caller drops them outside SoT documents.
 pub fn scan_text(text: &str) -> Vec<Found> {
     let mut out = Vec::new();
     if !TRIGGER.is_match(text) {
         return out;
     }
-    scan_code(text, &mut out);
     for c in BRACES.captures_iter(text) {
         let whole = c.get(0).unwrap();
         if is_phrase(&c[1]) && !code_context(text, whole.range()) {
@@ -115,14 +115,6 @@ pub fn scan_text(text: &str) -> Vec<Found> {
             help,
         });
     }
-    dedupe(out)
-}
-
-/// The patterns that hold in code blocks too: `YYYY-MM-DD` and `YOUR_…` tokens.
-pub fn scan_code(text: &str, out: &mut Vec<Found>) {
-    if !text.contains("YYYY-MM-DD") && !text.contains("YOUR") {
-        return;
-    }
     for m in DATE.find_iter(text) {
         out.push(Found {
             span: m.range(),
@@ -141,6 +133,7 @@ pub fn scan_code(text: &str, out: &mut Vec<Found>) {
             help: HELP_FILL,
         });
     }
+    dedupe(out)
 }
 
 /// A template-instruction HTML comment (`<!-- AI-INSTRUCTION ... -->`, `<!-- Choose: ... -->`).
@@ -180,8 +173,9 @@ fn is_phrase(inner: &str) -> bool {
     if !inner.chars().all(allowed) {
         return false;
     }
-    // Tuples and initialisers (`{key, value}`, `{NULL,NULL}`) are code.
-    if inner.contains(',') && inner.split(',').all(|part| !part.trim().contains(' ')) {
+    // A comma-separated list is a set or tuple (`{key, value}`,
+    // `{policy, validation expression}`), not one value left to fill in.
+    if inner.contains(',') {
         return false;
     }
     let words: Vec<&str> = inner
@@ -350,6 +344,8 @@ mod tests {
         for text in [
             "{0}",
             "{x, y}",
+            "{policy, validation expression}",
+            "{Team A, Team B, on-call}",
             "${HOME}",
             "{{ secrets.TOKEN }}",
             "{8A5E1B2C-1234-4abc-9def-0123456789ab}",

@@ -26,7 +26,7 @@ use crate::Context;
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for (d, doc) in ctx.targets() {
-        for (dest, span, _) in written_targets(doc) {
+        for (dest, span, _) in written_targets(ctx, doc) {
             let resolved = ctx.reg.resolve(&ctx.ws.tree, &doc.path, dest);
             let (Some(fragment), Target::File { doc: Some(t), .. }) =
                 (resolved.fragment, resolved.target)

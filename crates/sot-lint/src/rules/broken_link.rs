@@ -25,7 +25,7 @@ use crate::Context;
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for (d, doc) in ctx.targets() {
-        for (dest, span, link) in written_targets(doc) {
+        for (dest, span, link) in written_targets(ctx, doc) {
             let what = if link.is_some_and(|l| l.image) {
                 "image"
             } else {

@@ -17,7 +17,7 @@
 
 use sot_registry::{entry_heading, relative_path, RefKind, Target};
 
-use super::{is_template_link, Finding};
+use super::Finding;
 use crate::Context;
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
@@ -28,7 +28,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         }
         let doc = ctx.doc(r.doc);
         let link = &doc.links[l];
-        if link.image || is_template_link(link) {
+        if link.image {
             continue;
         }
         let Some(canonical) = ctx.reg.canonical(&r.id) else {

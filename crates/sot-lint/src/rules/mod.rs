@@ -3,6 +3,7 @@
 
 use std::ops::Range;
 
+use crate::stand_ins::is_entry_stand_in_link;
 use crate::{Context, Severity};
 
 mod broken_anchor;
@@ -146,15 +147,20 @@ pub static RULES: &[Rule] = &[
 /// Links and definitions whose targets a document writes, each once: inline links and
 /// images, and the reference definitions some link uses (their uses share the
 /// definition's target; an unused definition renders nothing, so nobody can follow it).
+/// A link whose text stands in for one entry of a known prefix (`[DEP-XXX](#dep-xxx-name)`)
+/// is left out: it is a template's example, reported as a `placeholder`. A stand-in of
+/// an unknown prefix (`[BR-XXX](SoT.BUSINESS_RULES.md#br-xxx)`) is an ordinary link.
 /// Targets a site generator fills in (`{{< ref x >}}`, `{% link x %}`, `<%= x %>`) are
 /// not paths yet, so they are left out.
-pub(crate) fn written_targets(
-    doc: &sot_syntax::Document,
-) -> impl Iterator<Item = (&str, Range<usize>, Option<&sot_syntax::Link>)> {
+pub(crate) fn written_targets<'d>(
+    ctx: &'d Context,
+    doc: &'d sot_syntax::Document,
+) -> impl Iterator<Item = (&'d str, Range<usize>, Option<&'d sot_syntax::Link>)> + 'd {
     let inline = doc
         .links
         .iter()
         .filter(|l| l.kind == sot_syntax::LinkKind::Inline)
+        .filter(move |l| !is_entry_stand_in_link(doc, l, ctx.reg))
         .map(|l| (l.dest.as_str(), l.dest_span.clone(), Some(l)));
     let defs = doc
         .definitions
@@ -162,15 +168,9 @@ pub(crate) fn written_targets(
         .enumerate()
         .filter(|(i, _)| doc.links.iter().any(|l| l.definition == Some(*i)))
         .map(|(_, d)| (d.dest.as_str(), d.dest_span.clone(), None));
-    inline.chain(defs).filter(|(dest, _, l)| {
-        !l.is_some_and(is_template_link) && !["{{", "{%", "<%"].iter().any(|t| dest.contains(t))
-    })
-}
-
-/// `[DEP-XXX](#dep-xxx-name)`: a template's example link, reported as a placeholder
-/// rather than as a broken link.
-pub(crate) fn is_template_link(link: &sot_syntax::Link) -> bool {
-    sot_syntax::parse_id(link.text.trim()).is_some_and(|t| t.is_placeholder())
+    inline
+        .chain(defs)
+        .filter(|(dest, _, _)| !["{{", "{%", "<%"].iter().any(|t| dest.contains(t)))
 }
 
 #[cfg(test)]

@@ -9,18 +9,40 @@
 //! text in most documentation:
 //!
 //! - **Strong**, checked in every document: `YYYY-MM-DD`; IDs of a known prefix with
-//!   `XXX` (`DEP-XXX`); `{...}` holding a phrase in words (not code, math or GUIDs);
-//!   bracketed option lists (`[Blue-Green / Rolling / Canary]`) and `[e.g. ...]`; a
-//!   field value listing all its enum's options; template-instruction comments
-//!   (`<!-- AI-INSTRUCTION ... -->`, `<!-- Choose: ... -->`); `YOUR_...`/`YOUR/...`.
+//!   `XXX` or `NNN` (`DEP-XXX`) where they stand for one entry (below); `{...}` holding
+//!   a phrase in words (not code, math, GUIDs or a comma-separated tuple such as
+//!   `{policy, validation expression}`); bracketed option lists
+//!   (`[Blue-Green / Rolling / Canary]`) and `[e.g. ...]`; a field value listing all its
+//!   enum's options; template-instruction comments (`<!-- AI-INSTRUCTION ... -->`,
+//!   `<!-- Choose: ... -->`); `YOUR_...`/`YOUR/...`.
 //! - **Weak**, checked only in SoT documents (frontmatter with `id_prefix` or
-//!   `document_type`, a document that defines entries) and in documents that hold a
-//!   strong placeholder: `[words in brackets]` that are not links, references,
-//!   footnotes or task boxes; `@username`; `TODO`, `TBD`, `FIXME`.
+//!   `document_type`, a document a configured template applies to, or one holding a
+//!   registry entry with fields) and in documents that hold a strong placeholder:
+//!   `[words in brackets]` that are not links, references, footnotes or task boxes;
+//!   `@username`; `TODO`, `TBD`, `FIXME`.
 //!
-//! In code blocks only `YYYY-MM-DD`, `XXX` IDs and `YOUR_...` tokens count; code spans
-//! hold none. `id_prefix` values and `**ID Prefixes**:` fields declare prefixes and
-//! are no placeholders.
+//! Code blocks and code spans hold no placeholders: in a runbook,
+//! `kubectl get secret <YOUR_SECRET>` and `curl .../YOUR/WEBHOOK/URL` are parameters
+//! the operator fills in at run time. Brackets inside a link's text belong to the link
+//! (`[[Groth16]](url)`, `[Beta [COMPLETED]](#beta)`).
+//!
+//! An `XXX` ID stands for one entry (`[DEP-XXX](#dep-xxx)`, `**Related**: RUN-XXX`, a
+//! table cell, `Smoke tests follow TEST-XXX until the suite exists`) unless the text
+//! speaks of its family:
+//!
+//! - it lies in a field whose name mentions prefixes (`**ID Prefixes**: DEP-XXX`), under
+//!   a heading about prefixes, numbering or the ID format, or in a table column or row
+//!   labelled prefix, format, pattern, scheme, convention or numbering;
+//! - a word right after it says so (`the LL-XXX prefix`, `DEP-XXX entries`,
+//!   `use DEP-XXX format`, and `pattern`, `style`, `series`, `family`, `IDs`,
+//!   `numbering`, `scheme`, `convention`, `etc.`), or words right before it
+//!   (`IDs look like DEP-XXX`, `such as`, `e.g.`, `for example`, `prefix`, `format`,
+//!   `pattern`, `of the form`, `named`);
+//! - it is one of a list of stand-ins with different prefixes (`BR-XXX, UJ-XXX`).
+//!
+//! A link whose text is a stand-in of a known prefix is reported here, not also as a
+//! broken link or anchor; one of an unknown prefix is an ordinary link. `id_prefix`
+//! values declare prefixes and are no placeholders.
 //!
 //! **Example**
 //!
@@ -33,13 +55,12 @@
 
 use std::ops::Range;
 
-use sot_syntax::{id_tokens, Document};
+use sot_syntax::Document;
 
 use super::Finding;
 use crate::context::{plain, shift};
-use crate::placeholders::{
-    dedupe, is_instruction_comment, lists_options, scan_code, scan_text, Found, Tier,
-};
+use crate::placeholders::{dedupe, is_instruction_comment, lists_options, scan_text, Found, Tier};
+use crate::stand_ins::names_family;
 use crate::Context;
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
@@ -53,7 +74,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for t in &ctx.reg.placeholders {
         if !ctx.is_target(t.doc)
             || ctx.is_template(t.doc)
-            || declares_prefixes(ctx.doc(t.doc), t.span.start)
+            || names_family(ctx.doc(t.doc), t.span.clone())
         {
             continue;
         }
@@ -90,7 +111,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         found.retain(|f| !ctx.settings.removes(f.kind));
-        let weak_applies = is_sot_document(ctx, d) || found.iter().any(|f| f.tier == Tier::Strong);
+        let weak_applies = ctx.is_sot_document(d) || found.iter().any(|f| f.tier == Tier::Strong);
         let kept = dedupe(
             found
                 .into_iter()
@@ -150,11 +171,12 @@ fn scan_prose(ctx: &Context, text: &str) -> Vec<Found> {
 fn scan_document(ctx: &Context, d: usize, doc: &Document) -> Vec<Found> {
     let mut found = Vec::new();
     for run in &doc.prose {
-        add(
-            &mut found,
-            run.span.start,
-            scan_prose(ctx, &doc.text[run.span.clone()]),
-        );
+        let mut items = scan_prose(ctx, &doc.text[run.span.clone()]);
+        // Brackets inside a link's text belong to the link (`[[Groth16]](url)`).
+        if run.link.is_some() {
+            items.retain(|f| f.kind != "brackets");
+        }
+        add(&mut found, run.span.start, items);
     }
     for span in &doc.html_text {
         add(
@@ -191,23 +213,6 @@ fn scan_document(ctx: &Context, d: usize, doc: &Document) -> Vec<Found> {
             }
         }
     }
-    for block in &doc.code_blocks {
-        let text = &doc.text[block.clone()];
-        let mut items = Vec::new();
-        scan_code(text, &mut items);
-        for tok in id_tokens(text) {
-            if tok.is_placeholder() && ctx.reg.is_known(&tok.prefix) {
-                items.push(Found {
-                    kind: "id-xxx",
-                    message: format!("`{}` stands in for an ID that was never chosen", tok.id()),
-                    span: tok.span,
-                    tier: Tier::Strong,
-                    help: "write the real ID",
-                });
-            }
-        }
-        add(&mut found, block.start, items);
-    }
     for comment in &doc.html_comments {
         if is_instruction_comment(&doc.text[comment.clone()]) {
             found.push(Found {
@@ -220,20 +225,4 @@ fn scan_document(ctx: &Context, d: usize, doc: &Document) -> Vec<Found> {
         }
     }
     found
-}
-
-fn is_sot_document(ctx: &Context, d: usize) -> bool {
-    ctx.reg.is_sot_document(d)
-}
-
-/// Whether `offset` lies in a field that declares prefixes (`**ID Prefixes**: DEP-XXX`).
-fn declares_prefixes(doc: &Document, offset: usize) -> bool {
-    let Some(h) = doc.section_of(offset) else {
-        return false;
-    };
-    doc.headings[h].fields.iter().any(|f| {
-        f.name.to_lowercase().contains("prefix")
-            && f.value_span.start <= offset
-            && offset < f.value_span.end
-    })
 }
