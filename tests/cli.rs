@@ -366,14 +366,29 @@ fn hostile_input_never_panics() {
     );
 }
 
-/// Runs the shared corpus generator into `out` (`out/ws`, `out/expected.json`).
-fn generate(out: &Path, defects: &str) {
-    let script = repo().join("../shared/bench/gen_corpus.py");
+/// A file of the data kept beside the checkout (`../shared`: the corpus generator, the
+/// SARIF schema), which a user's clone does not have. Without it the test that needs it
+/// is skipped, with a note, unless `SOT_REQUIRE_SHARED` is set (CI sets it).
+fn shared(rel: &str) -> Option<PathBuf> {
+    let path = repo().join("../shared").join(rel);
+    if path.exists() {
+        return Some(path);
+    }
     assert!(
-        script.is_file(),
-        "the shared corpus generator is needed at {}",
-        script.display()
+        std::env::var_os("SOT_REQUIRE_SHARED").is_none(),
+        "SOT_REQUIRE_SHARED is set but {} is missing",
+        path.display()
     );
+    eprintln!("skipped: {} is not beside the checkout", path.display());
+    None
+}
+
+/// Runs the shared corpus generator into `out` (`out/ws`, `out/expected.json`);
+/// `false` when the generator is not beside the checkout.
+fn generate(out: &Path, defects: &str) -> bool {
+    let Some(script) = shared("bench/gen_corpus.py") else {
+        return false;
+    };
     let gen = Command::new("python3")
         .arg(script)
         .args([
@@ -392,18 +407,21 @@ fn generate(out: &Path, defects: &str) {
         "{}",
         String::from_utf8_lossy(&gen.stderr)
     );
+    true
 }
 
 /// The shared generator plants defects of every rule; all must be found, nothing else.
 #[test]
 fn generated_workspace_scores_perfectly() {
     let out = tempfile::tempdir().unwrap();
-    generate(out.path(), "3");
+    if !generate(out.path(), "3") {
+        return;
+    }
     let o = sot(&out.path().join("ws"), &["lint", "--format", "json"]);
     let findings = out.path().join("findings.json");
     std::fs::write(&findings, &o.stdout).unwrap();
     let score = Command::new("python3")
-        .arg(repo().join("../shared/bench/score.py"))
+        .arg(shared("bench/score.py").expect("beside the generator"))
         .arg(out.path().join("expected.json"))
         .arg(&findings)
         .output()
@@ -414,7 +432,9 @@ fn generated_workspace_scores_perfectly() {
 #[test]
 fn clean_generated_workspace_exits_zero_and_prints_nothing() {
     let out = tempfile::tempdir().unwrap();
-    generate(out.path(), "0");
+    if !generate(out.path(), "0") {
+        return;
+    }
     let o = sot(&out.path().join("ws"), &["lint", "--format", "concise"]);
     assert_eq!((stdout(&o).as_str(), o.status.code()), ("", Some(0)));
 }
@@ -579,7 +599,9 @@ fn broken_markers_stop_index_with_exit_two() {
 #[test]
 fn registry_export_matches_its_schema_and_an_independent_reference_count() {
     let out = tempfile::tempdir().unwrap();
-    generate(out.path(), "2");
+    if !generate(out.path(), "2") {
+        return;
+    }
     let ws = out.path().join("ws");
     let o = sot(&ws, &["registry", "--format", "json"]);
     assert_eq!(
@@ -999,13 +1021,10 @@ fn file_name_ids_and_templates_chosen_by_document_type() {
 
 #[test]
 fn sarif_is_valid_against_the_official_schema() {
-    let schema_path = repo().join("../shared/data/sarif/sarif-schema-2.1.0.json");
-    let schema_text = std::fs::read_to_string(&schema_path).unwrap_or_else(|e| {
-        panic!(
-            "the SARIF 2.1.0 schema is needed at {}: {e}",
-            schema_path.display()
-        )
-    });
+    let Some(schema_path) = shared("data/sarif/sarif-schema-2.1.0.json") else {
+        return;
+    };
+    let schema_text = std::fs::read_to_string(&schema_path).unwrap();
     let schema: serde_json::Value = serde_json::from_str(&schema_text).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let o = sot(&fixture("seeds"), &["lint", "--format", "sarif"]);
