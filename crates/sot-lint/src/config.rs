@@ -56,6 +56,11 @@ pub struct DocumentConfig {
     /// pattern's first group, matched against the file name) or `path:REGEX` (the
     /// same, against the root-relative path).
     pub id: String,
+    /// Whether these files are the whole registry of the prefix. `false` when the rest
+    /// lives in another repository: a number with no file here is then no
+    /// `undefined-id`.
+    #[serde(default = "yes")]
+    pub complete: bool,
     /// Frontmatter keys every such file must have.
     #[serde(default)]
     pub required: Vec<String>,
@@ -119,6 +124,10 @@ pub struct AddedPattern {
 pub enum TierName {
     Strong,
     Weak,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn strong() -> TierName {
