@@ -382,8 +382,9 @@ impl Settings {
         })
     }
 
-    /// What the registry needs to know: declared prefixes, `[[documents]]` rules, and
-    /// which documents a template applies to.
+    /// What the registry needs to know: declared prefixes, `[[documents]]` rules,
+    /// which documents a template applies to, and which fields mark an entry (`ID` and
+    /// the schema's required entry fields).
     pub fn id_config(&self) -> IdConfig<'_> {
         let documents = self
             .config
@@ -399,8 +400,11 @@ impl Settings {
                 }
             })
             .collect();
+        let mut entry_fields = vec!["ID".to_string()];
+        entry_fields.extend(self.config.schema.entries.required.iter().cloned());
         IdConfig {
             prefixes: self.config.prefixes.clone(),
+            entry_fields,
             documents,
             templated: Box::new(|doc| {
                 let document_type = doc

@@ -124,6 +124,9 @@ pub struct IdConfig<'a> {
     /// Whether a configured template applies to a document (which makes it a SoT
     /// document whatever its frontmatter).
     pub templated: Box<dyn Fn(&Document) -> bool + Send + Sync + 'a>,
+    /// Fields that mark a heading as an entry (`ID`, `Status`, `Owner`): a bold label
+    /// such as `**Note**:` under a proposal's section heading does not.
+    pub entry_fields: Vec<String>,
 }
 
 impl Default for IdConfig<'_> {
@@ -132,6 +135,7 @@ impl Default for IdConfig<'_> {
             prefixes: Vec::new(),
             documents: Vec::new(),
             templated: Box::new(|_| false),
+            entry_fields: vec!["ID".to_string()],
         }
     }
 }
@@ -250,18 +254,21 @@ impl Registry {
                 .iter()
                 .filter(|c| !file_prefixes.contains(c.prefix(doc)))
                 .collect();
+            let has_entry_fields = |c: &EntryHeading| {
+                doc.headings[c.heading]
+                    .fields
+                    .iter()
+                    .any(|f| config.entry_fields.contains(&f.name))
+            };
             let sot = is_sot_frontmatter(doc)
                 || (config.templated)(doc)
-                || headings
-                    .iter()
-                    .any(|c| !doc.headings[c.heading].fields.is_empty());
+                || headings.iter().any(|c| has_entry_fields(c));
             reg.sot_documents.push(sot);
             let first_entry = reg.entries.len();
             for c in headings {
-                let heading = &doc.headings[c.heading];
                 let prefix = c.prefix(doc);
                 // A title heading of an ordinary document is no entry (`# KEP-1234: x`).
-                if !(sot || declared.contains(prefix) || !heading.fields.is_empty()) {
+                if !(sot || declared.contains(prefix) || has_entry_fields(c)) {
                     continue;
                 }
                 reg.add_entry(Entry {
@@ -305,7 +312,7 @@ impl Registry {
 
     /// Whether document `doc` is a SoT document: frontmatter with `id_prefix` or
     /// `document_type`, a configured template applies to it, or it holds an entry
-    /// with fields. Files registered by `[[documents]]` are not SoT documents for that.
+    /// with entry fields (`ID` or a required entry field). Files registered by `[[documents]]` are not SoT documents for that.
     pub fn is_sot_document(&self, doc: usize) -> bool {
         self.sot_documents[doc]
     }

@@ -28,7 +28,12 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         let (prefix, _) = sot_syntax::split_id(&r.id).unwrap_or_default();
-        let documents = ctx.settings.config.documents.iter().find(|d| d.prefix == prefix);
+        let documents = ctx
+            .settings
+            .config
+            .documents
+            .iter()
+            .find(|d| d.prefix == prefix);
         if documents.is_some_and(|d| !d.complete) {
             continue;
         }
