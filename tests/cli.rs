@@ -423,6 +423,53 @@ fn symlinks_are_their_targets_and_never_leave_the_root() {
 }
 
 #[test]
+fn suppression_comments_silence_exactly_what_they_name() {
+    let dir = workspace(&[(
+        "notes.md",
+        "# Notes\n\n\
+         [one](gone-1.md) <!-- sot-disable-line broken-link -->\n\
+         [two](gone-2.md)\n\
+         <!-- sot-disable-next-line broken-links -->\n\
+         [three](gone-3.md)\n\
+         <!-- sot-disable-lines -->\n\
+         [four](gone-4.md)\n\n\
+         In code, `<!-- sot-disable-file -->` is text:\n\n\
+         ```markdown\n<!-- sot-disable-file -->\n```\n\n\
+         <!-- sot-disable -->\n\
+         [five](gone-5.md) {Service owner}\n\
+         <!-- sot-enable broken-link -->\n\
+         [six](gone-6.md) {Team name}\n\
+         <!-- sot-enable -->\n\
+         [seven](#nowhere)\n",
+    )]);
+    let o = sot(dir.path(), &["lint", "--format", "concise"]);
+    assert_eq!(
+        stdout(&o),
+        "notes.md:4:7: error: link target `gone-2.md` does not exist [broken-link]\n\
+         notes.md:5:28: warning: `broken-links` is not a rule name, so it silences nothing [invalid-suppression]\n\
+         notes.md:6:9: error: link target `gone-3.md` does not exist [broken-link]\n\
+         notes.md:7:6: warning: `sot-disable-lines` is not a suppression comment [invalid-suppression]\n\
+         notes.md:8:8: error: link target `gone-4.md` does not exist [broken-link]\n\
+         notes.md:19:7: error: link target `gone-6.md` does not exist [broken-link]\n\
+         notes.md:21:9: error: no heading or anchor `#nowhere` in this file [broken-anchor]\n"
+    );
+    let (v, _) = json(dir.path(), &["--select", "invalid-suppression"]);
+    let helps: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["help"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        helps,
+        [
+            "did you mean `broken-link`?",
+            "did you mean `sot-disable-line`? As written it silences nothing"
+        ]
+    );
+}
+
+#[test]
 fn unreadable_file_is_a_finding_and_the_rest_is_linted() {
     let dir = workspace(&[("ok.md", "[x](gone.md)\n")]);
     write(dir.path(), "bad.md", b"# Title\n\nCaf\xe9 au lait\n");

@@ -7,6 +7,7 @@ mod diagnostic;
 pub mod placeholders;
 pub mod rules;
 mod schema;
+mod suppression;
 pub mod templates;
 
 use rayon::prelude::*;
