@@ -65,7 +65,20 @@ pub fn load(root: &Path, named: &[String], settings: &Settings) -> Workspace {
         .git_global(in_repository)
         .filter_entry(|e| e.file_name() != ".git")
         .build();
-    for entry in walker.flatten() {
+    let mut unlisted = Vec::new();
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                // A folder that cannot be listed hides its documents: say so.
+                if let Some((rel, reason)) = unlisted_folder(root, &err) {
+                    if !settings.excludes(&rel) {
+                        unlisted.push(Document::unreadable(rel, reason));
+                    }
+                }
+                continue;
+            }
+        };
         let Some(rel) = relative(root, entry.path()) else {
             continue;
         };
@@ -96,11 +109,26 @@ pub fn load(root: &Path, named: &[String], settings: &Settings) -> Workspace {
             doc_paths.push(path.clone());
         }
     }
-    let docs: Vec<Document> = doc_paths
+    let mut docs: Vec<Document> = doc_paths
         .into_par_iter()
         .map(|rel| read_document(root, rel))
         .collect();
+    docs.extend(unlisted);
     Workspace::new(docs, tree)
+}
+
+/// The folder (root-relative) and the reason, when `err` is a folder the walk could
+/// not list.
+fn unlisted_folder(root: &Path, err: &ignore::Error) -> Option<(String, String)> {
+    match err {
+        ignore::Error::WithPath { path, err } if path.is_dir() => {
+            // The kind alone: the message the walk wraps it in holds the absolute path.
+            let reason = err.io_error()?.kind().to_string();
+            Some((relative(root, path)?, reason))
+        }
+        ignore::Error::WithDepth { err, .. } => unlisted_folder(root, err),
+        _ => None,
+    }
 }
 
 fn read_document(root: &Path, rel: String) -> Document {

@@ -420,6 +420,15 @@ fn symlinks_are_their_targets_and_never_leave_the_root() {
     // Named by its symlink, a document is reported at its own path.
     let (v, _) = json(root, &["README.md"]);
     assert_eq!(places(&v), ["docs/rollouts.md:9:63 broken-link"]);
+    let o = lint_stdin(
+        root,
+        "README.md",
+        b"# Rollouts\n\n[Drain](guides/steps.md#drian)\n",
+    );
+    assert_eq!(
+        stdout(&o),
+        "docs/rollouts.md:3:9: error: no heading or anchor `#drian` in `docs/guides/steps.md` [broken-anchor]\n"
+    );
 }
 
 #[test]
@@ -466,6 +475,33 @@ fn suppression_comments_silence_exactly_what_they_name() {
             "did you mean `broken-link`?",
             "did you mean `sot-disable-line`? As written it silences nothing"
         ]
+    );
+}
+
+/// A folder the walk cannot list hides its documents: it is reported, not skipped.
+#[cfg(unix)]
+#[test]
+fn a_folder_that_cannot_be_listed_is_an_unreadable_file_finding() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = workspace(&[
+        ("secret/a.md", "[x](gone.md)\n"),
+        ("b.md", "[x](gone.md)\n"),
+    ]);
+    let secret = dir.path().join("secret");
+    let mode = |m| std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(m));
+    mode(0o000).unwrap();
+    let listable = std::fs::read_dir(&secret).is_ok();
+    let o = sot(dir.path(), &["lint", "--format", "concise"]);
+    mode(0o755).unwrap();
+    if listable {
+        eprintln!("skipped: this user can list any folder");
+        return;
+    }
+    assert_eq!(
+        stdout(&o),
+        "b.md:1:5: error: link target `gone.md` does not exist [broken-link]\n\
+         secret:1:1: error: cannot list this folder, so its documents are not linted: \
+         permission denied [unreadable-file]\n"
     );
 }
 
