@@ -52,6 +52,7 @@ impl FileTree {
     /// Records a symlink to a file or folder; `target` is `None` when it leads
     /// outside the root.
     pub fn add_symlink(&mut self, path: &str, target: Option<&str>) {
+        self.folded.insert(path.to_lowercase(), path.to_string());
         self.symlinks
             .insert(path.to_string(), target.map(str::to_string));
     }
