@@ -279,7 +279,9 @@ fn load_stdin(path: &std::path::Path) -> Result<Loaded, Exit> {
         .map_err(|e| fail(format!("{}: {e}", parent.display())))?;
     let root = workspace::find_root(&parent, &cwd);
     let root = root.canonicalize().unwrap_or(root);
-    let rel = workspace::relative(&root, &parent.join(name)).ok_or_else(|| {
+    // A saved symlink stands for its target, as in the walk.
+    let file = abs.canonicalize().unwrap_or_else(|_| parent.join(name));
+    let rel = workspace::relative(&root, &file).ok_or_else(|| {
         fail(format!(
             "{} is outside the workspace root {}",
             path.display(),
@@ -287,20 +289,23 @@ fn load_stdin(path: &std::path::Path) -> Result<Loaded, Exit> {
         ))
     })?;
     let settings = read_settings(&root)?;
-    let ws = workspace::load(&root, &[], &|p| settings.includes(p));
+    let ws = workspace::load(&root, &[], &settings);
     let (mut docs, mut tree) = (ws.docs, ws.tree);
-    docs.retain(|d| d.path != rel);
-    docs.push(sot_syntax::Document::parse(rel.clone(), text));
-    tree.add_file(&rel);
+    // An excluded file stays excluded when an editor names it.
+    if !settings.excludes(&rel) {
+        docs.retain(|d| d.path != rel);
+        docs.push(sot_syntax::Document::parse(rel.clone(), text));
+        tree.add_file(&rel);
+    }
     let ws = Workspace::new(docs, tree);
     let reg = Registry::build(&ws, &settings.id_config());
-    let target = reg.doc_index(&rel).expect("the buffer is a document");
+    let targets = reg.doc_index(&rel).into_iter().collect();
     Ok(Loaded {
         root,
         settings,
         ws,
         reg,
-        targets: Some(vec![target]),
+        targets: Some(targets),
     })
 }
 
@@ -360,7 +365,7 @@ fn load(paths: &[PathBuf]) -> Result<Loaded, Exit> {
         }
     }
     let settings = read_settings(&root)?;
-    let ws = workspace::load(&root, &named_files, &|path| settings.includes(path));
+    let ws = workspace::load(&root, &named_files, &settings);
     let reg = Registry::build(&ws, &settings.id_config());
     for t in &settings.config.templates {
         if reg.doc_index(&t.path).is_none() {

@@ -4,6 +4,7 @@ use std::path::{Component, Path, PathBuf};
 
 use ignore::WalkBuilder;
 use rayon::prelude::*;
+use sot_lint::Settings;
 use sot_registry::{FileTree, Workspace};
 use sot_syntax::Document;
 
@@ -44,62 +45,90 @@ fn in_hidden_dir(path: &str) -> bool {
 }
 
 /// Walks `root`: every file that git does not ignore goes into the tree, and every
-/// Markdown file outside hidden folders that `keep` accepts (the configured include
-/// and exclude globs) is a document. `extra` are files named on
-/// the command line, linted even if ignored.
-pub fn load(root: &Path, extra: &[String], keep: &dyn Fn(&str) -> bool) -> Workspace {
+/// Markdown file outside hidden folders that the configuration includes is a document.
+/// `named` are files named on the command line: linted even when git ignores them
+/// (you asked for them), never when the configuration excludes them (a hook passes
+/// every staged file; ruff's `--force-exclude` does the same).
+pub fn load(root: &Path, named: &[String], settings: &Settings) -> Workspace {
     let mut tree = FileTree::default();
     let mut doc_paths = Vec::new();
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    // In a repository, what git ignores there: `.gitignore` files from its top-level
+    // down, `.git/info/exclude` and the global excludes file, never an ignore file
+    // above the top-level. Elsewhere, the `.gitignore` files under the root.
+    let in_repository = canonical_root.ancestors().any(|d| d.join(".git").exists());
     let walker = WalkBuilder::new(root)
         .hidden(false)
         .ignore(false)
-        .git_global(false)
-        .require_git(false)
+        .require_git(in_repository)
+        .parents(in_repository)
+        .git_global(in_repository)
         .filter_entry(|e| e.file_name() != ".git")
         .build();
-    for entry in walker.flatten() {
+    let mut unlisted = Vec::new();
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                // A folder that cannot be listed hides its documents: say so.
+                if let Some((rel, reason)) = unlisted_folder(root, &err) {
+                    if !settings.excludes(&rel) {
+                        unlisted.push(Document::unreadable(rel, reason));
+                    }
+                }
+                continue;
+            }
+        };
         let Some(rel) = relative(root, entry.path()) else {
             continue;
         };
         if rel.is_empty() {
             continue;
         }
-        let Some(mut file_type) = entry.file_type() else {
+        let Some(file_type) = entry.file_type() else {
             continue;
         };
         if file_type.is_symlink() {
-            // Followed only while it stays inside the root.
-            match entry.path().canonicalize() {
-                Ok(target) if target.starts_with(&canonical_root) => {
-                    match std::fs::metadata(&target) {
-                        Ok(m) => file_type = m.file_type(),
-                        Err(_) => continue,
-                    }
-                }
-                _ => continue,
+            // Never followed: a target inside the root is walked at its own path, so
+            // the symlink is only another name for it. A dangling one names nothing.
+            if let Ok(target) = entry.path().canonicalize() {
+                tree.add_symlink(&rel, relative(&canonical_root, &target).as_deref());
             }
-        }
-        if file_type.is_dir() {
+        } else if file_type.is_dir() {
             tree.add_dir(&rel);
         } else {
             tree.add_file(&rel);
-            if is_markdown(&rel) && !in_hidden_dir(&rel) && keep(&rel) {
+            if is_markdown(&rel) && !in_hidden_dir(&rel) && settings.includes(&rel) {
                 doc_paths.push(rel);
             }
         }
     }
-    for path in extra {
-        if !doc_paths.contains(path) {
+    for path in named {
+        if !settings.excludes(path) && !doc_paths.contains(path) {
             tree.add_file(path);
             doc_paths.push(path.clone());
         }
     }
-    let docs: Vec<Document> = doc_paths
+    let mut docs: Vec<Document> = doc_paths
         .into_par_iter()
         .map(|rel| read_document(root, rel))
         .collect();
+    docs.extend(unlisted);
     Workspace::new(docs, tree)
+}
+
+/// The folder (root-relative) and the reason, when `err` is a folder the walk could
+/// not list.
+fn unlisted_folder(root: &Path, err: &ignore::Error) -> Option<(String, String)> {
+    match err {
+        ignore::Error::WithPath { path, err } if path.is_dir() => {
+            // The kind alone: the message the walk wraps it in holds the absolute path.
+            let reason = err.io_error()?.kind().to_string();
+            Some((relative(root, path)?, reason))
+        }
+        ignore::Error::WithDepth { err, .. } => unlisted_folder(root, err),
+        _ => None,
+    }
 }
 
 fn read_document(root: &Path, rel: String) -> Document {

@@ -328,6 +328,218 @@ fn gitignored_and_hidden_folders_are_skipped() {
 }
 
 #[test]
+fn ignore_files_above_the_repository_do_not_apply() {
+    let outer = tempfile::tempdir().unwrap();
+    // The folder the repository is checked out in ignores everything.
+    write(outer.path(), ".gitignore", b"*\n");
+    let repo = outer.path().join("checkout");
+    for (path, text) in [
+        ("sot.toml", ""),
+        (".gitignore", "build/\n"),
+        ("a.md", "[x](gone.md)\n"),
+        ("build/out.md", "[x](gone.md)\n"),
+        ("docs/sot.toml", ""),
+        ("docs/b.md", "[x](gone.md)\n"),
+        ("docs/build/out.md", "[x](gone.md)\n"),
+        ("local.md", "[x](gone.md)\n"),
+        ("personal.md", "[x](gone.md)\n"),
+    ] {
+        write(&repo, path, text.as_bytes());
+    }
+    let everything = [
+        "a.md:1:5 broken-link",
+        "docs/b.md:1:5 broken-link",
+        "local.md:1:5 broken-link",
+        "personal.md:1:5 broken-link",
+    ];
+    // Not a repository yet: the root's own `.gitignore` applies, the one above not.
+    assert_eq!(places(&json(&repo, &[]).0), everything);
+
+    common::git(&repo, &["init", "-q"]);
+    write(&repo, ".git/info/exclude", b"local.md\n");
+    let home = tempfile::tempdir().unwrap();
+    let global = home.path().join("ignore");
+    write(home.path(), "ignore", b"personal.md\n");
+    let gitconfig = format!("[core]\n\texcludesFile = {}\n", global.display());
+    write(home.path(), ".gitconfig", gitconfig.as_bytes());
+    let lint = |dir: &Path| {
+        let o = Command::new(env!("CARGO_BIN_EXE_sot"))
+            .args(["lint", "--format", "json"])
+            .current_dir(dir)
+            .env("HOME", home.path())
+            .env_remove("XDG_CONFIG_HOME")
+            .output()
+            .unwrap();
+        places(&serde_json::from_slice(&o.stdout).unwrap())
+    };
+    // A repository: what git ignores there, `.git/info/exclude` and the global
+    // excludes file included, and nothing from above its top-level.
+    assert_eq!(
+        lint(&repo),
+        ["a.md:1:5 broken-link", "docs/b.md:1:5 broken-link"]
+    );
+    // A workspace below the top-level keeps the repository's `.gitignore`.
+    assert_eq!(lint(&repo.join("docs")), ["b.md:1:5 broken-link"]);
+}
+
+#[test]
+fn excluded_files_stay_excluded_when_named() {
+    let dir = workspace(&[
+        ("a.md", "[x](gone.md)\n"),
+        ("drafts/wip.md", "[x](gone.md)\n"),
+        (".gitignore", "generated/\n"),
+        ("generated/out.md", "[x](gone.md)\n"),
+    ]);
+    write(dir.path(), "sot.toml", b"exclude = [\"drafts/**\"]\n");
+    let o = sot(dir.path(), &["lint", "drafts/wip.md"]);
+    assert_eq!((stdout(&o).as_str(), o.status.code()), ("", Some(0)));
+    let (v, code) = json(dir.path(), &["drafts/wip.md", "a.md"]);
+    assert_eq!((places(&v), code), (vec!["a.md:1:5 broken-link".into()], 1));
+    assert_eq!(v["summary"]["files_checked"], 1);
+    let o = lint_stdin(dir.path(), "drafts/wip.md", b"[x](gone.md)\n");
+    assert_eq!((stdout(&o).as_str(), o.status.code()), ("", Some(0)));
+    // A file git ignores is linted when named: hooks pass only tracked files.
+    let (v, _) = json(dir.path(), &["generated/out.md"]);
+    assert_eq!(places(&v), ["generated/out.md:1:5 broken-link"]);
+}
+
+/// Symlinks stay inside the root: one inside is another name for its target (linted
+/// once, at the target's path, its links read from the target's folder, and links
+/// through it resolve); one that leads outside or nowhere is not read.
+#[cfg(unix)]
+#[test]
+fn symlinks_are_their_targets_and_never_leave_the_root() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    write(
+        outside.path(),
+        "notes.md",
+        b"## REL-001: Another rollout\n\n**Status**: Active\n\n[x](gone.md)\n",
+    );
+    let dir = workspace(&[
+        (
+            "docs/rollouts.md",
+            "# Rollouts\n\n## REL-001: Blue-green rollout\n\n**ID**: REL-001\n\
+             **Status**: Active\n**Owner**: platform\n\n\
+             Follow the [steps](guides/steps.md#drain), not the [old ones](guides/old.md).\n",
+        ),
+        ("docs/guides/steps.md", "# Steps\n\n## Drain\n"),
+        (
+            "index.md",
+            "# Index\n\n\
+             - [REL-001](README.md#rel-001-blue-green-rollout)\n\
+             - [Drain](current/steps.md#drain)\n\
+             - [Drain again](docs/home/current/steps.md#drain)\n\
+             - [Typo](current/steps.md#drian)\n\
+             - [Notes](outside/notes.md)\n\
+             - [Gone](gone.md)\n",
+        ),
+    ]);
+    let root = dir.path();
+    symlink("docs/rollouts.md", root.join("README.md")).unwrap();
+    symlink("docs/guides", root.join("current")).unwrap();
+    symlink("..", root.join("docs/home")).unwrap();
+    symlink(outside.path(), root.join("outside")).unwrap();
+    symlink("missing.md", root.join("gone.md")).unwrap();
+    let o = sot(root, &["lint", "--format", "concise"]);
+    assert_eq!(
+        stdout(&o),
+        "docs/rollouts.md:9:63: error: link target `guides/old.md` does not exist [broken-link]\n\
+         index.md:6:10: error: no heading or anchor `#drian` in `docs/guides/steps.md` [broken-anchor]\n\
+         index.md:7:11: error: link target `outside/notes.md` leaves the workspace root [broken-link]\n\
+         index.md:8:10: error: link target `gone.md` does not exist [broken-link]\n"
+    );
+    let (v, _) = json(root, &[]);
+    assert_eq!(v["summary"]["files_checked"], 3);
+    // Named by its symlink, a document is reported at its own path.
+    let (v, _) = json(root, &["README.md"]);
+    assert_eq!(places(&v), ["docs/rollouts.md:9:63 broken-link"]);
+    let o = lint_stdin(
+        root,
+        "README.md",
+        b"# Rollouts\n\n[Drain](guides/steps.md#drian)\n",
+    );
+    assert_eq!(
+        stdout(&o),
+        "docs/rollouts.md:3:9: error: no heading or anchor `#drian` in `docs/guides/steps.md` [broken-anchor]\n"
+    );
+}
+
+#[test]
+fn suppression_comments_silence_exactly_what_they_name() {
+    let dir = workspace(&[(
+        "notes.md",
+        "# Notes\n\n\
+         [one](gone-1.md) <!-- sot-disable-line broken-link -->\n\
+         [two](gone-2.md)\n\
+         <!-- sot-disable-next-line broken-links -->\n\
+         [three](gone-3.md)\n\
+         <!-- sot-disable-lines -->\n\
+         [four](gone-4.md)\n\n\
+         In code, `<!-- sot-disable-file -->` is text:\n\n\
+         ```markdown\n<!-- sot-disable-file -->\n```\n\n\
+         <!-- sot-disable -->\n\
+         [five](gone-5.md) {Service owner}\n\
+         <!-- sot-enable broken-link -->\n\
+         [six](gone-6.md) {Team name}\n\
+         <!-- sot-enable -->\n\
+         [seven](#nowhere)\n",
+    )]);
+    let o = sot(dir.path(), &["lint", "--format", "concise"]);
+    assert_eq!(
+        stdout(&o),
+        "notes.md:4:7: error: link target `gone-2.md` does not exist [broken-link]\n\
+         notes.md:5:28: warning: `broken-links` is not a rule name, so it silences nothing [invalid-suppression]\n\
+         notes.md:6:9: error: link target `gone-3.md` does not exist [broken-link]\n\
+         notes.md:7:6: warning: `sot-disable-lines` is not a suppression comment [invalid-suppression]\n\
+         notes.md:8:8: error: link target `gone-4.md` does not exist [broken-link]\n\
+         notes.md:19:7: error: link target `gone-6.md` does not exist [broken-link]\n\
+         notes.md:21:9: error: no heading or anchor `#nowhere` in this file [broken-anchor]\n"
+    );
+    let (v, _) = json(dir.path(), &["--select", "invalid-suppression"]);
+    let helps: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["help"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        helps,
+        [
+            "did you mean `broken-link`?",
+            "did you mean `sot-disable-line`? As written it silences nothing"
+        ]
+    );
+}
+
+/// A folder the walk cannot list hides its documents: it is reported, not skipped.
+#[cfg(unix)]
+#[test]
+fn a_folder_that_cannot_be_listed_is_an_unreadable_file_finding() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = workspace(&[
+        ("secret/a.md", "[x](gone.md)\n"),
+        ("b.md", "[x](gone.md)\n"),
+    ]);
+    let secret = dir.path().join("secret");
+    let mode = |m| std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(m));
+    mode(0o000).unwrap();
+    let listable = std::fs::read_dir(&secret).is_ok();
+    let o = sot(dir.path(), &["lint", "--format", "concise"]);
+    mode(0o755).unwrap();
+    if listable {
+        eprintln!("skipped: this user can list any folder");
+        return;
+    }
+    assert_eq!(
+        stdout(&o),
+        "b.md:1:5: error: link target `gone.md` does not exist [broken-link]\n\
+         secret:1:1: error: cannot list this folder, so its documents are not linted: \
+         permission denied [unreadable-file]\n"
+    );
+}
+
+#[test]
 fn unreadable_file_is_a_finding_and_the_rest_is_linted() {
     let dir = workspace(&[("ok.md", "[x](gone.md)\n")]);
     write(dir.path(), "bad.md", b"# Title\n\nCaf\xe9 au lait\n");
@@ -1151,30 +1363,27 @@ fn output_flags() {
     assert!(!plain.contains('\u{1b}'));
 }
 
-#[test]
-fn stdin_filename_lints_an_unsaved_buffer_against_the_workspace() {
+/// `sot lint --format concise --stdin-filename PATH` with `input` on standard input.
+fn lint_stdin(dir: &Path, path: &str, input: &[u8]) -> Output {
     use std::io::Write as _;
-    let dir = fixture("rules").join("broken-link");
     let mut child = Command::new(env!("CARGO_BIN_EXE_sot"))
-        .args([
-            "lint",
-            "--format",
-            "concise",
-            "--stdin-filename",
-            "docs/new-note.md",
-        ])
-        .current_dir(&dir)
+        .args(["lint", "--format", "concise", "--stdin-filename", path])
+        .current_dir(dir)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"# Draft\n\nSee [the registry](../SoT.REGISTRY.md#dep-001-blue-green-rollout) and [x](missing.md).\n")
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn stdin_filename_lints_an_unsaved_buffer_against_the_workspace() {
+    let o = lint_stdin(
+        &fixture("rules").join("broken-link"),
+        "docs/new-note.md",
+        b"# Draft\n\nSee [the registry](../SoT.REGISTRY.md#dep-001-blue-green-rollout) and [x](missing.md).\n",
+    );
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         stdout(&o),

@@ -342,7 +342,13 @@ impl Settings {
 
     /// Whether the walk keeps the document at `path` (root-relative).
     pub fn includes(&self, path: &str) -> bool {
-        self.include.as_ref().is_none_or(|s| s.is_match(path)) && !self.exclude.is_match(path)
+        self.include.as_ref().is_none_or(|s| s.is_match(path)) && !self.excludes(path)
+    }
+
+    /// Whether `exclude` skips `path` (root-relative), even when it is named on the
+    /// command line.
+    pub fn excludes(&self, path: &str) -> bool {
+        self.exclude.is_match(path)
     }
 
     /// The severity of `rule` at `path`, or `None` when it is off there.

@@ -8,6 +8,7 @@ pub mod placeholders;
 pub mod rules;
 mod schema;
 mod stand_ins;
+mod suppression;
 pub mod templates;
 
 use rayon::prelude::*;

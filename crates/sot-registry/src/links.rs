@@ -14,6 +14,8 @@ pub struct FileTree {
     dirs: HashSet<String>,
     /// Lowercased path to real path, to suggest the right case.
     folded: HashMap<String, String>,
+    /// Symlinks to their targets; `None` when the target is outside the root.
+    symlinks: HashMap<String, Option<String>>,
 }
 
 impl FileTree {
@@ -45,6 +47,31 @@ impl FileTree {
 
     pub fn is_dir(&self, path: &str) -> bool {
         path.is_empty() || self.dirs.contains(path)
+    }
+
+    /// Records a symlink to a file or folder; `target` is `None` when it leads
+    /// outside the root.
+    pub fn add_symlink(&mut self, path: &str, target: Option<&str>) {
+        self.folded.insert(path.to_lowercase(), path.to_string());
+        self.symlinks
+            .insert(path.to_string(), target.map(str::to_string));
+    }
+
+    /// `path` with every symlink along it replaced by its target, as the filesystem
+    /// resolves it (targets hold no symlinks, so one pass does); `None` when a
+    /// symlink leads outside the root.
+    pub fn real_path(&self, path: &str) -> Option<String> {
+        let mut real = String::new();
+        for part in path.split('/') {
+            if !real.is_empty() {
+                real.push('/');
+            }
+            real.push_str(part);
+            if let Some(target) = self.symlinks.get(&real) {
+                real.clone_from(target.as_ref()?);
+            }
+        }
+        Some(real)
     }
 }
 
@@ -97,7 +124,7 @@ impl Registry {
             } else {
                 from.rsplit_once('/').map_or("", |(dir, _)| dir)
             };
-            match normalize(base, &decoded) {
+            match normalize(base, &decoded).and_then(|p| tree.real_path(&p)) {
                 None => Target::OutsideRoot,
                 Some(p) if tree.is_file(&p) => Target::File {
                     doc: self.doc_index(&p),
@@ -186,5 +213,21 @@ mod tests {
         assert_eq!(normalize("a", "../../x"), None);
         assert!(is_external("https://x") && is_external("mailto:a@b") && is_external("//cdn"));
         assert!(!is_external("C:\\\\x") && !is_external("docs/a.md"));
+    }
+
+    #[test]
+    fn symlinks_resolve_to_their_targets() {
+        let mut tree = FileTree::default();
+        tree.add_symlink("latest", Some("releases/v2"));
+        tree.add_symlink("releases/v2/notes.md", Some("shared/notes.md"));
+        tree.add_symlink("home", Some(""));
+        tree.add_symlink("elsewhere", None);
+        let real = |p: &str| tree.real_path(p);
+        assert_eq!(real("latest/a.md").as_deref(), Some("releases/v2/a.md"));
+        assert_eq!(real("latest/notes.md").as_deref(), Some("shared/notes.md"));
+        assert_eq!(real("home/home/a.md").as_deref(), Some("a.md"));
+        assert_eq!(real("home").as_deref(), Some(""));
+        assert_eq!(real("elsewhere/a.md"), None);
+        assert_eq!(real("latest-notes.md").as_deref(), Some("latest-notes.md"));
     }
 }

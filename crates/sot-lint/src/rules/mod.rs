@@ -14,6 +14,7 @@ mod id_field_mismatch;
 mod id_link_mismatch;
 mod invalid_field;
 mod invalid_frontmatter;
+mod invalid_suppression;
 mod missing_field;
 mod missing_section;
 mod placeholder;
@@ -135,6 +136,12 @@ pub static RULES: &[Rule] = &[
         "deprecated entry"
     ),
     rule!("unreadable-file", Error, unreadable_file, "unreadable"),
+    rule!(
+        "invalid-suppression",
+        Warning,
+        invalid_suppression,
+        "unknown name"
+    ),
     Rule {
         name: "unused-suppression",
         severity: Severity::Warning,

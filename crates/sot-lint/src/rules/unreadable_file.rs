@@ -5,7 +5,8 @@
 //! linted; references into the unreadable file cannot be resolved.
 //!
 //! **Example**: a runbook saved as Windows-1252 with a `é` in it, or a file the
-//! current user has no permission to read.
+//! current user has no permission to read. A folder the current user cannot list is
+//! reported the same way, at the folder's path, since none of its documents is linted.
 //!
 //! **Fix**: re-save the file as UTF-8, or fix its permissions.
 
@@ -14,11 +15,19 @@ use crate::Context;
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for (d, doc) in ctx.targets() {
-        if let Some(reason) = &doc.unreadable {
-            out.push(
-                Finding::new(d, 0..0, format!("cannot read this file: {reason}"))
-                    .help("save it as UTF-8 text that the current user can read"),
-            );
-        }
+        let Some(reason) = &doc.unreadable else {
+            continue;
+        };
+        out.push(if ctx.ws.tree.is_dir(&doc.path) {
+            Finding::new(
+                d,
+                0..0,
+                format!("cannot list this folder, so its documents are not linted: {reason}"),
+            )
+            .help("let the current user read it, or exclude it in sot.toml")
+        } else {
+            Finding::new(d, 0..0, format!("cannot read this file: {reason}"))
+                .help("save it as UTF-8 text that the current user can read")
+        });
     }
 }
