@@ -9,7 +9,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 use sot_syntax::LineIndex;
 
-use sot_registry::{DocumentIds, IdSource};
+use sot_registry::{DocumentIds, Generator, IdSource, Site};
 
 use crate::placeholders::{Tier, PATTERNS};
 use crate::{Schema, Severity, ValueRule, RULES};
@@ -35,6 +35,9 @@ pub struct Config {
     pub overrides: Vec<Override>,
     #[serde(default)]
     pub placeholders: PlaceholderConfig,
+    /// How link targets resolve: as GitHub shows the files, or as a docs site publishes them.
+    #[serde(default)]
+    pub links: LinksConfig,
     /// The schema; when given it replaces the default (print that with `sot config`).
     #[serde(default)]
     pub schema: Schema,
@@ -120,6 +123,55 @@ pub enum TierName {
     Weak,
 }
 
+/// `[links]`: see `docs/published-sites.md`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinksConfig {
+    /// What publishes the documents: `github` (links are file paths), `mkdocs`,
+    /// `docusaurus`, `hugo`, `jekyll`, `middleman` or `docfx` (links are page URLs).
+    #[serde(default)]
+    pub site: Generator,
+    /// The folder a target starting with `/` starts from; for a site, the folder it
+    /// is built from.
+    #[serde(default = "workspace_root")]
+    pub root: String,
+    /// The URL path the site is served under (`/cpp/`), taken off `/` targets.
+    #[serde(default = "host_root")]
+    pub base: String,
+    /// Whether each page is published as a folder (`a/b.md` at `/a/b/`); by default
+    /// what the site's generator does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directory_urls: Option<bool>,
+    /// Whether a path must match a file's letter case (`false` where the site is
+    /// built on a case-insensitive file system).
+    #[serde(default = "yes")]
+    pub case_sensitive: bool,
+}
+
+impl Default for LinksConfig {
+    fn default() -> Self {
+        LinksConfig {
+            site: Generator::GitHub,
+            root: workspace_root(),
+            base: host_root(),
+            directory_urls: None,
+            case_sensitive: true,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn workspace_root() -> String {
+    ".".into()
+}
+
+fn host_root() -> String {
+    "/".into()
+}
+
 fn strong() -> TierName {
     TierName::Strong
 }
@@ -142,6 +194,7 @@ impl Default for Config {
                 .collect(),
             overrides: Vec::new(),
             placeholders: PlaceholderConfig::default(),
+            links: LinksConfig::default(),
             schema: Schema::default(),
             documents: Vec::new(),
             templates: Vec::new(),
@@ -178,6 +231,7 @@ pub struct Settings {
     template_paths: Vec<GlobSet>,
     /// Per `config.documents`: its files and where their numbers are.
     document_ids: Vec<(GlobSet, IdSource)>,
+    site: Site,
 }
 
 impl Default for Settings {
@@ -207,7 +261,7 @@ impl Settings {
         Settings::resolve(config, text)
     }
 
-    fn resolve(config: Config, text: &str) -> Result<Settings, ConfigError> {
+    fn resolve(mut config: Config, text: &str) -> Result<Settings, ConfigError> {
         let lines = LineIndex::new(text);
         // Locate a value in the file for the error message; line 1 when not found.
         let locate = |needle: &str| {
@@ -316,6 +370,8 @@ impl Settings {
             };
             document_ids.push((globs(std::slice::from_ref(&d.glob))?, source));
         }
+        let site = resolve_links(&mut config.links)
+            .map_err(|(needle, message, help)| error(&needle, message, Some(help)))?;
         Ok(Settings {
             config,
             include,
@@ -324,7 +380,13 @@ impl Settings {
             extra_placeholders,
             template_paths,
             document_ids,
+            site,
         })
+    }
+
+    /// How link targets resolve.
+    pub fn site(&self) -> &Site {
+        &self.site
     }
 
     /// Whether the walk keeps the document at `path` (root-relative).
@@ -404,4 +466,68 @@ impl Settings {
     pub fn to_toml(&self) -> String {
         toml::to_string(&self.config).expect("the configuration serializes")
     }
+}
+
+/// Checks `[links]` and writes its values back in their plain form (`root = "docs"`,
+/// `base = "/cpp/"`, the generator's `directory_urls`), for `sot config`. An error
+/// carries the text to point at, the message and a help.
+fn resolve_links(links: &mut LinksConfig) -> Result<Site, (String, String, String)> {
+    let invalid =
+        |value: &str, message: String, help: &str| (value.to_string(), message, help.to_string());
+    let root_help = "a folder relative to the workspace root: root = \"docs\"";
+    let base_help = "the path of the site's URL: base = \"/docs/\"";
+    let root = plain_segments(&links.root)
+        .filter(|_| !links.root.starts_with('/'))
+        .ok_or_else(|| {
+            let message = format!(
+                "`root` must be a folder inside the workspace, not `{}`",
+                links.root
+            );
+            invalid(&links.root, message, root_help)
+        })?;
+    let base = plain_segments(&links.base)
+        .filter(|_| links.base.starts_with('/'))
+        .ok_or_else(|| {
+            let message = format!(
+                "`base` must be a URL path starting with `/`, not `{}`",
+                links.base
+            );
+            invalid(&links.base, message, base_help)
+        })?;
+    let generator = links.site;
+    if generator == Generator::GitHub && links.directory_urls.is_some() {
+        return Err(invalid(
+            "directory_urls",
+            "`directory_urls` applies to a published site, not to site = \"github\"".into(),
+            "set `site` to the generator that publishes the documents",
+        ));
+    }
+    links.root = if root.is_empty() {
+        ".".into()
+    } else {
+        root.clone()
+    };
+    links.base = if base.is_empty() {
+        "/".into()
+    } else {
+        format!("/{base}/")
+    };
+    links.directory_urls = (generator != Generator::GitHub)
+        .then(|| links.directory_urls.unwrap_or(generator.directory_urls()));
+    Ok(Site::new(
+        generator,
+        root,
+        base,
+        links.directory_urls.unwrap_or(false),
+        !links.case_sensitive,
+    ))
+}
+
+/// `a/./b/` as `a/b`; `None` for `..`, a backslash or a scheme.
+fn plain_segments(path: &str) -> Option<String> {
+    let parts: Vec<&str> = path
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    (!path.contains(['\\', ':']) && !parts.contains(&"..")).then(|| parts.join("/"))
 }
