@@ -71,24 +71,23 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
 }
 
 /// What was tried for a page URL that no source publishes (at root-relative `path`),
-/// and the likely fix.
+/// after the likely fix.
 fn page_help(ctx: &Context, page: &PageLookup, path: &str) -> String {
     let tried: Vec<String> = page.tried.iter().map(|c| format!("`{c}`")).collect();
-    let mut help = format!(
+    let tried = format!(
         "no source publishes `{}` (tried {})",
         page.url,
         tried.join(", ")
     );
     if !path.is_empty() && ctx.ws.tree.is_dir(path) {
-        help.push_str(&format!("; the folder `{path}` has no index page"));
+        format!("the folder `{path}` has no index page; {tried}")
     } else if let Some(real) = page.tried.iter().find_map(|c| ctx.ws.tree.case_variant(c)) {
-        help.push_str(&format!(
-            "; did you mean `{real}`? Paths are case-sensitive"
-        ));
+        format!("did you mean `{real}`? Paths are case-sensitive; {tried}")
     } else if let Some(link) = &page.suggestion {
-        help.push_str(&format!(
-            "; a relative URL starts from the page's own URL, not its file's folder: did you mean `{link}`?"
-        ));
+        format!(
+            "did you mean `{link}`? A relative URL starts from the page's own URL, not its file's folder; {tried}"
+        )
+    } else {
+        tried
     }
-    help
 }
