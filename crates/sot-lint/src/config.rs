@@ -146,6 +146,10 @@ pub struct LinksConfig {
     /// built on a case-insensitive file system).
     #[serde(default = "yes")]
     pub case_sensitive: bool,
+    /// Folders whose files the site serves from its root URL (Docusaurus's and
+    /// Hugo's `static/`).
+    #[serde(default, rename = "static", skip_serializing_if = "Vec::is_empty")]
+    pub static_dirs: Vec<String>,
 }
 
 impl Default for LinksConfig {
@@ -156,6 +160,7 @@ impl Default for LinksConfig {
             base: host_root(),
             directory_urls: None,
             case_sensitive: true,
+            static_dirs: Vec::new(),
         }
     }
 }
@@ -474,17 +479,23 @@ impl Settings {
 fn resolve_links(links: &mut LinksConfig) -> Result<Site, (String, String, String)> {
     let invalid =
         |value: &str, message: String, help: &str| (value.to_string(), message, help.to_string());
-    let root_help = "a folder relative to the workspace root: root = \"docs\"";
+    let root_help = "a folder relative to the workspace root, such as \"docs\"";
     let base_help = "the path of the site's URL: base = \"/docs/\"";
-    let root = plain_segments(&links.root)
-        .filter(|_| !links.root.starts_with('/'))
-        .ok_or_else(|| {
-            let message = format!(
-                "`root` must be a folder inside the workspace, not `{}`",
-                links.root
-            );
-            invalid(&links.root, message, root_help)
-        })?;
+    let folder = |key: &str, value: &str| {
+        plain_segments(value)
+            .filter(|_| !value.starts_with('/'))
+            .ok_or_else(|| {
+                let message =
+                    format!("`{key}` must be a folder inside the workspace, not `{value}`");
+                invalid(value, message, root_help)
+            })
+    };
+    let root = folder("root", &links.root)?;
+    let static_dirs = links
+        .static_dirs
+        .iter()
+        .map(|dir| folder("static", dir))
+        .collect::<Result<Vec<_>, _>>()?;
     let base = plain_segments(&links.base)
         .filter(|_| links.base.starts_with('/'))
         .ok_or_else(|| {
@@ -495,10 +506,17 @@ fn resolve_links(links: &mut LinksConfig) -> Result<Site, (String, String, Strin
             invalid(&links.base, message, base_help)
         })?;
     let generator = links.site;
-    if generator == Generator::GitHub && links.directory_urls.is_some() {
+    let site_only = [
+        ("directory_urls", links.directory_urls.is_some()),
+        ("static", !links.static_dirs.is_empty()),
+    ];
+    if let Some((key, _)) = site_only
+        .iter()
+        .find(|(_, set)| *set && generator == Generator::GitHub)
+    {
         return Err(invalid(
-            "directory_urls",
-            "`directory_urls` applies to a published site, not to site = \"github\"".into(),
+            key,
+            format!("`{key}` applies to a published site, not to site = \"github\""),
             "set `site` to the generator that publishes the documents",
         ));
     }
@@ -520,7 +538,8 @@ fn resolve_links(links: &mut LinksConfig) -> Result<Site, (String, String, Strin
         base,
         links.directory_urls.unwrap_or(false),
         !links.case_sensitive,
-    ))
+    )
+    .with_static(static_dirs))
 }
 
 /// `a/./b/` as `a/b`; `None` for `..`, a backslash or a scheme.

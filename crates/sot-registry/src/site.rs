@@ -74,6 +74,8 @@ pub struct Site {
     /// Whether paths match in any letter case, as where the site is built or served
     /// on a case-insensitive file system.
     ignore_case: bool,
+    /// Root-relative folders whose files the site serves from its root URL (`static/`).
+    static_dirs: Vec<String>,
     /// Pages that set their own URL in their frontmatter, by page key (see
     /// `page_key`): the document that publishes it.
     permalinks: HashMap<String, String>,
@@ -131,8 +133,15 @@ impl Site {
             base,
             directory_urls,
             ignore_case,
+            static_dirs: Vec::new(),
             permalinks: HashMap::new(),
         }
+    }
+
+    /// Also serves the files of these root-relative folders from the site's root URL.
+    pub fn with_static(mut self, dirs: Vec<String>) -> Site {
+        self.static_dirs = dirs;
+        self
     }
 
     /// Learns the URLs the site's pages claim in their frontmatter: Jekyll's
@@ -218,6 +227,11 @@ impl Site {
             let Some(site_path) = self.strip_base(&url) else {
                 return (Located::OtherSite, None);
             };
+            if page && shape == Shape::File {
+                if let Some(file) = self.served(tree, &site_path) {
+                    return (Located::File(file), None);
+                }
+            }
             if !page || shape == Shape::File {
                 return (self.plain(tree, Some(join(&self.root, &site_path))), None);
             }
@@ -263,6 +277,13 @@ impl Site {
         }
     }
 
+    /// The file the site serves at `site_path`: from `root`, else from a static folder.
+    fn served(&self, tree: &FileTree, site_path: &str) -> Option<String> {
+        std::iter::once(&self.root)
+            .chain(&self.static_dirs)
+            .find_map(|dir| self.file(tree, &join(dir, site_path)))
+    }
+
     /// The file at `path`, in the case it is written in the workspace.
     fn file(&self, tree: &FileTree, path: &str) -> Option<String> {
         if tree.is_file(path) {
@@ -297,7 +318,10 @@ impl Site {
         suggestion: Option<String>,
     ) -> (Located, Option<PageLookup>) {
         let path = join(&self.root, site_path);
-        if let Some(file) = self.file(tree, &path).filter(|_| shape != Shape::Folder) {
+        if let Some(file) = self
+            .served(tree, site_path)
+            .filter(|_| shape != Shape::Folder)
+        {
             return (Located::File(file), None);
         }
         if let Some(source) = self.permalinks.get(&page_key(site_path)) {
@@ -360,10 +384,44 @@ impl Site {
                 match stem.rsplit_once('/') {
                     Some((dir, "index")) => index(dir),
                     None if stem == "index" => index(""),
-                    _ => page(stem),
+                    _ => [page(stem), self.dated_posts(stem)].concat(),
                 }
             }
-            _ => [page(path), index(path)].concat(),
+            _ => [page(path), index(path), self.dated_posts(path)].concat(),
+        }
+    }
+
+    /// The sources of a blog post at `.../2024/05/01/launch` (root-relative), named by
+    /// their date: `blog/2024-05-01-launch.md` beside the URL's folder in Docusaurus,
+    /// `_posts/2024-05-01-launch.md` in Jekyll (whatever categories the URL holds).
+    fn dated_posts(&self, path: &str) -> Vec<String> {
+        let mut parts = path.rsplitn(5, '/');
+        let (Some(slug), Some(day), Some(month), Some(year)) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Vec::new();
+        };
+        let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+        if slug.is_empty() || !(digits(year, 4) && digits(month, 2) && digits(day, 2)) {
+            return Vec::new();
+        }
+        let name = format!("{year}-{month}-{day}-{slug}");
+        let folder = parts.next().unwrap_or("");
+        match self.generator {
+            Generator::Docusaurus => ["md", "mdx"]
+                .iter()
+                .flat_map(|ext| {
+                    [
+                        join(folder, &format!("{name}.{ext}")),
+                        join(folder, &format!("{name}/index.{ext}")),
+                    ]
+                })
+                .collect(),
+            Generator::Jekyll => ["md", "markdown"]
+                .iter()
+                .map(|ext| join(&self.root, &format!("_posts/{name}.{ext}")))
+                .collect(),
+            _ => Vec::new(),
         }
     }
 
@@ -595,8 +653,10 @@ mod tests {
             "docs/guides/deploy.md",
             "docs/guides/rollback.mdx",
             "docs/api/api.md",
+            "blog/2024-05-01-launch.md",
+            "static/img/logo.svg",
         ]);
-        let s = site(Generator::Docusaurus, "", "handbook");
+        let s = site(Generator::Docusaurus, "", "handbook").with_static(vec!["static".into()]);
         // `docs/guides/index.md` is at `/docs/guides`, so `./x` is `/docs/x`.
         let from = "docs/guides/index.md";
         assert_eq!(
@@ -617,6 +677,11 @@ mod tests {
         // Docusaurus adds `baseUrl` to links that lack it.
         assert_eq!(reach(&s, &t, from, "/handbook/docs/intro"), "docs/intro.md");
         assert_eq!(reach(&s, &t, from, "/docs/intro"), "docs/intro.md");
+        assert_eq!(reach(&s, &t, from, "/img/logo.svg"), "static/img/logo.svg");
+        assert_eq!(
+            reach(&s, &t, from, "/blog/2024/05/01/launch"),
+            "blog/2024-05-01-launch.md"
+        );
         let trailing = Site::new(Generator::Docusaurus, "".into(), "".into(), true, false);
         assert_eq!(
             reach(&trailing, &t, "docs/guides/index.md", "./deploy"),
@@ -658,6 +723,7 @@ mod tests {
             "docs/guides/README.md",
             "docs/guides/backup.markdown",
             "docs/faq.md",
+            "docs/_posts/2024-05-01-launch.md",
         ]);
         let faq = Document::parse(
             "docs/faq.md",
@@ -677,6 +743,10 @@ mod tests {
             "docs/setup.md"
         );
         assert_eq!(reach(&s, &t, from, "/setup.html"), "other site");
+        assert_eq!(
+            reach(&s, &t, from, "/widget/news/2024/05/01/launch.html"),
+            "docs/_posts/2024-05-01-launch.md"
+        );
     }
 
     #[test]
