@@ -142,10 +142,10 @@ pub struct LinksConfig {
     /// what the site's generator does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_urls: Option<bool>,
-    /// Whether a path must match a file's letter case (`false` where the site is
-    /// built on a case-insensitive file system).
-    #[serde(default = "yes")]
-    pub case_sensitive: bool,
+    /// Whether a path must match a file's letter case; by default `false` for Hugo,
+    /// which lowercases its URLs, else `true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_sensitive: Option<bool>,
     /// Folders whose files the site serves from its root URL (Docusaurus's and
     /// Hugo's `static/`).
     #[serde(default, rename = "static", skip_serializing_if = "Vec::is_empty")]
@@ -159,14 +159,10 @@ impl Default for LinksConfig {
             root: workspace_root(),
             base: host_root(),
             directory_urls: None,
-            case_sensitive: true,
+            case_sensitive: None,
             static_dirs: Vec::new(),
         }
     }
-}
-
-fn yes() -> bool {
-    true
 }
 
 fn workspace_root() -> String {
@@ -532,12 +528,13 @@ fn resolve_links(links: &mut LinksConfig) -> Result<Site, (String, String, Strin
     };
     links.directory_urls = (generator != Generator::GitHub)
         .then(|| links.directory_urls.unwrap_or(generator.directory_urls()));
+    links.case_sensitive = Some(links.case_sensitive.unwrap_or(generator.case_sensitive()));
     Ok(Site::new(
         generator,
         root,
         base,
         links.directory_urls.unwrap_or(false),
-        !links.case_sensitive,
+        links.case_sensitive == Some(false),
     )
     .with_static(static_dirs))
 }

@@ -51,7 +51,8 @@ impl FileTree {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
-    /// `https:`, `mailto:`, `//host`, or a `/` path outside the site's base: not checked.
+    /// `https:`, `mailto:`, `//host`, or on a published site a `/` path outside its base
+    /// or a URL a template writes: not checked.
     External,
     /// A path that climbs above the workspace root.
     OutsideRoot,
@@ -108,7 +109,7 @@ impl Registry {
             Located::Dir(p) => Target::Dir(p),
             Located::Missing(p) => Target::Missing(p),
             Located::OutsideRoot => Target::OutsideRoot,
-            Located::OtherSite => Target::External,
+            Located::Unchecked => Target::External,
         };
         Resolved {
             target,

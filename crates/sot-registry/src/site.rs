@@ -57,6 +57,12 @@ impl Generator {
     pub fn directory_urls(self) -> bool {
         matches!(self, Generator::MkDocs | Generator::Hugo)
     }
+
+    /// Whether a link must match its source's letter case unless the configuration
+    /// says otherwise: Hugo lowercases every page URL (`Intersect.md` at `/intersect/`).
+    pub fn case_sensitive(self) -> bool {
+        self != Generator::Hugo
+    }
 }
 
 /// How links resolve: on GitHub (the default), or on a published site.
@@ -89,8 +95,9 @@ pub(crate) enum Located {
     Missing(String),
     /// A file path that climbs above the workspace root.
     OutsideRoot,
-    /// A `/` path outside the site's `base`: another site on the same host.
-    OtherSite,
+    /// Not checkable: a `/` path outside the site's `base` (another site on the same
+    /// host), or a URL that a template writes (`{{< ref x >}}`).
+    Unchecked,
 }
 
 /// How a link to a published page was looked up, for the help of a broken one.
@@ -214,6 +221,10 @@ impl Site {
             }
             None => target,
         };
+        // Hugo shortcodes, Liquid and Jinja write the URL when the site is built.
+        if page && (target.contains("{{") || target.contains("{%")) {
+            return (Located::Unchecked, None);
+        }
         let shape = shape(target);
         if target.starts_with('/') {
             let url = if page {
@@ -225,7 +236,7 @@ impl Site {
                 }
             };
             let Some(site_path) = self.strip_base(&url) else {
-                return (Located::OtherSite, None);
+                return (Located::Unchecked, None);
             };
             if page && shape == Shape::File {
                 if let Some(file) = self.served(tree, &site_path) {
@@ -248,7 +259,7 @@ impl Site {
         let url_dir = self.url_dir(from);
         let url = url_path(&join(&self.base, &url_dir), target);
         let Some(site_path) = self.strip_base(&url) else {
-            return (Located::OtherSite, None);
+            return (Located::Unchecked, None);
         };
         let suggestion = from_file_folder
             .as_deref()
@@ -565,14 +576,14 @@ mod tests {
         )
     }
 
-    /// The file a target reaches, or `missing <path>`, `outside`, `other site`.
+    /// The file a target reaches, or `missing <path>`, `outside`, `unchecked`.
     fn reach(site: &Site, tree: &FileTree, from: &str, target: &str) -> String {
         match site.locate(tree, from, target).0 {
             Located::File(p) => p,
             Located::Dir(p) => format!("dir {p}"),
             Located::Missing(p) => format!("missing {p}"),
             Located::OutsideRoot => "outside".into(),
-            Located::OtherSite => "other site".into(),
+            Located::Unchecked => "unchecked".into(),
         }
     }
 
@@ -713,6 +724,7 @@ mod tests {
         assert_eq!(reach(&s, &t, from, "/notes/b/"), "missing content/notes/b");
         assert_eq!(reach(&s, &t, from, "/team/"), "content/about.md");
         assert_eq!(reach(&s, &t, from, "/about-us"), "content/about.md");
+        assert_eq!(reach(&s, &t, from, "{{< ref \"about\" >}}"), "unchecked");
     }
 
     #[test]
@@ -742,7 +754,7 @@ mod tests {
             reach(&s, &t, from, "{{site.baseurl}}/setup.html"),
             "docs/setup.md"
         );
-        assert_eq!(reach(&s, &t, from, "/setup.html"), "other site");
+        assert_eq!(reach(&s, &t, from, "/setup.html"), "unchecked");
         assert_eq!(
             reach(&s, &t, from, "/widget/news/2024/05/01/launch.html"),
             "docs/_posts/2024-05-01-launch.md"
@@ -765,8 +777,8 @@ mod tests {
         let from = "docs/build/x.md";
         assert_eq!(reach(&s, &t, from, "/cpp/"), "docs/index.yml");
         assert_eq!(reach(&s, &t, from, "/cpp/build/x"), "docs/build/x.md");
-        assert_eq!(reach(&s, &t, from, "/windows/win32/api"), "other site");
-        assert_eq!(reach(&s, &t, from, "../../windows/win32/api"), "other site");
+        assert_eq!(reach(&s, &t, from, "/windows/win32/api"), "unchecked");
+        assert_eq!(reach(&s, &t, from, "../../windows/win32/api"), "unchecked");
         assert_eq!(reach(&s, &t, from, "~/build/x.md"), "docs/build/x.md");
         assert_eq!(
             reach(&s, &t, from, "cpp/a.cpp"),
@@ -800,7 +812,7 @@ mod tests {
             reach(&moved, &t, from, "/project/index.md"),
             "docs/index.md"
         );
-        assert_eq!(reach(&moved, &t, from, "/index.md"), "other site");
+        assert_eq!(reach(&moved, &t, from, "/index.md"), "unchecked");
     }
 
     #[test]
