@@ -150,6 +150,9 @@ pub struct LinksConfig {
     /// Hugo's `static/`).
     #[serde(default, rename = "static", skip_serializing_if = "Vec::is_empty")]
     pub static_dirs: Vec<String>,
+    /// URL paths served from another folder than `root` (`"/docs/" = "website/_docs"`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub paths: BTreeMap<String, String>,
 }
 
 impl Default for LinksConfig {
@@ -161,6 +164,7 @@ impl Default for LinksConfig {
             directory_urls: None,
             case_sensitive: None,
             static_dirs: Vec::new(),
+            paths: BTreeMap::new(),
         }
     }
 }
@@ -492,19 +496,26 @@ fn resolve_links(links: &mut LinksConfig) -> Result<Site, (String, String, Strin
         .iter()
         .map(|dir| folder("static", dir))
         .collect::<Result<Vec<_>, _>>()?;
-    let base = plain_segments(&links.base)
-        .filter(|_| links.base.starts_with('/'))
-        .ok_or_else(|| {
-            let message = format!(
-                "`base` must be a URL path starting with `/`, not `{}`",
-                links.base
-            );
-            invalid(&links.base, message, base_help)
-        })?;
+    let url_path = |key: &str, value: &str, help: &str| {
+        plain_segments(value)
+            .filter(|_| value.starts_with('/'))
+            .ok_or_else(|| {
+                let message =
+                    format!("`{key}` must be a URL path starting with `/`, not `{value}`");
+                invalid(value, message, help)
+            })
+    };
+    let base = url_path("base", &links.base, base_help)?;
+    let paths_help = "a URL path and the folder it is served from: \"/docs/\" = \"website/docs\"";
+    let mut paths = Vec::new();
+    for (url, dir) in &links.paths {
+        paths.push((url_path("paths", url, paths_help)?, folder("paths", dir)?));
+    }
     let generator = links.site;
     let site_only = [
         ("directory_urls", links.directory_urls.is_some()),
         ("static", !links.static_dirs.is_empty()),
+        ("paths", !links.paths.is_empty()),
     ];
     if let Some((key, _)) = site_only
         .iter()
@@ -526,6 +537,11 @@ fn resolve_links(links: &mut LinksConfig) -> Result<Site, (String, String, Strin
     } else {
         format!("/{base}/")
     };
+    links.static_dirs = static_dirs.clone();
+    links.paths = paths
+        .iter()
+        .map(|(url, dir)| (format!("/{url}/"), dir.clone()))
+        .collect();
     links.directory_urls = (generator != Generator::GitHub)
         .then(|| links.directory_urls.unwrap_or(generator.directory_urls()));
     links.case_sensitive = Some(links.case_sensitive.unwrap_or(generator.case_sensitive()));
@@ -536,7 +552,8 @@ fn resolve_links(links: &mut LinksConfig) -> Result<Site, (String, String, Strin
         links.directory_urls.unwrap_or(false),
         links.case_sensitive == Some(false),
     )
-    .with_static(static_dirs))
+    .with_static(static_dirs)
+    .with_paths(paths))
 }
 
 /// `a/./b/` as `a/b`; `None` for `..`, a backslash or a scheme.

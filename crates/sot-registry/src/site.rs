@@ -82,6 +82,9 @@ pub struct Site {
     ignore_case: bool,
     /// Root-relative folders whose files the site serves from its root URL (`static/`).
     static_dirs: Vec<String>,
+    /// Site paths (below `base`, without outer slashes) served from another folder
+    /// than `root`: (`docs`, `website/_docs`).
+    paths: Vec<(String, String)>,
     /// Pages that set their own URL in their frontmatter, by page key (see
     /// `page_key`): the document that publishes it.
     permalinks: HashMap<String, String>,
@@ -141,6 +144,7 @@ impl Site {
             directory_urls,
             ignore_case,
             static_dirs: Vec::new(),
+            paths: Vec::new(),
             permalinks: HashMap::new(),
         }
     }
@@ -149,6 +153,40 @@ impl Site {
     pub fn with_static(mut self, dirs: Vec<String>) -> Site {
         self.static_dirs = dirs;
         self
+    }
+
+    /// Serves each site path (`docs`) from its folder (`website/_docs`) instead of
+    /// from `root`.
+    pub fn with_paths(mut self, paths: Vec<(String, String)>) -> Site {
+        self.paths = paths;
+        self
+    }
+
+    /// The folders the site is built from, each with the site path it is served at.
+    fn mounts(&self) -> impl Iterator<Item = (&str, &str)> {
+        std::iter::once(("", self.root.as_str()))
+            .chain(self.paths.iter().map(|(p, f)| (p.as_str(), f.as_str())))
+    }
+
+    /// The root-relative path that serves `site_path`: the folder of the longest
+    /// matching site path.
+    fn to_workspace(&self, site_path: &str) -> String {
+        self.mounts()
+            .filter_map(|(prefix, folder)| Some((prefix.len(), folder, below(site_path, prefix)?)))
+            .max_by_key(|(len, _, _)| *len)
+            .map_or_else(
+                || site_path.to_string(),
+                |(_, folder, rest)| join(folder, rest),
+            )
+    }
+
+    /// The site path that the root-relative `path` is served at, when the site
+    /// serves it: from the innermost folder that holds it.
+    fn to_site(&self, path: &str) -> Option<String> {
+        self.mounts()
+            .filter_map(|(prefix, folder)| Some((folder.len(), prefix, below(path, folder)?)))
+            .max_by_key(|(len, _, _)| *len)
+            .map(|(_, prefix, rest)| join(prefix, rest))
     }
 
     /// Learns the URLs the site's pages claim in their frontmatter: Jekyll's
@@ -186,7 +224,7 @@ impl Site {
 
     /// Whether the document at `path` is a page of the site, whose links are URLs.
     pub fn publishes(&self, path: &str) -> bool {
-        self.generator != Generator::GitHub && below(path, &self.root).is_some()
+        self.generator != Generator::GitHub && self.to_site(path).is_some()
     }
 
     /// Resolves the decoded target `target` (no fragment or query) written in `from`.
@@ -244,7 +282,7 @@ impl Site {
                 }
             }
             if !page || shape == Shape::File {
-                return (self.plain(tree, Some(join(&self.root, &site_path))), None);
+                return (self.plain(tree, Some(self.to_workspace(&site_path))), None);
             }
             return self.find_page(tree, &site_path, shape, None);
         }
@@ -263,11 +301,11 @@ impl Site {
         };
         let suggestion = from_file_folder
             .as_deref()
-            .and_then(|p| below(p, &self.root))
+            .and_then(|p| self.to_site(p))
             .filter(|p| *p != site_path)
             .filter(|p| matches!(self.find_page(tree, p, shape, None).0, Located::File(_)))
             .map(|p| {
-                let mut link = relative_url(&url_dir, p);
+                let mut link = relative_url(&url_dir, &p);
                 if shape == Shape::Folder {
                     link.push('/');
                 }
@@ -290,9 +328,9 @@ impl Site {
 
     /// The file the site serves at `site_path`: from `root`, else from a static folder.
     fn served(&self, tree: &FileTree, site_path: &str) -> Option<String> {
-        std::iter::once(&self.root)
-            .chain(&self.static_dirs)
-            .find_map(|dir| self.file(tree, &join(dir, site_path)))
+        std::iter::once(self.to_workspace(site_path))
+            .chain(self.static_dirs.iter().map(|dir| join(dir, site_path)))
+            .find_map(|path| self.file(tree, &path))
     }
 
     /// The file at `path`, in the case it is written in the workspace.
@@ -328,7 +366,7 @@ impl Site {
         shape: Shape,
         suggestion: Option<String>,
     ) -> (Located, Option<PageLookup>) {
-        let path = join(&self.root, site_path);
+        let path = self.to_workspace(site_path);
         if let Some(file) = self
             .served(tree, site_path)
             .filter(|_| shape != Shape::Folder)
@@ -365,7 +403,7 @@ impl Site {
     /// The sources that would publish the page at root-relative `path`.
     fn candidates(&self, path: &str, shape: Shape) -> Vec<String> {
         let page = |stem: &str| -> Vec<String> {
-            if stem == self.root {
+            if self.mounts().any(|(_, folder)| folder == stem) {
                 return Vec::new();
             }
             self.generator
@@ -439,8 +477,8 @@ impl Site {
     /// The root-relative folder the URL of the page at `from` is in: where its
     /// relative URLs start.
     fn url_dir(&self, from: &str) -> String {
-        let site_path = below(from, &self.root).unwrap_or(from);
-        let (dir, name) = site_path.rsplit_once('/').unwrap_or(("", site_path));
+        let site_path = self.to_site(from).unwrap_or_default();
+        let (dir, name) = site_path.rsplit_once('/').unwrap_or(("", &site_path));
         let stem = self
             .generator
             .page_extensions()
@@ -758,6 +796,27 @@ mod tests {
         assert_eq!(
             reach(&s, &t, from, "/widget/news/2024/05/01/launch.html"),
             "docs/_posts/2024-05-01-launch.md"
+        );
+    }
+
+    #[test]
+    fn paths_serve_a_url_prefix_from_another_folder() {
+        let t = tree(&[
+            "docs/index.md",
+            "docs/_docs/index.md",
+            "docs/_docs/installation.md",
+            "docs/_docs/usage.md",
+        ]);
+        let s = Site::new(Generator::Jekyll, "docs".into(), "".into(), true, false)
+            .with_paths(vec![("docs".into(), "docs/_docs".into())]);
+        let from = "docs/_docs/installation.md";
+        assert!(s.publishes(from));
+        assert_eq!(reach(&s, &t, from, "../usage/"), "docs/_docs/usage.md");
+        assert_eq!(reach(&s, &t, from, "/docs/"), "docs/_docs/index.md");
+        assert_eq!(reach(&s, &t, from, "../../"), "docs/index.md");
+        assert_eq!(
+            reach(&s, &t, "docs/index.md", "docs/installation/"),
+            "docs/_docs/installation.md"
         );
     }
 
