@@ -474,8 +474,8 @@ impl Settings {
 }
 
 /// Checks `[links]` and writes its values back in their plain form (`root = "docs"`,
-/// `base = "/cpp/"`, the generator's `directory_urls`), for `sot config`. An error
-/// carries the text to point at, the message and a help.
+/// `base = "/cpp/"`, the generator's `directory_urls` and `case_sensitive`), for
+/// `sot config`. An error carries the text to point at, the message and a help.
 fn resolve_links(links: &mut LinksConfig) -> Result<Site, (String, String, String)> {
     let invalid =
         |value: &str, message: String, help: &str| (value.to_string(), message, help.to_string());

@@ -70,7 +70,8 @@ impl Generator {
 pub struct Site {
     generator: Generator,
     /// The folder a target starting with `/` starts from, root-relative; `""` is the
-    /// workspace root. For a generator, only documents under it are pages.
+    /// workspace root. For a generator, only documents under it (or under a folder
+    /// of `paths`) are pages.
     root: String,
     /// The URL path the site is served under, without its outer slashes (`cpp` for
     /// `/cpp/`); `""` when it is served at the host's root.
