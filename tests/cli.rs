@@ -1086,6 +1086,59 @@ fn configuration_changes_severities_prefixes_patterns_and_paths() {
     insta::assert_snapshot!("config_resolved", stdout(&config));
 }
 
+/// `fixtures/sites/<generator>`: docs sites whose pages link to each other as the site
+/// publishes them. Every finding, with the help that says what was tried, is pinned;
+/// every other link resolves to its source.
+#[test]
+fn published_sites_check_page_links_against_their_sources() {
+    for site in ["docusaurus", "jekyll", "mkdocs"] {
+        let (v, code) = json(&fixture("sites").join(site), &[]);
+        assert_eq!(code, 1, "{site}");
+        let report: String = v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}:{}:{} {} [{}]\n  help: {}\n",
+                    d["file"].as_str().unwrap(),
+                    d["line"],
+                    d["column"],
+                    d["message"].as_str().unwrap(),
+                    d["rule"].as_str().unwrap(),
+                    d["help"].as_str().unwrap_or("-"),
+                )
+            })
+            .collect();
+        insta::assert_snapshot!(format!("site_{site}"), report);
+    }
+}
+
+/// Without `[links]`, the same pages read as on GitHub: their page URLs break (the
+/// folder `guide/` exists, so that one holds), and `sot config` shows what the
+/// section resolves to.
+#[test]
+fn links_section_is_what_makes_page_urls_resolve() {
+    let dir = scratch_copy("sites/mkdocs");
+    let config = stdout(&sot(dir.path(), &["config"]));
+    assert!(
+        config.contains(
+            "[links]\nsite = \"mkdocs\"\nroot = \"docs\"\nbase = \"/\"\ndirectory_urls = true\n"
+        ),
+        "{config}"
+    );
+    std::fs::write(dir.path().join("sot.toml"), "").unwrap();
+    let (v, _) = json(dir.path(), &["--select", "broken-link", "docs/index.md"]);
+    assert_eq!(
+        places(&v),
+        [
+            "docs/index.md:7:20 broken-link",
+            "docs/index.md:8:13 broken-link",
+            "docs/index.md:10:31 broken-link",
+        ]
+    );
+}
+
 #[test]
 fn printed_configuration_reads_back_unchanged() {
     let dir = workspace(&[]);
@@ -1105,6 +1158,10 @@ fn config_mistakes_name_their_line_and_exit_two() {
         "[rules]\nplaceholder = \"loud\"\n",
         "exclude = [\"docs/[*\"]\n",
         "[placeholders]\nremove = [\"dates\"]\n",
+        "[links]\nsite = \"mkdoc\"\n",
+        "[links]\nsite = \"mkdocs\"\nroot = \"../site\"\n",
+        "[links]\nbase = \"https://example.com/docs/\"\n",
+        "[links]\ndirectory_urls = true\n",
     ] {
         std::fs::write(dir.path().join("sot.toml"), toml).unwrap();
         let o = sot(dir.path(), &["lint"]);

@@ -9,7 +9,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 use sot_syntax::LineIndex;
 
-use sot_registry::{DocumentIds, IdConfig, IdSource};
+use sot_registry::{DocumentIds, Generator, IdConfig, IdSource, Site};
 
 use crate::placeholders::{Tier, PATTERNS};
 use crate::{Schema, Severity, ValueRule, RULES};
@@ -35,6 +35,9 @@ pub struct Config {
     pub overrides: Vec<Override>,
     #[serde(default)]
     pub placeholders: PlaceholderConfig,
+    /// How link targets resolve: as GitHub shows the files, or as a docs site publishes them.
+    #[serde(default)]
+    pub links: LinksConfig,
     /// The schema; when given it replaces the default (print that with `sot config`).
     #[serde(default)]
     pub schema: Schema,
@@ -130,6 +133,60 @@ fn yes() -> bool {
     true
 }
 
+/// `[links]`: see `docs/published-sites.md`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinksConfig {
+    /// What publishes the documents: `github` (links are file paths), `mkdocs`,
+    /// `docusaurus`, `hugo`, `jekyll`, `middleman` or `docfx` (links are page URLs).
+    #[serde(default)]
+    pub site: Generator,
+    /// The folder a target starting with `/` starts from; for a site, the folder it
+    /// is built from.
+    #[serde(default = "workspace_root")]
+    pub root: String,
+    /// The URL path the site is served under (`/cpp/`), taken off `/` targets.
+    #[serde(default = "host_root")]
+    pub base: String,
+    /// Whether each page is published as a folder (`a/b.md` at `/a/b/`); by default
+    /// what the site's generator does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directory_urls: Option<bool>,
+    /// Whether a path must match a file's letter case; by default `false` for Hugo,
+    /// which lowercases its URLs, else `true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_sensitive: Option<bool>,
+    /// Folders whose files the site serves from its root URL (Docusaurus's and
+    /// Hugo's `static/`).
+    #[serde(default, rename = "static", skip_serializing_if = "Vec::is_empty")]
+    pub static_dirs: Vec<String>,
+    /// URL paths served from another folder than `root` (`"/docs/" = "website/_docs"`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub paths: BTreeMap<String, String>,
+}
+
+impl Default for LinksConfig {
+    fn default() -> Self {
+        LinksConfig {
+            site: Generator::GitHub,
+            root: workspace_root(),
+            base: host_root(),
+            directory_urls: None,
+            case_sensitive: None,
+            static_dirs: Vec::new(),
+            paths: BTreeMap::new(),
+        }
+    }
+}
+
+fn workspace_root() -> String {
+    ".".into()
+}
+
+fn host_root() -> String {
+    "/".into()
+}
+
 fn strong() -> TierName {
     TierName::Strong
 }
@@ -152,6 +209,7 @@ impl Default for Config {
                 .collect(),
             overrides: Vec::new(),
             placeholders: PlaceholderConfig::default(),
+            links: LinksConfig::default(),
             schema: Schema::default(),
             documents: Vec::new(),
             templates: Vec::new(),
@@ -188,6 +246,7 @@ pub struct Settings {
     template_paths: Vec<GlobSet>,
     /// Per `config.documents`: its files and where their numbers are.
     document_ids: Vec<(GlobSet, IdSource)>,
+    site: Site,
 }
 
 impl Default for Settings {
@@ -217,7 +276,7 @@ impl Settings {
         Settings::resolve(config, text)
     }
 
-    fn resolve(config: Config, text: &str) -> Result<Settings, ConfigError> {
+    fn resolve(mut config: Config, text: &str) -> Result<Settings, ConfigError> {
         let lines = LineIndex::new(text);
         // Locate a value in the file for the error message; line 1 when not found.
         let locate = |needle: &str| {
@@ -329,6 +388,8 @@ impl Settings {
             };
             document_ids.push((globs(std::slice::from_ref(&d.glob))?, source));
         }
+        let site = resolve_links(&mut config.links)
+            .map_err(|(needle, message, help)| error(&needle, message, Some(help)))?;
         Ok(Settings {
             config,
             include,
@@ -337,7 +398,13 @@ impl Settings {
             extra_placeholders,
             template_paths,
             document_ids,
+            site,
         })
+    }
+
+    /// How link targets resolve.
+    pub fn site(&self) -> &Site {
+        &self.site
     }
 
     /// Whether the walk keeps the document at `path` (root-relative).
@@ -456,4 +523,96 @@ impl Settings {
     pub fn to_toml(&self) -> String {
         toml::to_string(&self.config).expect("the configuration serializes")
     }
+}
+
+/// Checks `[links]` and writes its values back in their plain form (`root = "docs"`,
+/// `base = "/cpp/"`, the generator's `directory_urls` and `case_sensitive`), for
+/// `sot config`. An error carries the text to point at, the message and a help.
+fn resolve_links(links: &mut LinksConfig) -> Result<Site, (String, String, String)> {
+    let invalid =
+        |value: &str, message: String, help: &str| (value.to_string(), message, help.to_string());
+    let root_help = "a folder relative to the workspace root, such as \"docs\"";
+    let base_help = "the path of the site's URL: base = \"/docs/\"";
+    let folder = |key: &str, value: &str| {
+        plain_segments(value)
+            .filter(|_| !value.starts_with('/'))
+            .ok_or_else(|| {
+                let message =
+                    format!("`{key}` must be a folder inside the workspace, not `{value}`");
+                invalid(value, message, root_help)
+            })
+    };
+    let root = folder("root", &links.root)?;
+    let static_dirs = links
+        .static_dirs
+        .iter()
+        .map(|dir| folder("static", dir))
+        .collect::<Result<Vec<_>, _>>()?;
+    let url_path = |key: &str, value: &str, help: &str| {
+        plain_segments(value)
+            .filter(|_| value.starts_with('/'))
+            .ok_or_else(|| {
+                let message =
+                    format!("`{key}` must be a URL path starting with `/`, not `{value}`");
+                invalid(value, message, help)
+            })
+    };
+    let base = url_path("base", &links.base, base_help)?;
+    let paths_help = "a URL path and the folder it is served from: \"/docs/\" = \"website/docs\"";
+    let mut paths = Vec::new();
+    for (url, dir) in &links.paths {
+        paths.push((url_path("paths", url, paths_help)?, folder("paths", dir)?));
+    }
+    let generator = links.site;
+    let site_only = [
+        ("directory_urls", links.directory_urls.is_some()),
+        ("static", !links.static_dirs.is_empty()),
+        ("paths", !links.paths.is_empty()),
+    ];
+    if let Some((key, _)) = site_only
+        .iter()
+        .find(|(_, set)| *set && generator == Generator::GitHub)
+    {
+        return Err(invalid(
+            key,
+            format!("`{key}` applies to a published site, not to site = \"github\""),
+            "set `site` to the generator that publishes the documents",
+        ));
+    }
+    links.root = if root.is_empty() {
+        ".".into()
+    } else {
+        root.clone()
+    };
+    links.base = if base.is_empty() {
+        "/".into()
+    } else {
+        format!("/{base}/")
+    };
+    links.static_dirs = static_dirs.clone();
+    links.paths = paths
+        .iter()
+        .map(|(url, dir)| (format!("/{url}/"), dir.clone()))
+        .collect();
+    links.directory_urls = (generator != Generator::GitHub)
+        .then(|| links.directory_urls.unwrap_or(generator.directory_urls()));
+    links.case_sensitive = Some(links.case_sensitive.unwrap_or(generator.case_sensitive()));
+    Ok(Site::new(
+        generator,
+        root,
+        base,
+        links.directory_urls.unwrap_or(false),
+        links.case_sensitive == Some(false),
+    )
+    .with_static(static_dirs)
+    .with_paths(paths))
+}
+
+/// `a/./b/` as `a/b`; `None` for `..`, a backslash or a scheme.
+fn plain_segments(path: &str) -> Option<String> {
+    let parts: Vec<&str> = path
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    (!path.contains(['\\', ':']) && !parts.contains(&"..")).then(|| parts.join("/"))
 }

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use sot_registry::{Entry, Registry, Workspace};
+use sot_registry::{Entry, Registry, Resolved, Site, Workspace};
 use sot_syntax::{Document, Field};
 
 use crate::rules::{Finding, Rule};
@@ -23,6 +23,8 @@ pub struct Context<'a> {
     pub templates: Vec<Template>,
     /// Per document: the index into `templates` of the one that applies.
     template_of: Vec<Option<usize>>,
+    /// How link targets resolve, with the URLs pages claim in their frontmatter.
+    site: Site,
     targets: Vec<bool>,
 }
 
@@ -91,6 +93,7 @@ impl<'a> Context<'a> {
             other_branch: None,
             templates,
             template_of,
+            site: settings.site().clone().with_permalinks(&ws.docs),
             targets: mask,
         }
     }
@@ -178,6 +181,11 @@ impl<'a> Context<'a> {
             .iter()
             .enumerate()
             .filter(|(i, _)| self.targets[*i])
+    }
+
+    /// Where the link target `dest`, written in the document at `from`, leads.
+    pub fn resolve(&self, from: &str, dest: &str) -> Resolved {
+        self.reg.resolve(&self.ws.tree, &self.site, from, dest)
     }
 
     pub fn doc(&self, i: usize) -> &'a Document {

@@ -8,6 +8,7 @@ pub mod export;
 pub mod graph;
 pub mod index;
 mod links;
+mod site;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Range;
@@ -18,6 +19,7 @@ use regex::Regex;
 use sot_syntax::{id_tokens, split_id, Document, Heading, IdToken};
 
 pub use links::{relative_path, FileTree, Resolved, Target};
+pub use site::{Generator, PageLookup, Site};
 
 /// Every parsed document of a workspace, sorted by path, and the files beside them.
 #[derive(Debug, Default)]

@@ -4,6 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use percent_encoding::percent_decode_str;
 
+use crate::site::{Located, PageLookup, Site};
 use crate::Registry;
 
 /// Every file and directory under the workspace root (root-relative, `/`-separated),
@@ -77,7 +78,8 @@ impl FileTree {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
-    /// `https:`, `mailto:`, `//host`: not checked.
+    /// `https:`, `mailto:`, `//host`, or on a published site a `/` path outside its base
+    /// or a URL a template writes: not checked.
     External,
     /// A path that climbs above the workspace root.
     OutsideRoot,
@@ -96,11 +98,13 @@ pub struct Resolved {
     pub target: Target,
     /// The percent-decoded fragment, without `#`.
     pub fragment: Option<String>,
+    /// How a link to a published page was looked up, when it was one.
+    pub page: Option<PageLookup>,
 }
 
 impl Registry {
-    /// Resolves a link target written in document `from`.
-    pub fn resolve(&self, tree: &FileTree, from: &str, dest: &str) -> Resolved {
+    /// Resolves a link target written in document `from`, read as `site` publishes it.
+    pub fn resolve(&self, tree: &FileTree, site: &Site, from: &str, dest: &str) -> Resolved {
         let (path, fragment) = match dest.split_once('#') {
             Some((p, f)) => (p, Some(decode(f))),
             None => (dest, None),
@@ -109,32 +113,36 @@ impl Registry {
             return Resolved {
                 target: Target::External,
                 fragment,
+                page: None,
             };
         }
         let path = path.split_once('?').map_or(path, |(p, _)| p);
-        let target = if path.is_empty() {
-            Target::File {
-                path: from.to_string(),
-                doc: self.doc_index(from),
-            }
-        } else {
-            let decoded = decode(path);
-            let base = if decoded.starts_with('/') {
-                ""
-            } else {
-                from.rsplit_once('/').map_or("", |(dir, _)| dir)
-            };
-            match normalize(base, &decoded).and_then(|p| tree.real_path(&p)) {
-                None => Target::OutsideRoot,
-                Some(p) if tree.is_file(&p) => Target::File {
-                    doc: self.doc_index(&p),
-                    path: p,
+        if path.is_empty() {
+            return Resolved {
+                target: Target::File {
+                    path: from.to_string(),
+                    doc: self.doc_index(from),
                 },
-                Some(p) if tree.is_dir(&p) => Target::Dir(p),
-                Some(p) => Target::Missing(p),
-            }
+                fragment,
+                page: None,
+            };
+        }
+        let (located, page) = site.locate(tree, from, &decode(path));
+        let target = match located {
+            Located::File(p) => Target::File {
+                doc: self.doc_index(&p),
+                path: p,
+            },
+            Located::Dir(p) => Target::Dir(p),
+            Located::Missing(p) => Target::Missing(p),
+            Located::OutsideRoot => Target::OutsideRoot,
+            Located::Unchecked => Target::External,
         };
-        Resolved { target, fragment }
+        Resolved {
+            target,
+            fragment,
+            page,
+        }
     }
 }
 
@@ -177,7 +185,7 @@ fn is_external(path: &str) -> bool {
 }
 
 /// Joins `rel` onto `base` and folds `.` and `..`; `None` when it leaves the root.
-fn normalize(base: &str, rel: &str) -> Option<String> {
+pub(crate) fn normalize(base: &str, rel: &str) -> Option<String> {
     let mut parts: Vec<&str> = if rel.starts_with('/') {
         Vec::new()
     } else {

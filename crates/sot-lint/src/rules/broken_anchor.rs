@@ -6,7 +6,9 @@
 //! turned into hyphens (`Release & Communication` -> `#release--communication`),
 //! repeats numbered `-1`, `-2`. `<a id>`/`<a name>` anchors, `id="..."` attributes,
 //! `{#id}` heading attributes, `#top` and line fragments (`#L10-L20`) count too.
-//! Fragments are percent-decoded and compared case-insensitively.
+//! Fragments are percent-decoded and compared case-insensitively. In a published
+//! site (`[links]` in `sot.toml`), the fragment of a link to a page URL
+//! (`/guide/install/#steps`) is checked in the source that publishes the page.
 //!
 //! A short fragment naming an entry (`SoT.API_CONTRACTS.md#api-001`) is reported as
 //! well: GitHub does not navigate to it; the help gives the entry's real slug.
@@ -27,7 +29,7 @@ use crate::Context;
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for (d, doc) in ctx.targets() {
         for (dest, span, _) in written_targets(ctx, doc) {
-            let resolved = ctx.reg.resolve(&ctx.ws.tree, &doc.path, dest);
+            let resolved = ctx.resolve(&doc.path, dest);
             let (Some(fragment), Target::File { doc: Some(t), .. }) =
                 (resolved.fragment, resolved.target)
             else {

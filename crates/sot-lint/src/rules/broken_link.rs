@@ -10,6 +10,13 @@
 //! percent-decoded (`Release%20Notes.md`) and may be written in `<...>`.
 //! External links (`https:`, `mailto:`, `//host`) are not checked.
 //!
+//! When the documents are the source of a docs site (`[links]` in `sot.toml`), a
+//! link in one of its pages is read as the site publishes it: `install/`,
+//! `install.html` and `/guide/install` resolve to the source that publishes that
+//! page (`install.md`, `install/index.md`, ...), a relative URL starts from the
+//! page's own URL (in MkDocs, `docs/guide/a.md` is at `/guide/a/`), and the help
+//! lists the sources that were tried.
+//!
 //! **Example**
 //!
 //! ```markdown
@@ -18,7 +25,7 @@
 //!
 //! **Fix**: correct the path, create the missing file, or remove the link.
 
-use sot_registry::Target;
+use sot_registry::{PageLookup, Target};
 
 use super::{written_targets, Finding};
 use crate::Context;
@@ -31,15 +38,19 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             } else {
                 "link target"
             };
-            match ctx.reg.resolve(&ctx.ws.tree, &doc.path, dest).target {
+            let resolved = ctx.resolve(&doc.path, dest);
+            match resolved.target {
                 Target::Missing(path) => {
-                    let help = match ctx.ws.tree.case_variant(&path) {
-                        Some(real) => {
-                            format!("did you mean `{real}`? Paths are case-sensitive on GitHub")
-                        }
-                        None => format!(
-                            "no file or folder `{path}` in the workspace; fix the path or create it"
-                        ),
+                    let help = match &resolved.page {
+                        Some(page) => page_help(ctx, page, &path),
+                        None => match ctx.ws.tree.case_variant(&path) {
+                            Some(real) => format!(
+                                "did you mean `{real}`? Paths are case-sensitive on GitHub"
+                            ),
+                            None => format!(
+                                "no file or folder `{path}` in the workspace; fix the path or create it"
+                            ),
+                        },
                     };
                     out.push(
                         Finding::new(d, span, format!("{what} `{dest}` does not exist")).help(help),
@@ -56,5 +67,27 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 _ => {}
             }
         }
+    }
+}
+
+/// What was tried for a page URL that no source publishes (at root-relative `path`),
+/// after the likely fix.
+fn page_help(ctx: &Context, page: &PageLookup, path: &str) -> String {
+    let tried: Vec<String> = page.tried.iter().map(|c| format!("`{c}`")).collect();
+    let tried = format!(
+        "no source publishes `{}` (tried {})",
+        page.url,
+        tried.join(", ")
+    );
+    if !path.is_empty() && ctx.ws.tree.is_dir(path) {
+        format!("the folder `{path}` has no index page; {tried}")
+    } else if let Some(real) = page.tried.iter().find_map(|c| ctx.ws.tree.case_variant(c)) {
+        format!("did you mean `{real}`? Paths are case-sensitive; {tried}")
+    } else if let Some(link) = &page.suggestion {
+        format!(
+            "did you mean `{link}`? A relative URL starts from the page's own URL, not its file's folder; {tried}"
+        )
+    } else {
+        tried
     }
 }

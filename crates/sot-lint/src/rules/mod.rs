@@ -157,8 +157,6 @@ pub static RULES: &[Rule] = &[
 /// A link whose text stands in for one entry of a known prefix (`[DEP-XXX](#dep-xxx-name)`)
 /// is left out: it is a template's example, reported as a `placeholder`. A stand-in of
 /// an unknown prefix (`[BR-XXX](SoT.BUSINESS_RULES.md#br-xxx)`) is an ordinary link.
-/// Targets a site generator fills in (`{{< ref x >}}`, `{% link x %}`, `<%= x %>`) are
-/// not paths yet, so they are left out.
 pub(crate) fn written_targets<'d>(
     ctx: &'d Context,
     doc: &'d sot_syntax::Document,
@@ -175,9 +173,7 @@ pub(crate) fn written_targets<'d>(
         .enumerate()
         .filter(|(i, _)| doc.links.iter().any(|l| l.definition == Some(*i)))
         .map(|(_, d)| (d.dest.as_str(), d.dest_span.clone(), None));
-    inline
-        .chain(defs)
-        .filter(|(dest, _, _)| !["{{", "{%", "<%"].iter().any(|t| dest.contains(t)))
+    inline.chain(defs)
 }
 
 #[cfg(test)]
