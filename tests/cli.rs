@@ -1455,3 +1455,16 @@ fn completions_and_manual_page() {
     let man = stdout(&sot(&repo(), &["man"]));
     assert!(man.contains(".TH sot 1") && man.contains("lint"));
 }
+
+/// GitHub lowercases `İ` to `i` plus U+0307 and keeps the mark in the slug, so `#ilgili`
+/// misses the heading `İlgili`; the help names the invisible mark and spells it out.
+#[test]
+fn anchor_help_names_an_invisible_combining_mark() {
+    let dir = workspace(&[("tr.md", "# Karar\n\n## İlgili\n\nBkz. [ilgili](#ilgili).\n")]);
+    let (v, _) = json(dir.path(), &[]);
+    assert_eq!(
+        v["diagnostics"][0]["help"],
+        "did you mean `#i\u{307}lgili`? It holds U+0307, a combining mark you cannot see; \
+         write it `#i%CC%87lgili`"
+    );
+}

@@ -21,6 +21,7 @@
 //!
 //! **Fix**: use the slug the help suggests, or add the anchor to the target.
 
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use sot_registry::Target;
 
 use super::{written_targets, Finding};
@@ -87,5 +88,23 @@ fn suggestion(ctx: &Context, target: usize, fragment: &str) -> Option<String> {
         .anchors(target)
         .map(|a| (strsim::levenshtein(a, &f), a))
         .min()?;
-    (best.0 <= (f.chars().count() / 4).max(2)).then(|| format!("did you mean `#{}`?", best.1))
+    if best.0 > (f.chars().count() / 4).max(2) {
+        return None;
+    }
+    let anchor = best.1;
+    // Lowercasing `İ` gives `i` plus U+0307, which GitHub's slug keeps: the two
+    // spellings look the same, so name the invisible character and spell it out.
+    let combining = |c: &char| ('\u{300}'..='\u{36f}').contains(c) && !f.contains(*c);
+    Some(match anchor.chars().find(combining) {
+        Some(mark) => format!(
+            "did you mean `#{anchor}`? It holds U+{:04X}, a combining mark you cannot see; \
+             write it `#{}`",
+            mark as u32,
+            utf8_percent_encode(anchor, FRAGMENT)
+        ),
+        None => format!("did you mean `#{anchor}`?"),
+    })
 }
+
+/// What a fragment spells out: everything but letters, digits, `-` and `_`.
+const FRAGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_');
