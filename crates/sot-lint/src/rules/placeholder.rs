@@ -33,7 +33,9 @@
 //! Code blocks and code spans hold no placeholders: in a runbook,
 //! `kubectl get secret <YOUR_SECRET>` and `curl .../YOUR/WEBHOOK/URL` are parameters
 //! the operator fills in at run time. Brackets inside a link's text belong to the link
-//! (`[[Groth16]](url)`, `[Beta [COMPLETED]](#beta)`).
+//! (`[[Groth16]](url)`, `[Beta [COMPLETED]](#beta)`). A `[label]` plainly meant as a
+//! reference link (a definition with a nearly equal label exists, or its definition line
+//! is read as paragraph text) is a `broken-link`, not a placeholder.
 //!
 //! An `XXX` ID stands for one entry (`[DEP-XXX](#dep-xxx)`, `**Related**: RUN-XXX`, a
 //! table cell, `Smoke tests follow TEST-XXX until the suite exists`) unless the text
@@ -69,15 +71,21 @@ use sot_syntax::Document;
 use super::Finding;
 use crate::context::{plain, shift};
 use crate::placeholders::{dedupe, is_instruction_comment, lists_options, scan_in, Found, Tier};
+use crate::references::References;
 use crate::stand_ins::names_family;
 use crate::Context;
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let mut per_doc: Vec<Vec<Found>> = vec![Vec::new(); ctx.ws.docs.len()];
+    let references = References::new(ctx.ws);
     for (d, doc) in ctx.targets() {
         // A template's stand-ins are its point; documents made from it are checked.
         if !ctx.is_template(d) {
-            per_doc[d] = scan_document(ctx, d, doc);
+            let mut found = scan_document(ctx, d, doc);
+            // A `[label]` meant as a reference link is `broken-link`'s to report.
+            let broken = references.broken(doc);
+            found.retain(|f| !broken.iter().any(|b| b.span == f.span));
+            per_doc[d] = found;
         }
     }
     for t in &ctx.reg.placeholders {
