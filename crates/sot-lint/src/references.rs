@@ -21,9 +21,12 @@ pub(crate) struct BrokenReference {
 
 /// A tag such as `[Feature:SCTPConnectivity]` or `[NodeFeature:Eviction]`.
 static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Za-z][\w-]*:[\w.-]+$").unwrap());
+/// Emphasis markers and inline HTML tags at the end of a text.
+static TRAILING_MARKUP: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:</?[A-Za-z][^<>\n]*>|[*_~`])+$").unwrap());
 /// A task list item's box, right before a reference: `- [ ] [the runbook][runbook]`.
 static TASK_BOX: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?m)^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\[[ xX]\]$").unwrap());
+    LazyLock::new(|| Regex::new(r"^[ \t>]*(?:[-*+]|\d+[.)])[ \t]+\[[ xX]\]$").unwrap());
 /// A dotted identifier (`config.blog_dir`, `package.module.Class`): the cross-reference
 /// syntax of site plugins (mkdocs-autorefs, mkdocstrings), resolved when the site is built.
 static DOTTED: LazyLock<Regex> =
@@ -105,14 +108,17 @@ impl References {
 /// used as notation (indexing, option syntax, test tags), which read as references only
 /// by accident.
 fn notation(doc: &Document, r: &UnresolvedReference) -> bool {
-    let before = doc.text[..r.span.start].chars().next_back();
+    // Emphasis and inline tags do not separate: `*identifier*[*i*][*j*]`, `<em>x</em>[a][b]`.
+    let line_start = doc.text[..r.span.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_before = &doc.text[line_start..r.span.start];
+    let before = TRAILING_MARKUP.replace(line_before, "").chars().next_back();
     let after = doc.text[r.span.end..].trim_start_matches([' ', '\t']);
     let text = doc.text[r.span.clone()]
         .trim_start_matches('[')
         .split("][")
         .next()
         .unwrap_or_default();
-    let spaced = doc.text[..r.span.start].trim_end_matches([' ', '\t']);
+    let spaced = line_before.trim_end_matches([' ', '\t']);
     let after_brackets = spaced.ends_with(']') && !TASK_BOX.is_match(spaced);
     before.is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | ']' | '=' | ')'))
         || after.starts_with('[')
