@@ -60,6 +60,9 @@ impl References {
 
     /// The references of `doc` that are broken, in document order.
     pub fn broken(&self, doc: &Document) -> Vec<BrokenReference> {
+        if doc.unresolved_references.is_empty() {
+            return Vec::new();
+        }
         let swallowed = swallowed_definitions(doc);
         doc.unresolved_references
             .iter()
@@ -70,15 +73,16 @@ impl References {
                     .iter()
                     .find(|(_, label)| label_key(label) == label_key(&r.label))
                     .map(|(at, _)| doc.position(*at).line);
-                let near = nearest_label(doc, &r.label);
                 let meant_as_link = match r.form {
                     ReferenceForm::Full | ReferenceForm::Collapsed => !notation(doc, r),
                     // A `[section]` alone on its line is a config snippet's header.
                     ReferenceForm::Shortcut => {
-                        swallowed_line.is_some() || (near.is_some() && !alone_on_line(doc, r))
+                        swallowed_line.is_some()
+                            || (!alone_on_line(doc, r) && nearest_label(doc, &r.label).is_some())
                     }
                 };
                 meant_as_link.then(|| {
+                    let near = nearest_label(doc, &r.label);
                     let help = match (swallowed_line, near) {
                         (Some(line), _) => format!(
                             "line {line} is meant as its definition but is read as paragraph text: put a blank line before it and check its target"
