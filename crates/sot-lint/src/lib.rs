@@ -5,6 +5,7 @@ mod config;
 mod context;
 mod diagnostic;
 pub mod placeholders;
+mod references;
 pub mod rules;
 mod schema;
 mod stand_ins;

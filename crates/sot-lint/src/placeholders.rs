@@ -31,6 +31,22 @@ static BRACKETS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[([^\[\]\n]{1,
 static GUID: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}$").unwrap()
 });
+/// A `{...}` group, to see the text around it.
+static BRACE_GROUP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\{[^{}\n]*\}").unwrap());
+/// Braces holding a number or a comma-separated list of plain items: a set or a tuple.
+static SET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\{[^\S\n]*(?:\d+|[\w.+-]+(?:[^\S\n]+[\w.+-]+)*(?:[^\S\n]*,[^\S\n]*[\w.+-]+(?:[^\S\n]+[\w.+-]+)*)+)[^\S\n]*\}").unwrap()
+});
+/// Words after a date pattern that make it a description of the format.
+static FORMAT_WORD_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^[\s*_`'\x22”’)\]]*(?:formats?|formatted|form|patterns?|notation|style|syntax|conventions?)\b")
+        .unwrap()
+});
+/// Words before a date pattern that make it a description of the format.
+static FORMAT_WORDS_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:formats?|formatted|form|patterns?|notation|as|like|such as|e\.g|eg|i\.e|for example)\.?[\s*_`'\x22“‘(:,]*$")
+        .unwrap()
+});
 static OPTION_SEP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s+[|/]\s+").unwrap());
 static WEAK_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|[^\w@.])(@(?i:username|user|user[-_]name|handle|github[-_]?(?:user)?(?:name)?|your[-_][a-z]+|someone|name))\b|\b(TODO|TBD|FIXME)\b")
@@ -62,37 +78,44 @@ static TRIGGER: LazyLock<Regex> =
 
 const HELP_FILL: &str = "replace it with the real value";
 
-/// Strong and weak placeholders in prose, frontmatter values or HTML text (never in
-/// code: a runbook's `<YOUR_SECRET>` is a parameter the operator fills in at run time).
+/// Strong and weak placeholders in a frontmatter value or any stand-alone text.
 /// Weak ones are returned too; the caller drops them outside SoT documents.
 pub fn scan_text(text: &str) -> Vec<Found> {
+    scan_in(text, 0..text.len())
+}
+
+/// Strong and weak placeholders in `span` of `text` (prose, or HTML text; never code: a
+/// runbook's `<YOUR_SECRET>` is a parameter the operator fills in at run time), with
+/// spans relative to `span.start`. Braces and dates are judged by the line around them
+/// in `text`: a quoted format string, a path, a table row that writes sets in braces.
+pub fn scan_in(text: &str, span: Range<usize>) -> Vec<Found> {
+    let base = span.start;
+    let run = &text[span];
     let mut out = Vec::new();
-    if !TRIGGER.is_match(text) {
+    if !TRIGGER.is_match(run) {
         return out;
     }
-    for c in BRACES.captures_iter(text) {
+    for c in BRACES.captures_iter(run) {
         let whole = c.get(0).unwrap();
-        if is_phrase(&c[1]) && !code_context(text, whole.range()) {
-            // A lone word (`{version}`) is also how prose writes "any version";
-            // phrases and joined words (`{Team/Person}`, `{dev-url}`) are templates.
-            let lone_word = c[1].chars().all(char::is_alphabetic);
+        let at = base + whole.start()..base + whole.end();
+        if let Some(tier) = brace_tier(text, at, &c[1]) {
             out.push(Found {
                 span: whole.range(),
                 kind: "braces",
-                tier: if lone_word { Tier::Weak } else { Tier::Strong },
+                tier,
                 message: format!("unfilled template placeholder `{}`", whole.as_str()),
                 help: HELP_FILL,
             });
         }
     }
-    for c in BRACKETS.captures_iter(text) {
+    for c in BRACKETS.captures_iter(run) {
         let whole = c.get(0).unwrap();
         let inner = c[1].trim();
-        if let Some(found) = bracket(text, whole.range(), inner) {
+        if let Some(found) = bracket(run, whole.range(), inner) {
             out.push(found);
         }
     }
-    for c in WEAK_WORDS.captures_iter(text) {
+    for c in WEAK_WORDS.captures_iter(run) {
         let m = c.get(1).or_else(|| c.get(2)).unwrap();
         let (kind, message, help) = if m.as_str().starts_with('@') {
             (
@@ -115,7 +138,10 @@ pub fn scan_text(text: &str) -> Vec<Found> {
             help,
         });
     }
-    for m in DATE.find_iter(text) {
+    for m in DATE.find_iter(run) {
+        if describes_date_format(text, base + m.start()..base + m.end()) {
+            continue;
+        }
         out.push(Found {
             span: m.range(),
             kind: "date",
@@ -124,7 +150,7 @@ pub fn scan_text(text: &str) -> Vec<Found> {
             help: "write the real date, e.g. 2024-05-31",
         });
     }
-    for m in YOUR.find_iter(text) {
+    for m in YOUR.find_iter(run) {
         out.push(Found {
             span: m.range(),
             kind: "your-token",
@@ -194,12 +220,121 @@ fn is_phrase(inner: &str) -> bool {
     long_word && !camel
 }
 
-/// `${x}`, `{{ x }}`, `foo{bar}`: braces that belong to code.
-fn code_context(text: &str, span: Range<usize>) -> bool {
+/// How strongly `{inner}` written at `span` of `text` suggests an unfilled slot, if at all.
+fn brace_tier(text: &str, span: Range<usize>, inner: &str) -> Option<Tier> {
+    if !is_phrase(inner)
+        || attached(text, span.clone())
+        || in_path(text, span.clone())
+        || in_format_string(text, span.clone())
+        || among_sets(text, span)
+    {
+        return None;
+    }
+    // A word mixing letters and digits (`{ERC20}`, `{IERC721}`) names a contract, type or
+    // interface: slot labels are words.
+    let one_word = inner.chars().all(char::is_alphanumeric);
+    if one_word && inner.contains(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    // A single word (`{version}`, `{Wrapper}`) is also how prose and specifications name
+    // a thing, and a phrase in lowercase words is how prose writes an aside
+    // (`{definition given above}`): weak. Slot labels are written as labels
+    // (`{Procedure name}`, `{Metric Name}`) or joined words (`{Team/Person}`, `{dev-url}`).
+    let lowercase_words =
+        inner.contains(char::is_whitespace) && !inner.chars().any(char::is_uppercase);
+    Some(if one_word || lowercase_words {
+        Tier::Weak
+    } else {
+        Tier::Strong
+    })
+}
+
+/// `${x}`, `{{ x }}`, `\frac{a}{b}`, `foo{bar}`, `{Operation}Option`, `{text}[url]`: braces
+/// that are part of a larger token (code, math, a generated name, a mistyped link).
+fn attached(text: &str, span: Range<usize>) -> bool {
     let before = text[..span.start].chars().next_back();
     let after = text[span.end..].chars().next();
-    before.is_some_and(|c| c == '$' || c == '{' || c == '%' || c.is_alphanumeric() || c == '_')
-        || after == Some('}')
+    before.is_some_and(|c| matches!(c, '$' | '{' | '}' | '%' | '_') || c.is_alphanumeric())
+        || after.is_some_and(|c| matches!(c, '}' | '[' | '(' | '_') || c.is_alphanumeric())
+}
+
+/// `/namespaces/{namespace}/pods`, `https://{host}/health`: a URI template's parameter,
+/// filled in each time the path is used, like a parameter in a code block.
+fn in_path(text: &str, span: Range<usize>) -> bool {
+    let line = line_of(text, span.clone());
+    let start = line.start
+        + text[line.start..span.start]
+            .rfind(char::is_whitespace)
+            .map_or(0, |i| i + 1);
+    let end = text[span.end..line.end]
+        .find(char::is_whitespace)
+        .map_or(line.end, |i| span.end + i);
+    let literal = BRACE_GROUP.replace_all(&text[start..end], "");
+    literal.contains('/') && literal.contains(char::is_alphanumeric)
+}
+
+/// `"Send {amount} to {recipient}"`: a format string quoted in prose is talked about, not
+/// filled in. Quotes around the braces alone (`"{Procedure name}"`) still hold a slot.
+fn in_format_string(text: &str, span: Range<usize>) -> bool {
+    let line = line_of(text, span.clone());
+    let before = &text[line.start..span.start];
+    let after = &text[span.end..line.end];
+    let quoted = |open: usize, close: usize| {
+        let inside = format!("{}{}", &before[open..], &after[..close]);
+        BRACE_GROUP
+            .replace_all(&inside, "")
+            .contains(char::is_alphanumeric)
+    };
+    let straight = before.matches('"').count() % 2 == 1;
+    if straight {
+        if let (Some(open), Some(close)) = (before.rfind('"'), after.find('"')) {
+            return quoted(open + 1, close);
+        }
+    }
+    let curly_open = before.rfind('“').filter(|&i| !before[i..].contains('”'));
+    match (curly_open, after.find('”')) {
+        (Some(open), Some(close)) => quoted(open + '“'.len_utf8(), close),
+        _ => false,
+    }
+}
+
+/// A line that writes sets or tuples in braces (`| {NUMA node 0} | {1, 2, 3} |`) uses
+/// braces as notation, not as slots.
+fn among_sets(text: &str, span: Range<usize>) -> bool {
+    let line = line_of(text, span.clone());
+    SET.find_iter(&text[line.clone()])
+        .any(|m| line.start + m.start() != span.start)
+}
+
+/// The line holding `span`, without its line break.
+fn line_of(text: &str, span: Range<usize>) -> Range<usize> {
+    let start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[span.end..]
+        .find(['\n', '\r'])
+        .map_or(text.len(), |i| span.end + i);
+    start..end
+}
+
+/// `YYYY-MM-DD` that says how dates are written, not where one is missing: words around it
+/// (`in YYYY-MM-DD format`, `written as YYYY-MM-DD`), or parentheses after the words it
+/// describes (`Target date (YYYY-MM-DD)`, `ISO 8601 (YYYY-MM-DD)`). As a value
+/// (`**Created**: YYYY-MM-DD`, `**Created**: (YYYY-MM-DD)`, a table cell) it is a slot.
+fn describes_date_format(text: &str, span: Range<usize>) -> bool {
+    let line = line_of(text, span.clone());
+    let before = &text[line.start..span.start];
+    let after = &text[span.end..line.end];
+    if FORMAT_WORD_AFTER.is_match(after) || FORMAT_WORDS_BEFORE.is_match(before) {
+        return true;
+    }
+    let Some(inside_parens) = before.trim_end().strip_suffix('(') else {
+        return false;
+    };
+    after.trim_start().starts_with(')')
+        && inside_parens
+            .trim_end()
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric)
 }
 
 fn bracket(text: &str, span: Range<usize>, inner: &str) -> Option<Found> {
@@ -207,6 +342,10 @@ fn bracket(text: &str, span: Range<usize>, inner: &str) -> Option<Found> {
     let after = text[span.end..].chars().next();
     let before = text[..span.start].chars().next_back();
     if matches!(after, Some('(' | '[' | ':')) || before == Some('\\') || before == Some(']') {
+        return None;
+    }
+    // `[https://example.com/slo]`: an address is written out, not left to fill in.
+    if inner.contains("://") {
         return None;
     }
     let lower = inner.to_lowercase();
@@ -355,8 +494,85 @@ mod tests {
             "a[i]",
             "mail a@username.example",
             "[!NOTE]",
+            "[https://example.com/slo]",
         ] {
             assert!(found(text).is_empty(), "{text}: {:?}", found(text));
+        }
+    }
+
+    #[test]
+    fn braces_that_are_no_slots() {
+        for text in [
+            "Ephemeral containers: /api/v1/namespaces/{namespace}/pods/{name}/ephemeralcontainers",
+            "Delete the pod (DELETE /api/v1/namespaces/{Namespace name}/pods).",
+            "Probe https://{Service host}.example.com/healthz first.",
+            r#"A token name could make "Send {amount} to {recipient}" misleading."#,
+            r#"The prompt reads “Deploy {Service name} now”."#,
+            "| Current | {NUMA node 0} | Container 1: {1, 2, 3} <br> Container 2: {4} |",
+            "The {Wrapper} MAY inherit from {ERC20} or {ERC721Receiver}.",
+            "### Passing {Operation}Option to Webhook",
+            "{Pod startup latency}[https://example.com/slo] holds.",
+            r"$\frac{HQLA}{Total Outflows}$",
+        ] {
+            let strong: Vec<_> = found(text)
+                .into_iter()
+                .filter(|(_, tier)| *tier == Tier::Strong)
+                .collect();
+            assert!(strong.is_empty(), "{text}: {strong:?}");
+        }
+        // Lone words and lowercase asides are weak: quiet outside SoT documents.
+        assert_eq!(
+            found("> A type is local when {definition given above}."),
+            [("{definition given above}", Tier::Weak)]
+        );
+        assert_eq!(
+            found("The {Wrapper} holds the pool."),
+            [("{Wrapper}", Tier::Weak)]
+        );
+    }
+
+    #[test]
+    fn braces_that_are_slots() {
+        for (text, slot) in [
+            (
+                "Procedure: {Procedure name}, owned by {Team/Person}.",
+                "{Procedure name}",
+            ),
+            ("| Development | {dev-url} | Active |", "{dev-url}"),
+            ("## MON-001: {Metric Name}", "{Metric Name}"),
+            (r#"**Title**: "{Procedure name}""#, "{Procedure name}"),
+            (
+                "Runbook for {Service name}: see /runbooks/index.md",
+                "{Service name}",
+            ),
+            ("- [ ] {Prerequisite 1}", "{Prerequisite 1}"),
+        ] {
+            assert_eq!(found(text)[0], (slot, Tier::Strong), "{text}");
+        }
+    }
+
+    #[test]
+    fn dates_that_describe_the_format() {
+        for text in [
+            "Set this to today's date in YYYY-MM-DD format.",
+            "Date is an ISO 8601 (YYYY-MM-DD) string.",
+            "日付は ISO 8601(YYYY-MM-DD) 形式です。",
+            "| Target date (YYYY-MM-DD) | Owner |",
+            "Dates are written as YYYY-MM-DD.",
+            "Render the date in ISO 8601 form `YYYY-MM-DD`.",
+            "**Date format**: YYYY-MM-DD",
+        ] {
+            assert!(found(text).is_empty(), "{text}: {:?}", found(text));
+        }
+        for text in [
+            "**Created**: YYYY-MM-DD",
+            "last_updated: YYYY-MM-DD",
+            "**Created**: (YYYY-MM-DD)",
+            "| YYYY-MM-DD | 1.0.0 | Initial runbook |",
+            "- Start Date: (fill me in with today's date, YYYY-MM-DD)",
+            "Released on YYYY-MM-DD to all regions.",
+        ] {
+            assert_eq!(found(text), [("YYYY-MM-DD", Tier::Strong)], "{text}");
         }
     }
 }

@@ -42,6 +42,8 @@ pub struct Document {
     pub html_comments: Vec<Range<usize>>,
     /// Visible text inside HTML blocks (tags and comments left out).
     pub html_text: Vec<Range<usize>>,
+    /// Reference-shaped text whose label no definition matches, in document order.
+    pub unresolved_references: Vec<UnresolvedReference>,
     /// What is wrong with the document's syntax (so far: its frontmatter).
     pub problems: Vec<Problem>,
     /// Why the file could not be read or decoded; the document is then empty.
@@ -111,6 +113,27 @@ pub struct Definition {
     pub dest_span: Range<usize>,
 }
 
+/// `[text][label]`, `[label][]` or `[label]` with no definition for `label`: CommonMark
+/// renders it as the plain text it is written as.
+#[derive(Debug, Clone)]
+pub struct UnresolvedReference {
+    /// The whole reference, brackets included.
+    pub span: Range<usize>,
+    /// The label as written.
+    pub label: String,
+    pub form: ReferenceForm,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReferenceForm {
+    /// `[text][label]`
+    Full,
+    /// `[label][]`
+    Collapsed,
+    /// `[label]`: also how ordinary bracketed words are written.
+    Shortcut,
+}
+
 /// A stretch of prose text. Runs inside a link carry its index.
 #[derive(Debug, Clone)]
 pub struct TextRun {
@@ -171,6 +194,7 @@ impl Document {
             code_blocks: parsed.code_blocks,
             html_comments: parsed.html_comments,
             html_text: parsed.html_text,
+            unresolved_references: parsed.unresolved_references,
             problems,
             unreadable: None,
             bom,

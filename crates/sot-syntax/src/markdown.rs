@@ -4,10 +4,13 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{BrokenLink, Event, LinkType, Options, Parser, Tag, TagEnd};
 use regex::Regex;
 
-use crate::{Definition, Document, Field, Heading, Link, LinkKind, Slugger, TextRun};
+use crate::{
+    Definition, Document, Field, Heading, Link, LinkKind, ReferenceForm, Slugger, TextRun,
+    UnresolvedReference,
+};
 
 pub(crate) struct Parsed {
     pub headings: Vec<Heading>,
@@ -18,6 +21,7 @@ pub(crate) struct Parsed {
     pub code_blocks: Vec<Range<usize>>,
     pub html_comments: Vec<Range<usize>>,
     pub html_text: Vec<Range<usize>>,
+    pub unresolved_references: Vec<UnresolvedReference>,
 }
 
 static TAG: LazyLock<Regex> =
@@ -48,6 +52,7 @@ pub(crate) fn parse(text: &str, body_start: usize) -> Parsed {
         code_blocks: Vec::new(),
         html_comments: Vec::new(),
         html_text: Vec::new(),
+        unresolved_references: Vec::new(),
     };
     let mut heading: Option<usize> = None;
     let mut links: Vec<usize> = Vec::new();
@@ -56,7 +61,18 @@ pub(crate) fn parse(text: &str, body_start: usize) -> Parsed {
     let mut html_block: Option<usize> = None;
     let mut reference_labels: Vec<(usize, String)> = Vec::new();
 
-    let mut iter = Parser::new_ext(body, options()).into_offset_iter();
+    let mut unresolved = Vec::new();
+    let mut record_unresolved = |broken: BrokenLink| {
+        unresolved.push(unresolved_reference(
+            text,
+            shift(broken.span.clone()),
+            broken,
+        ));
+        None
+    };
+    let mut iter =
+        Parser::new_with_broken_link_callback(body, options(), Some(&mut record_unresolved))
+            .into_offset_iter();
     for (event, range) in iter.by_ref() {
         let range = shift(range);
         match event {
@@ -178,7 +194,29 @@ pub(crate) fn parse(text: &str, body_start: usize) -> Parsed {
         }
     }
     finish_headings(text, &mut out.headings);
+    unresolved.sort_by_key(|r: &UnresolvedReference| r.span.start);
+    unresolved.dedup_by_key(|r| r.span.start);
+    out.unresolved_references = unresolved;
     out
+}
+
+/// pulldown-cmark reports `[label][]` without its `[]`; the span here is the whole reference.
+fn unresolved_reference(text: &str, span: Range<usize>, broken: BrokenLink) -> UnresolvedReference {
+    let form = match broken.link_type {
+        LinkType::Reference => ReferenceForm::Full,
+        LinkType::Collapsed => ReferenceForm::Collapsed,
+        _ => ReferenceForm::Shortcut,
+    };
+    let end = if form == ReferenceForm::Collapsed && text[span.end..].starts_with("[]") {
+        span.end + 2
+    } else {
+        span.end
+    };
+    UnresolvedReference {
+        span: span.start..end,
+        label: broken.reference.to_string(),
+        form,
+    }
 }
 
 fn unicase_eq(a: &str, b: &str) -> bool {

@@ -17,6 +17,15 @@
 //! page's own URL (in MkDocs, `docs/guide/a.md` is at `/guide/a/`), and the help
 //! lists the sources that were tried.
 //!
+//! A reference link whose label no definition matches (`[text][label]`, `[label][]`) is
+//! broken too: it shows as bracketed text. So is a lone `[label]` that was meant as one,
+//! which shows because a definition with a nearly equal label exists (`[reference-level
+//! explanation]` beside `[reference-level-explanation]: #...`) or its definition line
+//! follows a paragraph line without a blank line, so it is read as paragraph text.
+//! Bracket notation is left alone (`a[i][j]`, `[Slow] [Disruptive]` tags), as are dotted
+//! labels (`[text][config.site_dir]`) that site plugins resolve and labels defined in a
+//! file that holds nothing but definitions (a file included in every page).
+//!
 //! **Example**
 //!
 //! ```markdown
@@ -28,10 +37,15 @@
 use sot_registry::{PageLookup, Target};
 
 use super::{written_targets, Finding};
+use crate::references::References;
 use crate::Context;
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    let references = References::new(ctx.ws);
     for (d, doc) in ctx.targets() {
+        for broken in references.broken(doc) {
+            out.push(Finding::new(d, broken.span, broken.message).help(broken.help));
+        }
         for (dest, span, link) in written_targets(ctx, doc) {
             let what = if link.is_some_and(|l| l.image) {
                 "image"

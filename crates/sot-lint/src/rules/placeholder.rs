@@ -8,23 +8,34 @@
 //! Placeholders come in two tiers, because bracketed words and TODOs are ordinary
 //! text in most documentation:
 //!
-//! - **Strong**, checked in every document: `YYYY-MM-DD`; IDs of a known prefix with
-//!   `XXX` or `NNN` (`DEP-XXX`) where they stand for one entry (below); `{...}` holding
-//!   a phrase in words (not code, math, GUIDs or a comma-separated tuple such as
-//!   `{policy, validation expression}`); bracketed option lists
-//!   (`[Blue-Green / Rolling / Canary]`) and `[e.g. ...]`; a field value listing all its
-//!   enum's options; template-instruction comments (`<!-- AI-INSTRUCTION ... -->`,
-//!   `<!-- Choose: ... -->`); `YOUR_...`/`YOUR/...`.
+//! - **Strong**, checked in every document: `YYYY-MM-DD` where a date belongs (not where
+//!   it describes the format: `in YYYY-MM-DD format`, `ISO 8601 (YYYY-MM-DD)`); IDs of a
+//!   known prefix with `XXX` or `NNN` (`DEP-XXX`) where they stand for one entry (below);
+//!   `{...}` holding a slot label (`{Procedure name}`, `{Team/Person}`, `{dev-url}`);
+//!   bracketed option lists (`[Blue-Green / Rolling / Canary]`) and `[e.g. ...]`; a field
+//!   value listing all its enum's options; template-instruction comments
+//!   (`<!-- AI-INSTRUCTION ... -->`, `<!-- Choose: ... -->`); `YOUR_...`/`YOUR/...`.
 //! - **Weak**, checked only in SoT documents (frontmatter with `id_prefix` or
 //!   `document_type`, a document a configured template applies to, or one holding a
 //!   registry entry with fields) and in documents that hold a strong placeholder:
-//!   `[words in brackets]` that are not links, references, footnotes or task boxes;
-//!   `@username`; `TODO`, `TBD`, `FIXME`.
+//!   `[words in brackets]` that are not links, references, footnotes, task boxes or URLs;
+//!   a single word in braces (`{value}`) or a phrase in lowercase words
+//!   (`{definition given above}`); `@username`; `TODO`, `TBD`, `FIXME`.
+//!
+//! Braces are no placeholder when they hold code, math, a GUID, an identifier mixing
+//! letters and digits (`{ERC20}`) or a comma-separated tuple
+//! (`{policy, validation expression}`); when they are joined to a word, other braces or
+//! a bracket (`{Operation}Option`, `\frac{a}{b}`); when they are a parameter in a path
+//! or URL (`/namespaces/{namespace}/pods`); when they sit in a quoted format string
+//! (`"Send {amount} to {recipient}"`); or when their line writes sets in braces
+//! (`| {NUMA node 0} | {1, 2, 3} |`).
 //!
 //! Code blocks and code spans hold no placeholders: in a runbook,
 //! `kubectl get secret <YOUR_SECRET>` and `curl .../YOUR/WEBHOOK/URL` are parameters
 //! the operator fills in at run time. Brackets inside a link's text belong to the link
-//! (`[[Groth16]](url)`, `[Beta [COMPLETED]](#beta)`).
+//! (`[[Groth16]](url)`, `[Beta [COMPLETED]](#beta)`). A `[label]` plainly meant as a
+//! reference link (a definition with a nearly equal label exists, or its definition line
+//! is read as paragraph text) is a `broken-link`, not a placeholder.
 //!
 //! An `XXX` ID stands for one entry (`[DEP-XXX](#dep-xxx)`, `**Related**: RUN-XXX`, a
 //! table cell, `Smoke tests follow TEST-XXX until the suite exists`) unless the text
@@ -59,16 +70,22 @@ use sot_syntax::Document;
 
 use super::Finding;
 use crate::context::{plain, shift};
-use crate::placeholders::{dedupe, is_instruction_comment, lists_options, scan_text, Found, Tier};
+use crate::placeholders::{dedupe, is_instruction_comment, lists_options, scan_in, Found, Tier};
+use crate::references::References;
 use crate::stand_ins::names_family;
 use crate::Context;
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let mut per_doc: Vec<Vec<Found>> = vec![Vec::new(); ctx.ws.docs.len()];
+    let references = References::new(ctx.ws);
     for (d, doc) in ctx.targets() {
         // A template's stand-ins are its point; documents made from it are checked.
         if !ctx.is_template(d) {
-            per_doc[d] = scan_document(ctx, d, doc);
+            let mut found = scan_document(ctx, d, doc);
+            // A `[label]` meant as a reference link is `broken-link`'s to report.
+            let broken = references.broken(doc);
+            found.retain(|f| !broken.iter().any(|b| b.span == f.span));
+            per_doc[d] = found;
         }
     }
     for t in &ctx.reg.placeholders {
@@ -161,17 +178,18 @@ fn configured(ctx: &Context, text: &str) -> Vec<Found> {
     out
 }
 
-/// Built-in and configured patterns in one stretch of prose-like text.
-fn scan_prose(ctx: &Context, text: &str) -> Vec<Found> {
-    let mut found = scan_text(text);
-    found.extend(configured(ctx, text));
+/// Built-in and configured patterns in `span` of `text`, a stretch of prose-like text;
+/// spans come back relative to `span.start`.
+fn scan_prose(ctx: &Context, text: &str, span: Range<usize>) -> Vec<Found> {
+    let mut found = scan_in(text, span.clone());
+    found.extend(configured(ctx, &text[span]));
     found
 }
 
 fn scan_document(ctx: &Context, d: usize, doc: &Document) -> Vec<Found> {
     let mut found = Vec::new();
     for run in &doc.prose {
-        let mut items = scan_prose(ctx, &doc.text[run.span.clone()]);
+        let mut items = scan_prose(ctx, &doc.text, run.span.clone());
         // Brackets inside a link's text belong to the link (`[[Groth16]](url)`).
         if run.link.is_some() {
             items.retain(|f| f.kind != "brackets");
@@ -182,7 +200,7 @@ fn scan_document(ctx: &Context, d: usize, doc: &Document) -> Vec<Found> {
         add(
             &mut found,
             span.start,
-            scan_prose(ctx, &doc.text[span.clone()]),
+            scan_prose(ctx, &doc.text, span.clone()),
         );
     }
     if let Some(fm) = &doc.frontmatter {
@@ -192,7 +210,8 @@ fn scan_document(ctx: &Context, d: usize, doc: &Document) -> Vec<Found> {
             .map(|v| v.span.clone());
         for value in &fm.values {
             if Some(&value.span) != declaration.as_ref() {
-                add(&mut found, value.span.start, scan_prose(ctx, &value.text));
+                let items = scan_prose(ctx, &value.text, 0..value.text.len());
+                add(&mut found, value.span.start, items);
             }
         }
         let checks = if fm.mapping.is_some() {
