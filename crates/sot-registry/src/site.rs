@@ -1087,5 +1087,13 @@ mod tests {
         assert_eq!(page_key("/reindex/"), "reindex");
         assert_eq!(url_path("a/b", "../../../c"), "c");
         assert_eq!(relative_url("a/b", "a/c"), "../c");
+        assert_eq!(strip_number_prefix("01-intro"), "intro");
+        assert_eq!(strip_number_prefix("2_ guides"), "guides");
+        assert_eq!(
+            strip_number_prefix("2024-05-01-launch"),
+            "2024-05-01-launch"
+        );
+        assert_eq!(strip_number_prefix("1.2-notes"), "1.2-notes");
+        assert_eq!(strip_number_prefix("404"), "404");
     }
 }
