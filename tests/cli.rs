@@ -1091,7 +1091,7 @@ fn configuration_changes_severities_prefixes_patterns_and_paths() {
 /// every other link resolves to its source.
 #[test]
 fn published_sites_check_page_links_against_their_sources() {
-    for site in ["docusaurus", "jekyll", "mkdocs"] {
+    for site in ["docusaurus", "hugo", "jekyll", "mkdocs", "rewrite"] {
         let (v, code) = json(&fixture("sites").join(site), &[]);
         assert_eq!(code, 1, "{site}");
         let report: String = v["diagnostics"]

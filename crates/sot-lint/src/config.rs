@@ -9,7 +9,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 use sot_syntax::LineIndex;
 
-use sot_registry::{DocumentIds, Generator, IdConfig, IdSource, Site};
+use sot_registry::{DocumentIds, Generator, HeadingIds, IdConfig, IdSource, Rewrite, Site};
 
 use crate::placeholders::{Tier, PATTERNS};
 use crate::{Schema, Severity, ValueRule, RULES};
@@ -160,9 +160,38 @@ pub struct LinksConfig {
     /// Hugo's `static/`).
     #[serde(default, rename = "static", skip_serializing_if = "Vec::is_empty")]
     pub static_dirs: Vec<String>,
+    /// How the generator makes heading ids: `github` or `python-markdown`; by
+    /// default the generator's (MkDocs: `python-markdown`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heading_ids: Option<HeadingIds>,
+    /// Whether definition-list terms get ids as headings do (Hugo's
+    /// `autoDefinitionTermID`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub definition_term_ids: bool,
+    /// Regular expressions whose first group, found in a page's source, is an anchor
+    /// the site's plugins or macros make (`<!-- md:setting (\S+) -->`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub anchors: Vec<String>,
+    /// Regular expressions of targets that are not checked (a render hook's
+    /// pseudo-links such as Hugo's `(g)`), matched against the decoded target.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignore: Vec<String>,
+    /// Conventions the site's build applies to targets, tried in order; the first
+    /// that matches rewrites the target before it is resolved.
+    #[serde(default, rename = "rewrite", skip_serializing_if = "Vec::is_empty")]
+    pub rewrites: Vec<RewriteConfig>,
     /// URL paths served from another folder than `root` (`"/docs/" = "website/_docs"`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub paths: BTreeMap<String, String>,
+}
+
+/// `[[links.rewrite]]`: a regular expression on the decoded target and its
+/// replacement (`$1` for a group).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RewriteConfig {
+    pub from: String,
+    pub to: String,
 }
 
 impl Default for LinksConfig {
@@ -174,6 +203,11 @@ impl Default for LinksConfig {
             directory_urls: None,
             case_sensitive: None,
             static_dirs: Vec::new(),
+            heading_ids: None,
+            definition_term_ids: false,
+            anchors: Vec::new(),
+            ignore: Vec::new(),
+            rewrites: Vec::new(),
             paths: BTreeMap::new(),
         }
     }
@@ -563,11 +597,43 @@ fn resolve_links(links: &mut LinksConfig) -> Result<Site, (String, String, Strin
     for (url, dir) in &links.paths {
         paths.push((url_path("paths", url, paths_help)?, folder("paths", dir)?));
     }
+    let regex = |key: &str, pattern: &str| {
+        Regex::new(pattern).map_err(|e| {
+            invalid(
+                pattern,
+                format!("invalid regular expression in `{key}`: {e}"),
+                "a Rust regular expression, such as \"^g$\"",
+            )
+        })
+    };
+    let ignore = links
+        .ignore
+        .iter()
+        .map(|p| regex("ignore", p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let anchors = links
+        .anchors
+        .iter()
+        .map(|p| regex("anchors", p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let rewrites = links
+        .rewrites
+        .iter()
+        .map(|r| {
+            Ok::<_, (String, String, String)>(Rewrite {
+                from: regex("rewrite", &r.from)?,
+                to: r.to.clone(),
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let generator = links.site;
     let site_only = [
         ("directory_urls", links.directory_urls.is_some()),
         ("static", !links.static_dirs.is_empty()),
         ("paths", !links.paths.is_empty()),
+        ("heading_ids", links.heading_ids.is_some()),
+        ("definition_term_ids", links.definition_term_ids),
+        ("anchors", !links.anchors.is_empty()),
     ];
     if let Some((key, _)) = site_only
         .iter()
@@ -597,6 +663,8 @@ fn resolve_links(links: &mut LinksConfig) -> Result<Site, (String, String, Strin
     links.directory_urls = (generator != Generator::GitHub)
         .then(|| links.directory_urls.unwrap_or(generator.directory_urls()));
     links.case_sensitive = Some(links.case_sensitive.unwrap_or(generator.case_sensitive()));
+    let heading_ids = links.heading_ids.unwrap_or(generator.heading_ids());
+    links.heading_ids = (generator != Generator::GitHub).then_some(heading_ids);
     Ok(Site::new(
         generator,
         root,
@@ -605,7 +673,9 @@ fn resolve_links(links: &mut LinksConfig) -> Result<Site, (String, String, Strin
         links.case_sensitive == Some(false),
     )
     .with_static(static_dirs)
-    .with_paths(paths))
+    .with_paths(paths)
+    .with_target_rules(ignore, rewrites)
+    .with_anchor_rules(heading_ids, links.definition_term_ids, anchors))
 }
 
 /// `a/./b/` as `a/b`; `None` for `..`, a backslash or a scheme.

@@ -7,7 +7,7 @@ use sot_registry::{Entry, Registry, Resolved, Site, Workspace};
 use sot_syntax::{Document, Field};
 
 use crate::rules::{Finding, Rule};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use crate::templates::{self, Template};
 use crate::{Diagnostic, Related, Schema, Settings, ValueRule};
@@ -93,7 +93,7 @@ impl<'a> Context<'a> {
             other_branch: None,
             templates,
             template_of,
-            site: settings.site().clone().with_permalinks(&ws.docs),
+            site: settings.site().clone().with_pages(&ws.docs),
             targets: mask,
         }
     }
@@ -186,6 +186,42 @@ impl<'a> Context<'a> {
     /// Where the link target `dest`, written in the document at `from`, leads.
     pub fn resolve(&self, from: &str, dest: &str) -> Resolved {
         self.reg.resolve(&self.ws.tree, &self.site, from, dest)
+    }
+
+    /// The anchors of document `target` as a link in the document at `from` reaches
+    /// it: the generator's when both are pages of a site, else GitHub's.
+    fn site_anchors(&self, from: &str, target: usize) -> Option<&HashSet<String>> {
+        self.site
+            .anchors(&self.ws.docs[target].path)
+            .filter(|_| self.site.publishes(from))
+    }
+
+    /// Whether `fragment` (percent-decoded) names an anchor of document `target`, for
+    /// a link written in the document at `from`.
+    pub fn has_anchor(&self, from: &str, target: usize, fragment: &str) -> bool {
+        match self.site_anchors(from, target) {
+            Some(anchors) => sot_registry::anchor_in(anchors, fragment),
+            None => self.reg.has_anchor(target, fragment),
+        }
+    }
+
+    /// Every anchor of document `target` as a link in the document at `from` sees
+    /// them, for suggestions.
+    pub fn anchors(&self, from: &str, target: usize) -> Vec<&str> {
+        match self.site_anchors(from, target) {
+            Some(anchors) => anchors.iter().map(String::as_str).collect(),
+            None => self.reg.anchors(target).collect(),
+        }
+    }
+
+    /// The anchor of heading `heading` of document `target`, for a link in the
+    /// document at `from`.
+    pub fn heading_anchor(&self, from: &str, target: usize, heading: usize) -> &str {
+        let path = &self.ws.docs[target].path;
+        self.site
+            .heading_id(path, heading)
+            .filter(|_| self.site.publishes(from))
+            .unwrap_or(&self.ws.docs[target].headings[heading].slug)
     }
 
     pub fn doc(&self, i: usize) -> &'a Document {

@@ -8,6 +8,7 @@ pub mod export;
 pub mod graph;
 pub mod index;
 mod links;
+mod page_anchors;
 mod site;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -19,7 +20,8 @@ use regex::Regex;
 use sot_syntax::{id_tokens, split_id, Document, Heading, IdToken};
 
 pub use links::{relative_path, FileTree, Resolved, Target};
-pub use site::{Generator, PageLookup, Site};
+pub use page_anchors::{python_markdown_slug, HeadingIds};
+pub use site::{Generator, PageLookup, Rewrite, Site};
 
 /// Every parsed document of a workspace, sorted by path, and the files beside them.
 #[derive(Debug, Default)]
@@ -377,14 +379,7 @@ impl Registry {
 
     /// Whether `fragment` (already percent-decoded) names an anchor in document `doc`.
     pub fn has_anchor(&self, doc: usize, fragment: &str) -> bool {
-        let f = fragment.to_lowercase();
-        let f = f.strip_prefix("user-content-").unwrap_or(&f);
-        // `#tab/name` selects a tab in docfx-built sites; it is no heading anchor.
-        f.is_empty()
-            || f == "top"
-            || f.starts_with("tab/")
-            || is_line_fragment(f)
-            || self.anchors[doc].contains(f)
+        anchor_in(&self.anchors[doc], fragment)
     }
 
     /// The anchors document `doc` offers, for suggestions.
@@ -486,6 +481,19 @@ fn is_line_fragment(f: &str) -> bool {
         Some((a, b)) => line(a) && line(b),
         None => line(f),
     }
+}
+
+/// Whether `fragment` (percent-decoded) names one of `anchors` (lowercased), or a
+/// place every page has (`#top`, GitHub's line fragments, docfx tabs).
+pub fn anchor_in(anchors: &HashSet<String>, fragment: &str) -> bool {
+    let f = fragment.to_lowercase();
+    let f = f.strip_prefix("user-content-").unwrap_or(&f);
+    // `#tab/name` selects a tab in docfx-built sites; it is no heading anchor.
+    f.is_empty()
+        || f == "top"
+        || f.starts_with("tab/")
+        || is_line_fragment(f)
+        || anchors.contains(f)
 }
 
 fn anchors_of(doc: &Document) -> HashSet<String> {

@@ -100,20 +100,33 @@ pub struct Resolved {
     pub fragment: Option<String>,
     /// How a link to a published page was looked up, when it was one.
     pub page: Option<PageLookup>,
+    /// The target after a `[links]` rewrite, when one applied.
+    pub rewritten: Option<String>,
 }
 
 impl Registry {
     /// Resolves a link target written in document `from`, read as `site` publishes it.
     pub fn resolve(&self, tree: &FileTree, site: &Site, from: &str, dest: &str) -> Resolved {
-        let (path, fragment) = match dest.split_once('#') {
-            Some((p, f)) => (p, Some(decode(f))),
-            None => (dest, None),
+        let decoded = decode(dest);
+        let unchecked = |rewritten| Resolved {
+            target: Target::External,
+            fragment: None,
+            page: None,
+            rewritten,
+        };
+        if site.ignores(&decoded) {
+            return unchecked(None);
+        }
+        let rewritten = site.rewrite(&decoded);
+        let target = rewritten.as_deref().unwrap_or(&decoded);
+        let (path, fragment) = match target.split_once('#') {
+            Some((p, f)) => (p, Some(f.to_string())),
+            None => (target, None),
         };
         if is_external(path) {
             return Resolved {
-                target: Target::External,
                 fragment,
-                page: None,
+                ..unchecked(rewritten)
             };
         }
         let path = path.split_once('?').map_or(path, |(p, _)| p);
@@ -125,9 +138,10 @@ impl Registry {
                 },
                 fragment,
                 page: None,
+                rewritten,
             };
         }
-        let (located, page) = site.locate(tree, from, &decode(path));
+        let (located, page) = site.locate(tree, from, path);
         let target = match located {
             Located::File(p) => Target::File {
                 doc: self.doc_index(&p),
@@ -142,6 +156,7 @@ impl Registry {
             target,
             fragment,
             page,
+            rewritten,
         }
     }
 }

@@ -3,12 +3,15 @@
 //! URLs. `Site` maps such a URL back to the sources that could publish it, so the
 //! link is checked against the files instead of being skipped.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 
+use regex::Regex;
 use serde::{Deserialize, Serialize};
 use sot_syntax::Document;
 
 use crate::links::{normalize, FileTree};
+use crate::page_anchors::{AnchorRules, HeadingIds, PageAnchors};
 
 /// What publishes the workspace's Markdown, and so what a link target means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
@@ -63,6 +66,22 @@ impl Generator {
     pub fn case_sensitive(self) -> bool {
         self != Generator::Hugo
     }
+
+    /// How the generator makes heading ids unless the configuration says otherwise.
+    pub fn heading_ids(self) -> HeadingIds {
+        match self {
+            Generator::MkDocs => HeadingIds::PythonMarkdown,
+            _ => HeadingIds::Github,
+        }
+    }
+}
+
+/// A convention the site's build applies to link targets: the first group-aware
+/// regex replacement that matches (`^\./eip-(\d+)\.md` to `./erc-$1.md`).
+#[derive(Debug, Clone)]
+pub struct Rewrite {
+    pub from: Regex,
+    pub to: String,
 }
 
 /// How links resolve: on GitHub (the default), or on a published site.
@@ -89,6 +108,15 @@ pub struct Site {
     /// Pages that set their own URL in their frontmatter, by page key (see
     /// `page_key`): the document that publishes it.
     permalinks: HashMap<String, String>,
+    /// Docusaurus pages whose URL is not their file's path (an `id`, a `slug`, a
+    /// number prefix), by document path: the site path of that URL.
+    routes: HashMap<String, String>,
+    /// Targets that are not checked, matched against the decoded target.
+    ignore: Vec<Regex>,
+    rewrites: Vec<Rewrite>,
+    anchor_rules: AnchorRules,
+    /// The anchors of each page, by document path, as the generator makes them.
+    page_anchors: HashMap<String, PageAnchors>,
 }
 
 /// Where a target leads, before the registry attaches documents.
@@ -147,7 +175,65 @@ impl Site {
             static_dirs: Vec::new(),
             paths: Vec::new(),
             permalinks: HashMap::new(),
+            routes: HashMap::new(),
+            ignore: Vec::new(),
+            rewrites: Vec::new(),
+            anchor_rules: AnchorRules {
+                heading_ids: generator.heading_ids(),
+                definition_terms: false,
+                patterns: Vec::new(),
+            },
+            page_anchors: HashMap::new(),
         }
+    }
+
+    /// Leaves targets matching `ignore` unchecked and applies the first matching
+    /// rewrite to the others.
+    pub fn with_target_rules(mut self, ignore: Vec<Regex>, rewrites: Vec<Rewrite>) -> Site {
+        self.ignore = ignore;
+        self.rewrites = rewrites;
+        self
+    }
+
+    /// How pages get anchors: the heading-id rules, definition-term ids, and
+    /// patterns whose first group is an anchor a plugin makes.
+    pub fn with_anchor_rules(
+        mut self,
+        heading_ids: HeadingIds,
+        definition_terms: bool,
+        patterns: Vec<Regex>,
+    ) -> Site {
+        self.anchor_rules = AnchorRules {
+            heading_ids,
+            definition_terms,
+            patterns,
+        };
+        self
+    }
+
+    /// Whether the decoded target `target` (fragment included) is left unchecked.
+    pub fn ignores(&self, target: &str) -> bool {
+        self.ignore.iter().any(|r| r.is_match(target))
+    }
+
+    /// The decoded target `target` after the first rewrite that matches it.
+    pub fn rewrite(&self, target: &str) -> Option<String> {
+        self.rewrites
+            .iter()
+            .find(|r| r.from.is_match(target))
+            .map(|r| r.from.replace(target, r.to.as_str()).into_owned())
+    }
+
+    /// The anchors the page at `path` has on the site, when it is a page whose
+    /// anchors the generator makes (lowercased).
+    pub fn anchors(&self, path: &str) -> Option<&HashSet<String>> {
+        self.page_anchors.get(path).map(|p| &p.all)
+    }
+
+    /// The id the site gives heading `heading` of the page at `path`.
+    pub fn heading_id(&self, path: &str, heading: usize) -> Option<&str> {
+        let page = self.page_anchors.get(path)?;
+        page.headings.get(heading).map(String::as_str)
     }
 
     /// Also serves the files of these root-relative folders from the site's root URL.
@@ -190,20 +276,30 @@ impl Site {
             .map(|(_, prefix, rest)| join(prefix, rest))
     }
 
-    /// Learns the URLs the site's pages claim in their frontmatter: Jekyll's
-    /// `permalink` and `redirect_from`, Hugo's `url` and `aliases`.
-    pub fn with_permalinks(mut self, docs: &[Document]) -> Site {
+    /// Learns what the site's pages say of themselves: the URLs they claim in their
+    /// frontmatter (Jekyll's `permalink` and `redirect_from`, Hugo's `url` and
+    /// `aliases`, Docusaurus's `id` and `slug`) and the anchors the generator gives
+    /// them.
+    pub fn with_pages(mut self, docs: &[Document]) -> Site {
         let keys: &[&str] = match self.generator {
             Generator::Jekyll => &["permalink", "redirect_from"],
             Generator::Hugo => &["url", "aliases"],
             _ => &[],
         };
         for doc in docs {
-            let Some(fm) = doc
-                .frontmatter
-                .as_ref()
-                .filter(|_| self.publishes(&doc.path))
-            else {
+            if !self.publishes(&doc.path) {
+                continue;
+            }
+            self.page_anchors
+                .insert(doc.path.clone(), self.anchor_rules.anchors(doc));
+            if self.generator == Generator::Docusaurus {
+                let route = self.docusaurus_route(doc);
+                self.permalinks
+                    .entry(page_key(&route))
+                    .or_insert_with(|| doc.path.clone());
+                self.routes.insert(doc.path.clone(), route);
+            }
+            let Some(fm) = doc.frontmatter.as_ref() else {
                 continue;
             };
             let urls = keys.iter().filter_map(|k| fm.get(k)).flat_map(|v| match v {
@@ -221,6 +317,60 @@ impl Site {
             }
         }
         self
+    }
+
+    /// The site path Docusaurus publishes a page at: its folders and file name
+    /// without number prefixes (`01-guides/02-deploy.md` at `guides/deploy`), the
+    /// file name replaced by a frontmatter `id`, or the whole by a `slug` (relative
+    /// to the page's folder, or with a leading `/` to the folder the docs are served
+    /// from: `root` or its `paths` entry).
+    fn docusaurus_route(&self, doc: &Document) -> String {
+        let site_path = self.to_site(&doc.path).unwrap_or_default();
+        let (dir, name) = site_path.rsplit_once('/').unwrap_or(("", &site_path));
+        let dir = dir
+            .split('/')
+            .map(strip_number_prefix)
+            .collect::<Vec<_>>()
+            .join("/");
+        let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+        let fm = |key: &str| {
+            doc.frontmatter
+                .as_ref()
+                .and_then(|f| f.scalar(key))
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        if let Some(slug) = fm("slug") {
+            return match slug.strip_prefix('/') {
+                Some(absolute) => join(self.mount_prefix(&doc.path), absolute.trim_matches('/')),
+                None => url_path(&dir, slug.trim_end_matches('/')),
+            };
+        }
+        let folder_named = dir.rsplit('/').next() == Some(stem);
+        if self.generator.index_files().contains(&name) || folder_named {
+            return dir;
+        }
+        match fm("id") {
+            Some(id) => join(&dir, &id),
+            None => join(&dir, strip_number_prefix(stem)),
+        }
+    }
+
+    /// The site path of the folder that serves `path`: `""` for `root`, else its
+    /// `paths` entry.
+    fn mount_prefix(&self, path: &str) -> &str {
+        self.mounts()
+            .filter(|(_, folder)| below(path, folder).is_some())
+            .max_by_key(|(_, folder)| folder.len())
+            .map_or("", |(prefix, _)| prefix)
+    }
+
+    /// The folder that serves `path`: `root` or a `paths` folder.
+    fn mount_folder(&self, path: &str) -> &str {
+        self.mounts()
+            .filter(|(_, folder)| below(path, folder).is_some())
+            .max_by_key(|(_, folder)| folder.len())
+            .map_or(self.root.as_str(), |(_, folder)| folder)
     }
 
     /// Whether the document at `path` is a page of the site, whose links are URLs.
@@ -284,7 +434,12 @@ impl Site {
                 return (Located::Unchecked, None);
             };
             if page && shape == Shape::File {
-                if let Some(file) = self.served(tree, &site_path) {
+                // Docusaurus reads `/x.md` in the docs folder that holds the page.
+                let in_docs = (self.generator == Generator::Docusaurus)
+                    .then(|| normalize(self.mount_folder(from), target))
+                    .flatten()
+                    .and_then(|p| self.file(tree, &p));
+                if let Some(file) = in_docs.or_else(|| self.served(tree, &site_path)) {
                     return (Located::File(file), None);
                 }
             }
@@ -294,6 +449,22 @@ impl Site {
             return self.find_page(tree, &site_path, shape, None);
         }
         let from_file_folder = normalize(parent(from), target);
+        // Docusaurus tries a file path that does not start with `./` or `../` from
+        // the docs folder too.
+        if page
+            && shape == Shape::File
+            && self.generator == Generator::Docusaurus
+            && !target.starts_with("./")
+            && !target.starts_with("../")
+            && from_file_folder
+                .as_deref()
+                .is_none_or(|p| self.file(tree, p).is_none())
+        {
+            let in_docs = normalize(self.mount_folder(from), target);
+            if let Some(file) = in_docs.as_deref().and_then(|p| self.file(tree, p)) {
+                return (Located::File(file), None);
+            }
+        }
         if !page || shape == Shape::File {
             return (self.plain(tree, from_file_folder), None);
         }
@@ -486,6 +657,12 @@ impl Site {
     /// The root-relative folder the URL of the page at `from` is in: where its
     /// relative URLs start.
     fn url_dir(&self, from: &str) -> String {
+        if let Some(route) = self.routes.get(from) {
+            return match self.directory_urls {
+                true => route.clone(),
+                false => parent(route).to_string(),
+            };
+        }
         let site_path = self.to_site(from).unwrap_or_default();
         let (dir, name) = site_path.rsplit_once('/').unwrap_or(("", &site_path));
         let stem = self
@@ -509,6 +686,21 @@ impl Site {
             dir.to_string()
         }
     }
+}
+
+/// A Docusaurus file or folder name without its number prefix (`01-intro` is
+/// `intro`); a date or version (`2024-05`, `1.2`) keeps it.
+fn strip_number_prefix(name: &str) -> &str {
+    static PREFIX: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^\d+\s*[-_.]+\s*([^-_.\s].*)$").unwrap());
+    static KEPT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d+[-_.]\d+").unwrap());
+    if KEPT.is_match(name) {
+        return name;
+    }
+    PREFIX
+        .captures(name)
+        .and_then(|c| c.get(1))
+        .map_or(name, |m| m.as_str())
 }
 
 /// A page URL without what varies between its spellings: the outer slashes, `.html`
@@ -760,7 +952,7 @@ mod tests {
             "content/about.md",
             "---\nurl: /team/\naliases: [/about-us/]\n---\n# About\n".into(),
         );
-        let s = site(Generator::Hugo, "content", "").with_permalinks(&[about]);
+        let s = site(Generator::Hugo, "content", "").with_pages(&[about]);
         let from = "content/posts/_index.md";
         assert_eq!(
             reach(&s, &t, from, "first/"),
@@ -788,7 +980,7 @@ mod tests {
             "docs/faq.md",
             "---\npermalink: /help/faq/\n---\n# FAQ\n".into(),
         );
-        let s = site(Generator::Jekyll, "docs", "widget").with_permalinks(&[faq]);
+        let s = site(Generator::Jekyll, "docs", "widget").with_pages(&[faq]);
         let from = "docs/setup.md";
         assert_eq!(
             reach(&s, &t, from, "guides/backup.html"),
@@ -895,5 +1087,13 @@ mod tests {
         assert_eq!(page_key("/reindex/"), "reindex");
         assert_eq!(url_path("a/b", "../../../c"), "c");
         assert_eq!(relative_url("a/b", "a/c"), "../c");
+        assert_eq!(strip_number_prefix("01-intro"), "intro");
+        assert_eq!(strip_number_prefix("2_ guides"), "guides");
+        assert_eq!(
+            strip_number_prefix("2024-05-01-launch"),
+            "2024-05-01-launch"
+        );
+        assert_eq!(strip_number_prefix("1.2-notes"), "1.2-notes");
+        assert_eq!(strip_number_prefix("404"), "404");
     }
 }

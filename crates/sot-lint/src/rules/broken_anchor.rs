@@ -36,7 +36,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             else {
                 continue;
             };
-            if ctx.reg.has_anchor(t, &fragment) {
+            if ctx.has_anchor(&doc.path, t, &fragment) {
                 continue;
             }
             let place = if t == d {
@@ -49,7 +49,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 span,
                 format!("no heading or anchor `#{fragment}` in {place}"),
             );
-            finding.help = suggestion(ctx, t, &fragment);
+            finding.help = suggestion(ctx, &doc.path, t, &fragment);
             out.push(finding);
         }
     }
@@ -57,35 +57,39 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
 
 /// The anchor the author most likely meant: the entry whose ID the fragment starts
 /// with, a heading whose slug ends with it, else the closest anchor by edit distance.
-fn suggestion(ctx: &Context, target: usize, fragment: &str) -> Option<String> {
+fn suggestion(ctx: &Context, from: &str, target: usize, fragment: &str) -> Option<String> {
     let f = fragment.to_lowercase();
     let doc = ctx.doc(target);
-    for (h, heading) in doc.headings.iter().enumerate() {
+    for h in 0..doc.headings.len() {
         let Some(entry) = ctx.reg.entry_at(target, h) else {
             continue;
         };
+        let anchor = ctx.heading_anchor(from, target, h);
         let id = entry.id.to_lowercase();
         if f == id {
             return Some(format!(
-                "`#{f}` does not navigate on GitHub; the anchor of {} is `#{}`",
-                entry.id, heading.slug
+                "`#{f}` does not navigate on GitHub; the anchor of {} is `#{anchor}`",
+                entry.id
             ));
         }
         if f.starts_with(&format!("{id}-")) {
             return Some(format!(
-                "did you mean `#{}`? That is the heading of {}",
-                heading.slug, entry.id
+                "did you mean `#{anchor}`? That is the heading of {}",
+                entry.id
             ));
         }
     }
     // The heading's title without its ID (`#cache-flush` for `#run-001-cache-flush`).
     let suffix = format!("-{f}");
-    if let Some(h) = doc.headings.iter().find(|h| h.slug.ends_with(&suffix)) {
-        return Some(format!("did you mean `#{}`?", h.slug));
+    if let Some(anchor) = (0..doc.headings.len())
+        .map(|h| ctx.heading_anchor(from, target, h))
+        .find(|a| a.ends_with(&suffix))
+    {
+        return Some(format!("did you mean `#{anchor}`?"));
     }
     let best = ctx
-        .reg
-        .anchors(target)
+        .anchors(from, target)
+        .into_iter()
         .map(|a| (strsim::levenshtein(a, &f), a))
         .min()?;
     if best.0 > (f.chars().count() / 4).max(2) {

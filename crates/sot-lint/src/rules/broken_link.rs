@@ -15,7 +15,10 @@
 //! `install.html` and `/guide/install` resolve to the source that publishes that
 //! page (`install.md`, `install/index.md`, ...), a relative URL starts from the
 //! page's own URL (in MkDocs, `docs/guide/a.md` is at `/guide/a/`), and the help
-//! lists the sources that were tried.
+//! lists the sources that were tried. `[links] ignore` patterns leave targets
+//! unchecked (a render hook's pseudo-links), and `[[links.rewrite]]` rules apply the
+//! site's link conventions first (`./eip-20.md` to `./erc-20.md`); the help of a
+//! broken rewritten target shows what it became.
 //!
 //! A reference link whose label no definition matches (`[text][label]`, `[label][]`) is
 //! broken too: it shows as bracketed text. So is a lone `[label]` that was meant as one,
@@ -65,6 +68,12 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                                 "no file or folder `{path}` in the workspace; fix the path or create it"
                             ),
                         },
+                    };
+                    let help = match &resolved.rewritten {
+                        Some(target) => {
+                            format!("rewritten to `{target}` by [links] rewrite; {help}")
+                        }
+                        None => help,
                     };
                     out.push(
                         Finding::new(d, span, format!("{what} `{dest}` does not exist")).help(help),

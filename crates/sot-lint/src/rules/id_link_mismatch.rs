@@ -40,7 +40,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         };
         let fragment = resolved.fragment.filter(|f| !f.is_empty());
         if let Some(f) = &fragment {
-            if !ctx.reg.has_anchor(t, f) {
+            if !ctx.has_anchor(&doc.path, t, f) {
                 continue;
             }
         }
@@ -48,10 +48,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             e.doc == t
                 && fragment.as_deref().is_none_or(|f| {
                     // A document-level entry is the whole file: any anchor in it will do.
-                    let Some(h) = entry_heading(ctx.ws, e) else {
+                    let (Some(h), Some(i)) = (entry_heading(ctx.ws, e), e.heading) else {
                         return true;
                     };
-                    f.eq_ignore_ascii_case(&h.slug)
+                    f.eq_ignore_ascii_case(ctx.heading_anchor(&doc.path, t, i))
                         || h.custom_id
                             .as_deref()
                             .is_some_and(|c| f.eq_ignore_ascii_case(c))
