@@ -8,7 +8,9 @@
 //! Targets are resolved against the linking file's folder; a target starting with
 //! `/` is resolved against the workspace root, as GitHub does. Targets are
 //! percent-decoded (`Release%20Notes.md`) and may be written in `<...>`.
-//! External links (`https:`, `mailto:`, `//host`) are not checked.
+//! The `href` of an HTML `<a>` and the `src` (or `srcset`) of `<img>` and `<source>`
+//! are checked like Markdown links. An empty target (`[runbook]()`) is reported: it
+//! goes nowhere. External links (`https:`, `mailto:`, `//host`) are not checked.
 //!
 //! **Example**
 //!
@@ -26,11 +28,22 @@ use crate::Context;
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for (d, doc) in ctx.targets() {
         for (dest, span, link) in written_targets(doc) {
-            let what = if link.is_some_and(|l| l.image) {
-                "image"
-            } else {
-                "link target"
-            };
+            let image = link.is_some_and(|l| l.image);
+            if dest.trim().is_empty() {
+                // The target's span is empty; the whole link shows what is meant.
+                let span = link.map_or(span, |l| l.span.clone());
+                let message = if image {
+                    "image path is empty"
+                } else {
+                    "link target is empty"
+                };
+                out.push(
+                    Finding::new(d, span, message)
+                        .help("write the path or URL the link should go to, or remove the link"),
+                );
+                continue;
+            }
+            let what = if image { "image" } else { "link target" };
             match ctx.reg.resolve(&ctx.ws.tree, &doc.path, dest).target {
                 Target::Missing(path) => {
                     let help = match ctx.ws.tree.case_variant(&path) {

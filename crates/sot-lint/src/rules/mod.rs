@@ -144,14 +144,20 @@ pub static RULES: &[Rule] = &[
 ];
 
 /// Links and definitions whose targets a document writes, each once: inline links and
-/// images, and reference definitions (their uses share the definition's target).
+/// images, HTML `href`/`src` attributes, and reference definitions (their uses share
+/// the definition's target).
 pub(crate) fn written_targets(
     doc: &sot_syntax::Document,
 ) -> impl Iterator<Item = (&str, Range<usize>, Option<&sot_syntax::Link>)> {
     let inline = doc
         .links
         .iter()
-        .filter(|l| l.kind == sot_syntax::LinkKind::Inline)
+        .filter(|l| {
+            matches!(
+                l.kind,
+                sot_syntax::LinkKind::Inline | sot_syntax::LinkKind::Html
+            )
+        })
         .map(|l| (l.dest.as_str(), l.dest_span.clone(), Some(l)));
     let defs = doc
         .definitions
