@@ -64,6 +64,9 @@ pub(crate) fn parse(text: &str, body_start: usize) -> Parsed {
         html_text: Vec::new(),
     };
     let mut heading: Option<usize> = None;
+    // The heading whose rendered text is being read: a raw `<h2>` inside a Markdown
+    // heading ends it, as an HTML parser reads `<h1>a <h2>b</h2></h1>`.
+    let mut heading_text: Option<usize> = None;
     let mut links: Vec<usize> = Vec::new();
     let mut code_depth = 0usize;
     let mut image_depth = 0usize;
@@ -80,6 +83,7 @@ pub(crate) fn parse(text: &str, body_start: usize) -> Parsed {
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 heading = Some(out.headings.len());
+                heading_text = heading;
                 out.headings.push(Heading {
                     level: level as u8,
                     text: String::new(),
@@ -90,7 +94,10 @@ pub(crate) fn parse(text: &str, body_start: usize) -> Parsed {
                     fields: Vec::new(),
                 });
             }
-            Event::End(TagEnd::Heading(_)) => heading = None,
+            Event::End(TagEnd::Heading(_)) => {
+                heading = None;
+                heading_text = None;
+            }
             Event::Start(Tag::CodeBlock(_)) => {
                 code_depth += 1;
                 out.code_blocks.push(range);
@@ -152,7 +159,7 @@ pub(crate) fn parse(text: &str, body_start: usize) -> Parsed {
                 if code_depth > 0 {
                     continue;
                 }
-                if let Some(h) = heading {
+                if let Some(h) = heading_text {
                     if image_depth == 0 {
                         out.headings[h].text.push_str(&t);
                     }
@@ -166,7 +173,7 @@ pub(crate) fn parse(text: &str, body_start: usize) -> Parsed {
                 push_prose(&mut out.prose, range, links.last().copied(), heading);
             }
             Event::Code(t) => {
-                if let Some(h) = heading {
+                if let Some(h) = heading_text {
                     out.headings[h].text.push_str(&t);
                 }
                 if let Some(open) = &mut html_heading {
@@ -186,24 +193,19 @@ pub(crate) fn parse(text: &str, body_start: usize) -> Parsed {
                     }
                 };
                 // It renders as its number, which is then part of the heading's text.
-                if let Some(h) = heading {
+                if let Some(h) = heading_text {
                     out.headings[h].text.push_str(&number.to_string());
                 }
             }
             Event::InlineHtml(html) | Event::Html(html) if html_block.is_none() => {
-                if let Some(h) = heading {
+                if let Some(h) = heading_text {
                     if is_filtered_tag(&html) {
                         out.headings[h].text.push_str(&html);
                     }
                 }
-                // Inside a Markdown heading, a raw `<h2>` is not a heading of its own.
-                let mut no_heading = None;
-                let open = if heading.is_some() {
-                    &mut no_heading
-                } else {
-                    &mut html_heading
-                };
-                scan_html(text, range, false, open, &mut out);
+                if scan_html(text, range, false, &mut html_heading, &mut out) {
+                    heading_text = None;
+                }
             }
             _ => {}
         }
@@ -396,14 +398,16 @@ fn definition_dest_span(text: &str, span: Range<usize>) -> Range<usize> {
 }
 
 /// Records comments, `id`/`name` anchors, links (`<a href>`, `<img src>`), raw
-/// `<h1>`-`<h6>` headings and, for HTML blocks, the visible text.
+/// `<h1>`-`<h6>` headings and, for HTML blocks, the visible text. Whether a raw
+/// heading starts here.
 fn scan_html(
     text: &str,
     range: Range<usize>,
     block: bool,
     html_heading: &mut Option<HtmlHeading>,
     out: &mut Parsed,
-) {
+) -> bool {
+    let mut opened = false;
     let mut visible_from = range.start;
     for token in html::tokens(text, range.clone()) {
         match token {
@@ -425,6 +429,7 @@ fn scan_html(
                 span,
             } => {
                 if let Some(level) = heading_level(name) {
+                    opened = true;
                     // A new heading closes the open one, as in a browser.
                     out.html_headings.extend(html_heading.take());
                     *html_heading = Some(HtmlHeading {
@@ -449,6 +454,7 @@ fn scan_html(
     if block {
         visible_text(text, visible_from..range.end, out);
     }
+    opened
 }
 
 fn heading_level(name: &str) -> Option<u8> {
@@ -676,6 +682,13 @@ mod tests {
             &text[d.html_headings[1].span.clone()],
             "<H3>Q&amp;A <em>now</em></H3>"
         );
+    }
+
+    #[test]
+    fn a_raw_heading_tag_inside_a_heading_ends_it() {
+        let d = doc("## Intro <h3>Inner</h3> tail\n");
+        assert_eq!(slugs(&d), ["intro-"]);
+        assert_eq!(d.html_headings[0].slug, "inner");
     }
 
     #[test]
