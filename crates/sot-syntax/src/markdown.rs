@@ -159,13 +159,14 @@ pub(crate) fn parse(text: &str, body_start: usize) -> Parsed {
                 if code_depth > 0 {
                     continue;
                 }
-                if let Some(h) = heading_text {
-                    if image_depth == 0 {
+                // An image's alt text renders as an attribute, not as text.
+                if image_depth == 0 {
+                    if let Some(h) = heading_text {
                         out.headings[h].text.push_str(&t);
                     }
-                }
-                if let Some(open) = &mut html_heading {
-                    open.text.push_str(&t);
+                    if let Some(open) = &mut html_heading {
+                        open.text.push_str(&t);
+                    }
                 }
                 if let Some(&l) = links.last() {
                     push_link_text(&mut out.links[l], &t, &range);
@@ -421,6 +422,13 @@ fn scan_html(
             Token::Text(span) => {
                 if let Some(open) = html_heading {
                     open.text.push_str(&decode_entities(&text[span]));
+                }
+            }
+            Token::Start { span, .. } | Token::End { span, .. }
+                if html_heading.is_some() && is_filtered_tag(&text[span.clone()]) =>
+            {
+                if let Some(open) = html_heading {
+                    open.text.push_str(&text[span]);
                 }
             }
             Token::Start {
@@ -682,6 +690,13 @@ mod tests {
             &text[d.html_headings[1].span.clone()],
             "<H3>Q&amp;A <em>now</em></H3>"
         );
+    }
+
+    #[test]
+    fn raw_headings_read_filtered_tags_as_text_and_skip_alt_text() {
+        let d = doc("<h2>Run <script>x</script></h2>\n\n<h3>\n\n![logo](l.png) Name\n\n</h3>\n");
+        let raw: Vec<_> = d.html_headings.iter().map(|h| h.slug.as_str()).collect();
+        assert_eq!(raw, ["run-scriptxscript", "-name"]);
     }
 
     #[test]
