@@ -155,7 +155,8 @@ struct Anchor {
     /// As written in a link: `#dep-001-blue-green-rollout`.
     anchor: String,
     line: usize,
-    /// `heading`, `html` (an `id`/`name` attribute) or `attribute` (`{#id}`).
+    /// `heading` (Markdown or HTML `<h1>`-`<h6>`), `html` (an `id`/`name` attribute)
+    /// or `attribute` (`{#id}`).
     kind: &'static str,
     text: String,
 }
@@ -180,6 +181,14 @@ pub fn anchors(ws: &Workspace, d: usize, format: QueryFormat) -> std::io::Result
                 text: h.text.clone(),
             });
         }
+    }
+    for h in &doc.html_headings {
+        list.push(Anchor {
+            anchor: format!("#{}", h.slug),
+            line: doc.position(h.span.start).line,
+            kind: "heading",
+            text: h.text.clone(),
+        });
     }
     for (id, span) in &doc.html_anchors {
         list.push(Anchor {

@@ -32,8 +32,12 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// `*.md` and `*.markdown`, the extension in any case (`README.MD`).
 pub fn is_markdown(path: &str) -> bool {
-    path.ends_with(".md") || path.ends_with(".markdown")
+    let Some((_, ext)) = path.rsplit_once('.') else {
+        return false;
+    };
+    ext.eq_ignore_ascii_case("md") || ext.eq_ignore_ascii_case("markdown")
 }
 
 /// Documents live outside hidden folders (`.github/`), though links may point there.
@@ -171,6 +175,16 @@ pub fn write_atomic(
 mod tests {
     use super::*;
     use std::io::Write;
+
+    #[test]
+    fn markdown_extensions_match_in_any_case() {
+        for doc in ["README.md", "docs/README.MD", "a/Guide.Markdown", "x.mD"] {
+            assert!(is_markdown(doc), "{doc}");
+        }
+        for other in ["notes.txt", "md", "docs/.md.bak", "a.mdx", "markdown"] {
+            assert!(!is_markdown(other), "{other}");
+        }
+    }
 
     #[test]
     fn a_failed_write_leaves_the_original_whole() {

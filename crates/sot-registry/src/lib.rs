@@ -504,6 +504,9 @@ fn anchors_of(doc: &Document) -> HashSet<String> {
             set.insert(id.to_lowercase());
         }
     }
+    for h in &doc.html_headings {
+        set.insert(h.slug.clone());
+    }
     for (a, _) in &doc.html_anchors {
         set.insert(a.to_lowercase());
     }

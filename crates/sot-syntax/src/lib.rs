@@ -5,6 +5,7 @@
 //! links and text, plus a [`Problem`] that says what is wrong.
 
 mod frontmatter;
+mod html;
 mod ids;
 mod lines;
 mod markdown;
@@ -29,6 +30,8 @@ pub struct Document {
     pub lines: LineIndex,
     pub frontmatter: Option<Frontmatter>,
     pub headings: Vec<Heading>,
+    /// Raw HTML `<h1>`-`<h6>` elements: anchors on GitHub, but no sections or entries.
+    pub html_headings: Vec<HtmlHeading>,
     /// `id`/`name` attributes in HTML (`<a id="x">`), in document order.
     pub html_anchors: Vec<(String, Range<usize>)>,
     pub links: Vec<Link>,
@@ -67,6 +70,18 @@ pub struct Heading {
     pub fields: Vec<Field>,
 }
 
+/// A heading written as HTML (`<h2 align="center">Install</h2>`).
+#[derive(Debug, Clone)]
+pub struct HtmlHeading {
+    pub level: u8,
+    /// The element's text content, tags dropped and character references decoded.
+    pub text: String,
+    /// GitHub's slug, numbered together with the Markdown headings.
+    pub slug: String,
+    /// From the start tag to the end tag.
+    pub span: Range<usize>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Field {
     pub name: String,
@@ -88,13 +103,17 @@ pub enum LinkKind {
     Reference,
     /// `<https://...>` and `<mail@example.com>`.
     Autolink,
+    /// The `href` of an HTML `<a>`, the `src` (or a `srcset` URL) of `<img>` or
+    /// `<source>`. Its `text` is empty: the words of an HTML link are plain prose.
+    Html,
 }
 
 #[derive(Debug, Clone)]
 pub struct Link {
     pub kind: LinkKind,
     pub image: bool,
-    /// The target as written (escapes resolved, `<>` removed, percent-encoding kept).
+    /// The target as written (escapes and character references resolved, `<>`
+    /// removed, percent-encoding kept).
     pub dest: String,
     /// Where the target is written: in the link itself or in its definition.
     pub dest_span: Range<usize>,
@@ -187,6 +206,7 @@ impl Document {
             lines,
             frontmatter,
             headings: parsed.headings,
+            html_headings: parsed.html_headings,
             html_anchors: parsed.html_anchors,
             links: parsed.links,
             definitions: parsed.definitions,

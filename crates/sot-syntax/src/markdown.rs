@@ -1,19 +1,22 @@
 //! The Markdown walk: pulldown-cmark events with byte offsets turned into the
 //! document's headings, links, prose runs, code blocks and HTML pieces.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use pulldown_cmark::{BrokenLink, Event, LinkType, Options, Parser, Tag, TagEnd};
 use regex::Regex;
 
+use crate::html::{self, decode_entities, Token};
 use crate::{
-    Definition, Document, Field, Heading, Link, LinkKind, ReferenceForm, Slugger, TextRun,
-    UnresolvedReference,
+    Definition, Document, Field, Heading, HtmlHeading, Link, LinkKind, ReferenceForm, Slugger,
+    TextRun, UnresolvedReference,
 };
 
 pub(crate) struct Parsed {
     pub headings: Vec<Heading>,
+    pub html_headings: Vec<HtmlHeading>,
     pub html_anchors: Vec<(String, Range<usize>)>,
     pub links: Vec<Link>,
     pub definitions: Vec<Definition>,
@@ -24,13 +27,23 @@ pub(crate) struct Parsed {
     pub unresolved_references: Vec<UnresolvedReference>,
 }
 
-static TAG: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"<([A-Za-z][A-Za-z0-9-]*)\b[^>]*>").unwrap());
-static ANCHOR_ATTR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)\s(id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))"#).unwrap()
-});
-static CUSTOM_ID: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\s*\{#([A-Za-z0-9_:.\-]+)[^}]*\}\s*$").unwrap());
+/// A trailing attribute block (`{#id}`, `{ #id .class }`); the id is one of its words.
+static ATTRIBUTE_BLOCK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\{([^{}]*)\}\s*$").unwrap());
+static ATTRIBUTE_ID: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^#([A-Za-z0-9_:.\-]+)$").unwrap());
+/// Tags GitHub's tagfilter extension escapes: they show as text.
+const FILTERED_TAGS: [&str; 9] = [
+    "title",
+    "textarea",
+    "style",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "script",
+    "plaintext",
+];
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -45,6 +58,7 @@ pub(crate) fn parse(text: &str, body_start: usize) -> Parsed {
     let shift = |r: Range<usize>| r.start + body_start..r.end + body_start;
     let mut out = Parsed {
         headings: Vec::new(),
+        html_headings: Vec::new(),
         html_anchors: Vec::new(),
         links: Vec::new(),
         definitions: Vec::new(),
@@ -55,10 +69,16 @@ pub(crate) fn parse(text: &str, body_start: usize) -> Parsed {
         unresolved_references: Vec::new(),
     };
     let mut heading: Option<usize> = None;
+    // The heading whose rendered text is being read: a raw `<h2>` inside a Markdown
+    // heading ends it, as an HTML parser reads `<h1>a <h2>b</h2></h1>`.
+    let mut heading_text: Option<usize> = None;
     let mut links: Vec<usize> = Vec::new();
     let mut code_depth = 0usize;
     let mut image_depth = 0usize;
     let mut html_block: Option<usize> = None;
+    let mut html_heading: Option<HtmlHeading> = None;
+    // Footnotes are numbered in the order of their first reference.
+    let mut footnotes: Vec<String> = Vec::new();
     let mut reference_labels: Vec<(usize, String)> = Vec::new();
 
     let mut unresolved = Vec::new();
@@ -70,14 +90,16 @@ pub(crate) fn parse(text: &str, body_start: usize) -> Parsed {
         ));
         None
     };
+    let normalised = normalise_trailing_tabs(body);
     let mut iter =
-        Parser::new_with_broken_link_callback(body, options(), Some(&mut record_unresolved))
+        Parser::new_with_broken_link_callback(&normalised, options(), Some(&mut record_unresolved))
             .into_offset_iter();
     for (event, range) in iter.by_ref() {
         let range = shift(range);
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 heading = Some(out.headings.len());
+                heading_text = heading;
                 out.headings.push(Heading {
                     level: level as u8,
                     text: String::new(),
@@ -88,7 +110,10 @@ pub(crate) fn parse(text: &str, body_start: usize) -> Parsed {
                     fields: Vec::new(),
                 });
             }
-            Event::End(TagEnd::Heading(_)) => heading = None,
+            Event::End(TagEnd::Heading(_)) => {
+                heading = None;
+                heading_text = None;
+            }
             Event::Start(Tag::CodeBlock(_)) => {
                 code_depth += 1;
                 out.code_blocks.push(range);
@@ -98,7 +123,7 @@ pub(crate) fn parse(text: &str, body_start: usize) -> Parsed {
             Event::End(TagEnd::HtmlBlock) => {
                 if let Some(start) = html_block.take() {
                     let end = range.end.max(start);
-                    scan_html(text, start..end, true, &mut out);
+                    scan_html(text, start..end, true, &mut html_heading, &mut out);
                 }
             }
             Event::Start(Tag::Link {
@@ -150,9 +175,13 @@ pub(crate) fn parse(text: &str, body_start: usize) -> Parsed {
                 if code_depth > 0 {
                     continue;
                 }
-                if let Some(h) = heading {
-                    if image_depth == 0 {
+                // An image's alt text renders as an attribute, not as text.
+                if image_depth == 0 {
+                    if let Some(h) = heading_text {
                         out.headings[h].text.push_str(&t);
+                    }
+                    if let Some(open) = &mut html_heading {
+                        open.text.push_str(&t);
                     }
                 }
                 if let Some(&l) = links.last() {
@@ -161,19 +190,48 @@ pub(crate) fn parse(text: &str, body_start: usize) -> Parsed {
                 push_prose(&mut out.prose, range, links.last().copied(), heading);
             }
             Event::Code(t) => {
-                if let Some(h) = heading {
+                if let Some(h) = heading_text {
                     out.headings[h].text.push_str(&t);
+                }
+                if let Some(open) = &mut html_heading {
+                    open.text.push_str(&t);
                 }
                 if let Some(&l) = links.last() {
                     push_link_text(&mut out.links[l], &t, &range);
                 }
             }
-            Event::InlineHtml(_) | Event::Html(_) if html_block.is_none() => {
-                scan_html(text, range, false, &mut out);
+            Event::FootnoteReference(label) => {
+                let label = label.to_lowercase();
+                let number = match footnotes.iter().position(|l| *l == label) {
+                    Some(i) => i + 1,
+                    None => {
+                        footnotes.push(label);
+                        footnotes.len()
+                    }
+                };
+                // It renders as its number, which is then part of the heading's text.
+                if let Some(h) = heading_text {
+                    out.headings[h].text.push_str(&number.to_string());
+                }
+            }
+            Event::InlineHtml(html) | Event::Html(html) if html_block.is_none() => {
+                if let Some(h) = heading_text {
+                    if is_filtered_tag(&html) {
+                        out.headings[h].text.push_str(&html);
+                    }
+                }
+                if scan_html(text, range, false, &mut html_heading, &mut out) {
+                    heading_text = None;
+                }
             }
             _ => {}
         }
     }
+    // An unclosed `<hN>` runs to the end of the document, as a browser reads it.
+    out.html_headings.extend(html_heading.map(|mut h| {
+        h.span.end = text.len();
+        h
+    }));
     for (label, def) in iter.reference_definitions().iter() {
         let span = def.span.start + body_start..def.span.end + body_start;
         out.definitions.push(Definition {
@@ -193,7 +251,7 @@ pub(crate) fn parse(text: &str, body_start: usize) -> Parsed {
             link.dest_span = out.definitions[d].dest_span.clone();
         }
     }
-    finish_headings(text, &mut out.headings);
+    finish_headings(text, &mut out.headings, &mut out.html_headings);
     unresolved.sort_by_key(|r: &UnresolvedReference| r.span.start);
     unresolved.dedup_by_key(|r| r.span.start);
     out.unresolved_references = unresolved;
@@ -217,6 +275,76 @@ fn unresolved_reference(text: &str, span: Range<usize>, broken: BrokenLink) -> U
         label: broken.reference.to_string(),
         form,
     }
+}
+
+/// pulldown-cmark ends a closing code fence, and an ATX heading's closing `#`s, only at
+/// spaces, where CommonMark (and GitHub's cmark-gfm) also accept tabs: a fence closed
+/// by "```\t" would run to the end of the file. Tabs at the end of such lines become
+/// spaces, one byte for one, so every offset stays put.
+fn normalise_trailing_tabs(body: &str) -> Cow<'_, str> {
+    if !body.contains('\t') {
+        return Cow::Borrowed(body);
+    }
+    let mut bytes = body.as_bytes().to_vec();
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |i| start + i);
+        normalise_line(&mut bytes[start..end]);
+        start = end + 1;
+    }
+    Cow::Owned(String::from_utf8(bytes).expect("tabs replaced by spaces keep UTF-8 valid"))
+}
+
+fn normalise_line(line: &mut [u8]) {
+    let is_blank = |b: u8| b == b' ' || b == b'\t';
+    // Skip block quote and list markers: the fence or heading may sit in a container.
+    let content = line
+        .iter()
+        .position(|&b| !(is_blank(b) || b"\r>-+*.)".contains(&b) || b.is_ascii_digit()))
+        .unwrap_or(line.len());
+    let rest = &line[content..];
+    let heading = rest.starts_with(b"#");
+    if !(heading || rest.starts_with(b"```") || rest.starts_with(b"~~~")) {
+        return;
+    }
+    let mut end = line.len();
+    if line.last() == Some(&b'\r') {
+        end -= 1;
+    }
+    let blank_run = |line: &mut [u8], mut i: usize| {
+        while i > content && is_blank(line[i - 1]) {
+            line[i - 1] = b' ';
+            i -= 1;
+        }
+        i
+    };
+    let text_end = blank_run(line, end);
+    if heading {
+        // The white space before a closing sequence of `#`s.
+        let hashes = line[content..text_end]
+            .iter()
+            .rposition(|&b| b != b'#')
+            .map_or(content, |i| content + i + 1);
+        if hashes < text_end {
+            blank_run(line, hashes);
+        }
+    }
+}
+
+/// An opening or closing tag that GitHub's tagfilter escapes (`<script>`), which then
+/// reads as text.
+fn is_filtered_tag(html: &str) -> bool {
+    let name = html.strip_prefix('<').unwrap_or("");
+    let name = name.strip_prefix('/').unwrap_or(name);
+    FILTERED_TAGS.iter().any(|tag| {
+        name.get(..tag.len())
+            .is_some_and(|n| n.eq_ignore_ascii_case(tag))
+            && name[tag.len()..]
+                .starts_with(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+    })
 }
 
 fn unicase_eq(a: &str, b: &str) -> bool {
@@ -308,40 +436,134 @@ fn definition_dest_span(text: &str, span: Range<usize>) -> Range<usize> {
     }
 }
 
-/// Records comments, `id`/`name` anchors and, for HTML blocks, the visible text.
-fn scan_html(text: &str, range: Range<usize>, block: bool, out: &mut Parsed) {
-    let html = &text[range.clone()];
-    let mut visible_from = 0;
-    let mut pos = 0;
-    while let Some(open) = html[pos..].find("<!--") {
-        let start = pos + open;
-        let end = html[start + 4..]
-            .find("-->")
-            .map_or(html.len(), |i| start + 4 + i + 3);
-        out.html_comments
-            .push(range.start + start..range.start + end);
-        if block {
-            visible_text(text, range.start + visible_from..range.start + start, out);
+/// Records comments, `id`/`name` anchors, links (`<a href>`, `<img src>`), raw
+/// `<h1>`-`<h6>` headings and, for HTML blocks, the visible text. Whether a raw
+/// heading starts here.
+fn scan_html(
+    text: &str,
+    range: Range<usize>,
+    block: bool,
+    html_heading: &mut Option<HtmlHeading>,
+    out: &mut Parsed,
+) -> bool {
+    let mut opened = false;
+    let mut visible_from = range.start;
+    for token in html::tokens(text, range.clone()) {
+        match token {
+            Token::Comment(span) => {
+                if block {
+                    visible_text(text, visible_from..span.start, out);
+                }
+                visible_from = span.end;
+                out.html_comments.push(span);
+            }
+            Token::Text(span) => {
+                if let Some(open) = html_heading {
+                    open.text.push_str(&decode_entities(&text[span]));
+                }
+            }
+            Token::Start { span, .. } | Token::End { span, .. }
+                if html_heading.is_some() && is_filtered_tag(&text[span.clone()]) =>
+            {
+                if let Some(open) = html_heading {
+                    open.text.push_str(&text[span]);
+                }
+            }
+            Token::Start {
+                name,
+                attributes,
+                span,
+            } => {
+                if let Some(level) = heading_level(name) {
+                    opened = true;
+                    // A new heading closes the open one, as in a browser.
+                    out.html_headings.extend(html_heading.take());
+                    *html_heading = Some(HtmlHeading {
+                        level,
+                        text: String::new(),
+                        slug: String::new(),
+                        span: span.clone(),
+                    });
+                }
+                html_attributes(name, &attributes, span, out);
+            }
+            Token::End { name, span } => {
+                if heading_level(name).is_some() {
+                    if let Some(mut open) = html_heading.take() {
+                        open.span.end = span.end;
+                        out.html_headings.push(open);
+                    }
+                }
+            }
         }
-        visible_from = end;
-        pos = end;
     }
     if block {
-        visible_text(text, range.start + visible_from..range.end, out);
+        visible_text(text, visible_from..range.end, out);
     }
-    // `id` makes an anchor on any element, `name` only on `<a>`.
-    for tag in TAG.captures_iter(html) {
-        let is_a = tag[1].eq_ignore_ascii_case("a");
-        let whole = tag.get(0).unwrap();
-        for attr in ANCHOR_ATTR.captures_iter(whole.as_str()) {
-            if !is_a && attr[1].eq_ignore_ascii_case("name") {
-                continue;
-            }
-            let value = (2..=4).find_map(|g| attr.get(g)).unwrap();
-            let start = range.start + whole.start() + value.start();
+    opened
+}
+
+fn heading_level(name: &str) -> Option<u8> {
+    match name.as_bytes() {
+        [b'h' | b'H', n @ b'1'..=b'6'] => Some(n - b'0'),
+        _ => None,
+    }
+}
+
+/// Anchors (`id` on any element, `name` on `<a>`) and link targets (`<a href>`,
+/// `<img src>`, `<source src>`, and the URLs of a `srcset`) of one start tag.
+fn html_attributes(
+    tag: &str,
+    attributes: &[html::Attribute],
+    span: Range<usize>,
+    out: &mut Parsed,
+) {
+    let is = |name: &str| tag.eq_ignore_ascii_case(name);
+    for a in attributes {
+        let name = a.name.to_ascii_lowercase();
+        let anchor = name == "id" || (name == "name" && is("a"));
+        if anchor {
             out.html_anchors
-                .push((value.as_str().to_string(), start..start + value.len()));
+                .push((decode_entities(a.value).into_owned(), a.value_span.clone()));
         }
+        let image = is("img") || is("source");
+        let target = match name.as_str() {
+            "href" => is("a"),
+            "src" => image,
+            _ => false,
+        };
+        if target {
+            out.links
+                .push(html_link(a.value, a.value_span.clone(), image, &span));
+        }
+        if name == "srcset" && image {
+            // `url 2x, url 640w`: each candidate's URL, up to white space.
+            let mut offset = a.value_span.start;
+            for candidate in a.value.split(',') {
+                let lead = candidate.len() - candidate.trim_start().len();
+                let url = candidate.split_whitespace().next().unwrap_or("");
+                let start = offset + lead;
+                if !url.is_empty() {
+                    out.links
+                        .push(html_link(url, start..start + url.len(), true, &span));
+                }
+                offset += candidate.len() + 1;
+            }
+        }
+    }
+}
+
+fn html_link(value: &str, value_span: Range<usize>, image: bool, tag: &Range<usize>) -> Link {
+    Link {
+        kind: LinkKind::Html,
+        image,
+        // A browser strips the white space around a URL.
+        dest: decode_entities(value).trim().to_string(),
+        dest_span: value_span,
+        text: String::new(),
+        text_span: tag.end..tag.end,
+        span: tag.clone(),
+        definition: None,
     }
 }
 
@@ -361,20 +583,35 @@ fn visible_text(text: &str, range: Range<usize>, out: &mut Parsed) {
     }
 }
 
-fn finish_headings(text: &str, headings: &mut [Heading]) {
+/// Locates each heading's text, reads its `{#id}` and slugs it; Markdown and raw HTML
+/// headings are numbered together, in document order, as GitHub numbers them.
+fn finish_headings(text: &str, headings: &mut [Heading], html_headings: &mut [HtmlHeading]) {
     let mut slugger = Slugger::default();
+    let mut raw = html_headings.iter_mut().peekable();
     for h in headings.iter_mut() {
+        while let Some(r) = raw.next_if(|r| r.span.start < h.span.start) {
+            r.slug = slugger.slug(&r.text);
+            r.text = r.text.trim().to_string();
+        }
         let raw = &text[h.span.clone()];
         let marker = raw.len() - raw.trim_start_matches([' ', '#']).len();
         if raw.trim_start().starts_with('#') {
             h.text_start = h.span.start + marker;
         }
-        if h.text.contains("{#") {
-            h.custom_id = CUSTOM_ID.captures(&h.text).map(|c| c[1].to_string());
-        }
+        h.custom_id = ATTRIBUTE_BLOCK.captures(&h.text).and_then(|c| {
+            c[1].split_whitespace()
+                .find_map(|word| ATTRIBUTE_ID.captures(word))
+                .map(|id| id[1].to_string())
+        });
+        // The parser has dropped the white space written around the text; what is
+        // left (`&#x20;`, `&nbsp;`) is part of the text and of its slug, as on GitHub.
+        h.slug = slugger.slug(&h.text);
         let trimmed = h.text.trim().to_string();
         h.text = trimmed;
-        h.slug = slugger.slug(&h.text);
+    }
+    for r in raw {
+        r.slug = slugger.slug(&r.text);
+        r.text = r.text.trim().to_string();
     }
 }
 
@@ -420,5 +657,120 @@ pub(crate) fn attach_fields(doc: &mut Document) {
     }
     for (h, fields) in doc.headings.iter_mut().zip(all) {
         h.fields = fields;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Document, LinkKind};
+
+    fn doc(text: &str) -> Document {
+        Document::parse("doc.md", text.to_string())
+    }
+
+    fn slugs(doc: &Document) -> Vec<&str> {
+        doc.headings.iter().map(|h| h.slug.as_str()).collect()
+    }
+
+    #[test]
+    fn a_fence_closed_by_a_tab_ends_the_code_block() {
+        let text = "```sh\n# not a heading\n```\t\n\n# After\n\n~~~\nx\n~~~ \t\n\n## Also after\n";
+        let d = doc(text);
+        assert_eq!(slugs(&d), ["after", "also-after"]);
+        assert_eq!(
+            &d.text[d.code_blocks[0].clone()],
+            "```sh\n# not a heading\n```\t"
+        );
+        // Offsets are those of the file as written.
+        assert_eq!(d.headings[0].span.start, text.find("# After").unwrap());
+    }
+
+    #[test]
+    fn a_tab_around_closing_hashes_ends_the_heading() {
+        let d = doc("## Done #\t\n\n## Tab\t#\n\n> ## Quoted ##\t\n\n## C#\t\n");
+        assert_eq!(slugs(&d), ["done", "tab", "quoted", "c"]);
+    }
+
+    #[test]
+    fn character_references_keep_their_spaces_in_the_slug() {
+        let d = doc("# &#x20;a\n\n# b&#32;\n\n#   c  \n\nSetext&nbsp;\n===\n");
+        assert_eq!(slugs(&d), ["-a", "b-", "c", "setext"]);
+        assert_eq!(d.headings[0].text, "a");
+    }
+
+    #[test]
+    fn padded_attribute_blocks_give_an_id() {
+        let d =
+            doc("## Setup { #setup }\n\n## Run {#run .wide}\n\n## Map {.wide #map}\n\n## f() {}\n");
+        let ids: Vec<_> = d.headings.iter().map(|h| h.custom_id.as_deref()).collect();
+        assert_eq!(ids, [Some("setup"), Some("run"), Some("map"), None]);
+        assert_eq!(d.headings[0].slug, "setup--setup-");
+    }
+
+    #[test]
+    fn footnote_references_and_filtered_tags_read_as_github_renders_them() {
+        let d = doc("# Limits[^b] and [^a]\n\n# Run <script> safely\n\n[^a]: A.\n[^b]: B.\n");
+        assert_eq!(slugs(&d), ["limits1-and-2", "run-script-safely"]);
+    }
+
+    #[test]
+    fn raw_html_headings_are_numbered_with_markdown_headings() {
+        let text = "# Install\n\n<h2 align=\"center\">Install</h2>\n\n<H3>Q&amp;A <em>now</em></H3>\n\n## Install\n\n## Q&A now\n";
+        let d = doc(text);
+        assert_eq!(slugs(&d), ["install", "install-2", "qa-now-1"]);
+        let raw: Vec<_> = d
+            .html_headings
+            .iter()
+            .map(|h| (h.level, h.slug.as_str(), h.text.as_str()))
+            .collect();
+        assert_eq!(raw, [(2, "install-1", "Install"), (3, "qa-now", "Q&A now")]);
+        assert_eq!(
+            &text[d.html_headings[1].span.clone()],
+            "<H3>Q&amp;A <em>now</em></H3>"
+        );
+    }
+
+    #[test]
+    fn raw_headings_read_filtered_tags_as_text_and_skip_alt_text() {
+        let d = doc("<h2>Run <script>x</script></h2>\n\n<h3>\n\n![logo](l.png) Name\n\n</h3>\n");
+        let raw: Vec<_> = d.html_headings.iter().map(|h| h.slug.as_str()).collect();
+        assert_eq!(raw, ["run-scriptxscript", "-name"]);
+    }
+
+    #[test]
+    fn a_raw_heading_tag_inside_a_heading_ends_it() {
+        let d = doc("## Intro <h3>Inner</h3> tail\n");
+        assert_eq!(slugs(&d), ["intro-"]);
+        assert_eq!(d.html_headings[0].slug, "inner");
+    }
+
+    #[test]
+    fn html_href_and_src_are_links_located_at_their_values() {
+        let text = "See <a href=\"a.md#x\">DEP-001</a>.\n\n<p>\n  <img src='i&amp;j.png'>\n  <!-- <img src=\"old.png\"> -->\n  <source srcset=\"d.png 2x, e.png\">\n</p>\n";
+        let d = doc(text);
+        let links: Vec<_> = d
+            .links
+            .iter()
+            .map(|l| (l.kind, l.image, l.dest.as_str(), &text[l.dest_span.clone()]))
+            .collect();
+        assert_eq!(
+            links,
+            [
+                (LinkKind::Html, false, "a.md#x", "a.md#x"),
+                (LinkKind::Html, true, "i&j.png", "i&amp;j.png"),
+                (LinkKind::Html, true, "d.png", "d.png"),
+                (LinkKind::Html, true, "e.png", "e.png"),
+            ]
+        );
+        // The words of an HTML link are prose, not the text of a link.
+        assert!(d.links[0].text.is_empty());
+        assert!(d.prose.iter().all(|r| r.link.is_none()));
+    }
+
+    #[test]
+    fn html_anchors_skip_comments_and_decode_references() {
+        let d = doc("<a name=\"q&amp;a\"></a> <!-- <a id=\"old\"> --> <span id=x></span>\n");
+        let anchors: Vec<_> = d.html_anchors.iter().map(|(a, _)| a.as_str()).collect();
+        assert_eq!(anchors, ["q&a", "x"]);
     }
 }

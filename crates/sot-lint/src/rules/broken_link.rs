@@ -8,7 +8,9 @@
 //! Targets are resolved against the linking file's folder; a target starting with
 //! `/` is resolved against the workspace root, as GitHub does. Targets are
 //! percent-decoded (`Release%20Notes.md`) and may be written in `<...>`.
-//! External links (`https:`, `mailto:`, `//host`) are not checked.
+//! The `href` of an HTML `<a>` and the `src` (or `srcset`) of `<img>` and `<source>`
+//! are checked like Markdown links. An empty target (`[runbook]()`) is reported: it
+//! goes nowhere. External links (`https:`, `mailto:`, `//host`) are not checked.
 //!
 //! When the documents are the source of a docs site (`[links]` in `sot.toml`), a
 //! link in one of its pages is read as the site publishes it: `install/`,
@@ -50,11 +52,22 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             out.push(Finding::new(d, broken.span, broken.message).help(broken.help));
         }
         for (dest, span, link) in written_targets(ctx, doc) {
-            let what = if link.is_some_and(|l| l.image) {
-                "image"
-            } else {
-                "link target"
-            };
+            let image = link.is_some_and(|l| l.image);
+            if dest.trim().is_empty() {
+                // The target's span is empty; the whole link shows what is meant.
+                let span = link.map_or(span, |l| l.span.clone());
+                let message = if image {
+                    "image path is empty"
+                } else {
+                    "link target is empty"
+                };
+                out.push(
+                    Finding::new(d, span, message)
+                        .help("write the path or URL the link should go to, or remove the link"),
+                );
+                continue;
+            }
+            let what = if image { "image" } else { "link target" };
             let resolved = ctx.resolve(&doc.path, dest);
             match resolved.target {
                 Target::Missing(path) => {

@@ -152,11 +152,12 @@ pub static RULES: &[Rule] = &[
 ];
 
 /// Links and definitions whose targets a document writes, each once: inline links and
-/// images, and the reference definitions some link uses (their uses share the
-/// definition's target; an unused definition renders nothing, so nobody can follow it).
-/// A link whose text stands in for one entry of a known prefix (`[DEP-XXX](#dep-xxx-name)`)
-/// is left out: it is a template's example, reported as a `placeholder`. A stand-in of
-/// an unknown prefix (`[BR-XXX](SoT.BUSINESS_RULES.md#br-xxx)`) is an ordinary link.
+/// images, HTML `href`/`src` attributes, and the reference definitions some link uses
+/// (their uses share the definition's target; an unused definition renders nothing, so
+/// nobody can follow it). A link whose text stands in for one entry of a known prefix
+/// (`[DEP-XXX](#dep-xxx-name)`) is left out: it is a template's example, reported as a
+/// `placeholder`. A stand-in of an unknown prefix (`[BR-XXX](SoT.BUSINESS_RULES.md#br-xxx)`)
+/// is an ordinary link.
 pub(crate) fn written_targets<'d>(
     ctx: &'d Context,
     doc: &'d sot_syntax::Document,
@@ -164,7 +165,12 @@ pub(crate) fn written_targets<'d>(
     let inline = doc
         .links
         .iter()
-        .filter(|l| l.kind == sot_syntax::LinkKind::Inline)
+        .filter(|l| {
+            matches!(
+                l.kind,
+                sot_syntax::LinkKind::Inline | sot_syntax::LinkKind::Html
+            )
+        })
         .filter(move |l| !is_entry_stand_in_link(doc, l, ctx.reg))
         .map(|l| (l.dest.as_str(), l.dest_span.clone(), Some(l)));
     let defs = doc
