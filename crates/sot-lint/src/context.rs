@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use sot_registry::{Entry, Registry, Resolved, Site, Workspace};
-use sot_syntax::{Document, Field};
+use sot_syntax::{Document, Field, LinkKind};
 
 use crate::rules::{Finding, Rule};
 use std::collections::{BTreeMap, HashSet};
@@ -183,9 +183,11 @@ impl<'a> Context<'a> {
             .filter(|(i, _)| self.targets[*i])
     }
 
-    /// Where the link target `dest`, written in the document at `from`, leads.
-    pub fn resolve(&self, from: &str, dest: &str) -> Resolved {
-        self.reg.resolve(&self.ws.tree, &self.site, from, dest)
+    /// Where the link target `dest` of a link of `kind`, written in the document at
+    /// `from`, leads.
+    pub fn resolve(&self, from: &str, dest: &str, kind: LinkKind) -> Resolved {
+        self.reg
+            .resolve(&self.ws.tree, &self.site, from, dest, kind)
     }
 
     /// The anchors of document `target` as a link in the document at `from` reaches

@@ -3,6 +3,7 @@
 use std::collections::{HashMap, HashSet};
 
 use percent_encoding::percent_decode_str;
+use sot_syntax::LinkKind;
 
 use crate::site::{Located, PageLookup, Site};
 use crate::Registry;
@@ -105,8 +106,16 @@ pub struct Resolved {
 }
 
 impl Registry {
-    /// Resolves a link target written in document `from`, read as `site` publishes it.
-    pub fn resolve(&self, tree: &FileTree, site: &Site, from: &str, dest: &str) -> Resolved {
+    /// Resolves a link target of `kind` written in document `from`, read as `site`
+    /// publishes it.
+    pub fn resolve(
+        &self,
+        tree: &FileTree,
+        site: &Site,
+        from: &str,
+        dest: &str,
+        kind: LinkKind,
+    ) -> Resolved {
         let decoded = decode(dest);
         let unchecked = |rewritten| Resolved {
             target: Target::External,
@@ -141,7 +150,7 @@ impl Registry {
                 rewritten,
             };
         }
-        let (located, page) = site.locate(tree, from, path);
+        let (located, page) = site.locate(tree, from, path, kind);
         let target = match located {
             Located::File(p) => Target::File {
                 doc: self.doc_index(&p),

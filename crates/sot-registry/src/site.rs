@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 use serde::{Deserialize, Serialize};
-use sot_syntax::Document;
+use sot_syntax::{Document, LinkKind};
 
 use crate::links::{normalize, FileTree};
 use crate::page_anchors::{AnchorRules, HeadingIds, PageAnchors};
@@ -378,14 +378,19 @@ impl Site {
         self.generator != Generator::GitHub && self.to_site(path).is_some()
     }
 
-    /// Resolves the decoded target `target` (no fragment or query) written in `from`.
+    /// Resolves the decoded target `target` (no fragment or query) written in `from`
+    /// as a link of `kind`.
     pub(crate) fn locate(
         &self,
         tree: &FileTree,
         from: &str,
         target: &str,
+        kind: LinkKind,
     ) -> (Located, Option<PageLookup>) {
         let page = self.publishes(from);
+        // Generators rewrite Markdown links to files into page URLs, never raw HTML:
+        // in a page, `<img src="../x.png">` starts from the page's own URL.
+        let url_only = page && kind == LinkKind::Html;
         // Jekyll's `{{ site.baseurl }}` aside (below), a URL that a template writes
         // when the site is built (`{{< ref x >}}`, `{% link x %}`, `<%= x %>`) is no
         // path yet, in any document.
@@ -465,10 +470,14 @@ impl Site {
                 return (Located::File(file), None);
             }
         }
-        if !page || shape == Shape::File {
+        if !page || (shape == Shape::File && !url_only) {
             return (self.plain(tree, from_file_folder), None);
         }
-        if let Some(p) = from_file_folder.as_deref().and_then(|p| self.file(tree, p)) {
+        if let Some(p) = from_file_folder
+            .as_deref()
+            .filter(|_| !url_only)
+            .and_then(|p| self.file(tree, p))
+        {
             return (Located::File(p), None);
         }
         // A URL: the browser resolves it against the page's own URL.
@@ -506,9 +515,16 @@ impl Site {
 
     /// The file the site serves at `site_path`: from `root`, else from a static folder.
     fn served(&self, tree: &FileTree, site_path: &str) -> Option<String> {
+        self.served_from(site_path)
+            .iter()
+            .find_map(|path| self.file(tree, path))
+    }
+
+    /// Where a file served at `site_path` may come from, in the order tried.
+    fn served_from(&self, site_path: &str) -> Vec<String> {
         std::iter::once(self.to_workspace(site_path))
             .chain(self.static_dirs.iter().map(|dir| join(dir, site_path)))
-            .find_map(|path| self.file(tree, &path))
+            .collect()
     }
 
     /// The file at `path` (through symlinks), in the case it is written in the
@@ -556,7 +572,10 @@ impl Site {
         if let Some(source) = self.permalinks.get(&page_key(site_path)) {
             return (Located::File(source.clone()), None);
         }
-        let tried = self.candidates(&path, shape);
+        let tried = match shape {
+            Shape::File => self.served_from(site_path),
+            _ => self.candidates(&path, shape),
+        };
         if let Some(found) = tried.iter().find_map(|c| self.file(tree, c)) {
             return (Located::File(found), None);
         }
@@ -817,7 +836,7 @@ mod tests {
 
     /// The file a target reaches, or `missing <path>`, `outside`, `unchecked`.
     fn reach(site: &Site, tree: &FileTree, from: &str, target: &str) -> String {
-        match site.locate(tree, from, target).0 {
+        match site.locate(tree, from, target, LinkKind::Inline).0 {
             Located::File(p) => p,
             Located::Dir(p) => format!("dir {p}"),
             Located::Missing(p) => format!("missing {p}"),
@@ -856,7 +875,7 @@ mod tests {
             reach(&s, &t, from_index, "install/"),
             "docs/guide/install.md"
         );
-        let (missing, lookup) = s.locate(&t, from, "upgrade/");
+        let (missing, lookup) = s.locate(&t, from, "upgrade/", LinkKind::Inline);
         assert_eq!(
             missing,
             Located::Missing("docs/guide/install/upgrade".into())
@@ -913,7 +932,7 @@ mod tests {
             reach(&s, &t, from, "guides/deploy"),
             "docs/guides/deploy.md"
         );
-        let (_, lookup) = s.locate(&t, from, "./deploy");
+        let (_, lookup) = s.locate(&t, from, "./deploy", LinkKind::Inline);
         let lookup = lookup.unwrap();
         assert_eq!(lookup.url, "/handbook/docs/deploy");
         assert_eq!(lookup.suggestion.as_deref(), Some("guides/deploy"));

@@ -24,13 +24,13 @@
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use sot_registry::Target;
 
-use super::{written_targets, Finding};
+use super::{link_kind, written_targets, Finding};
 use crate::Context;
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for (d, doc) in ctx.targets() {
-        for (dest, span, _) in written_targets(ctx, doc) {
-            let resolved = ctx.resolve(&doc.path, dest);
+        for (dest, span, link) in written_targets(ctx, doc) {
+            let resolved = ctx.resolve(&doc.path, dest, link_kind(link));
             let (Some(fragment), Target::File { doc: Some(t), .. }) =
                 (resolved.fragment, resolved.target)
             else {

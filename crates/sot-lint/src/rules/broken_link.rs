@@ -41,7 +41,7 @@
 
 use sot_registry::{PageLookup, Target};
 
-use super::{written_targets, Finding};
+use super::{link_kind, written_targets, Finding};
 use crate::references::References;
 use crate::Context;
 
@@ -68,7 +68,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 continue;
             }
             let what = if image { "image" } else { "link target" };
-            let resolved = ctx.resolve(&doc.path, dest);
+            let resolved = ctx.resolve(&doc.path, dest, link_kind(link));
             match resolved.target {
                 Target::Missing(path) => {
                     let help = match &resolved.page {

@@ -27,7 +27,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         };
         if let RefKind::Link(l) = r.kind {
             let doc = ctx.doc(r.doc);
-            let resolved = ctx.resolve(&doc.path, &doc.links[l].dest);
+            let resolved = ctx.resolve(&doc.path, &doc.links[l].dest, doc.links[l].kind);
             if let Target::File { doc: Some(t), .. } = resolved.target {
                 if let Some(e) = ctx.reg.definitions(&r.id).find(|e| e.doc == t) {
                     entry = e;

@@ -34,7 +34,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         let Some(canonical) = ctx.reg.canonical(&r.id) else {
             continue;
         };
-        let resolved = ctx.resolve(&doc.path, &link.dest);
+        let resolved = ctx.resolve(&doc.path, &link.dest, link.kind);
         let Target::File { doc: Some(t), path } = resolved.target else {
             continue;
         };

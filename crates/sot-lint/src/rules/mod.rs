@@ -151,6 +151,11 @@ pub static RULES: &[Rule] = &[
     },
 ];
 
+/// The kind of a written target: its link's, or a reference definition's.
+pub(crate) fn link_kind(link: Option<&sot_syntax::Link>) -> sot_syntax::LinkKind {
+    link.map_or(sot_syntax::LinkKind::Reference, |l| l.kind)
+}
+
 /// Links and definitions whose targets a document writes, each once: inline links and
 /// images, HTML `href`/`src` attributes, and the reference definitions some link uses
 /// (their uses share the definition's target; an unused definition renders nothing, so
