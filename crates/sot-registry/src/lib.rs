@@ -115,7 +115,10 @@ impl DocumentIds {
             }
             IdSource::Path(re) => (re.captures(&doc.path)?.get(1)?.as_str().to_string(), 0..0),
         };
-        (!number.is_empty() && number.bytes().all(|b| b.is_ascii_digit())).then_some((number, span))
+        // An all-zero number (`0000-kep-template/`) means "not numbered yet".
+        let numbered =
+            number.bytes().all(|b| b.is_ascii_digit()) && number.bytes().any(|b| b != b'0');
+        numbered.then_some((number, span))
     }
 }
 
@@ -445,6 +448,11 @@ impl Registry {
                 }
                 if tok.in_range {
                     found.reserved.push(known);
+                    continue;
+                }
+                // An all-zero number names nothing yet (`KEP-0000`, a proposal's
+                // number before it is assigned).
+                if tok.number.bytes().all(|b| b == b'0') {
                     continue;
                 }
                 if definitions

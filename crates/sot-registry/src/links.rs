@@ -117,17 +117,41 @@ impl Registry {
         kind: LinkKind,
     ) -> Resolved {
         let decoded = decode(dest);
+        if site.ignores(&decoded) {
+            return Resolved {
+                target: Target::External,
+                fragment: None,
+                page: None,
+                rewritten: None,
+            };
+        }
+        let as_written = self.resolve_decoded(tree, site, from, &decoded, kind, None);
+        // A rewrite states the site's convention for links that do not resolve as
+        // written; a target that exists is left as it is.
+        match site.rewrite(&decoded) {
+            Some(rewritten) if matches!(as_written.target, Target::Missing(_)) => {
+                self.resolve_decoded(tree, site, from, &rewritten, kind, Some(rewritten.clone()))
+            }
+            _ => as_written,
+        }
+    }
+
+    /// Resolves the percent-decoded `target`; `rewritten` is what a rewrite made of it.
+    fn resolve_decoded(
+        &self,
+        tree: &FileTree,
+        site: &Site,
+        from: &str,
+        target: &str,
+        kind: LinkKind,
+        rewritten: Option<String>,
+    ) -> Resolved {
         let unchecked = |rewritten| Resolved {
             target: Target::External,
             fragment: None,
             page: None,
             rewritten,
         };
-        if site.ignores(&decoded) {
-            return unchecked(None);
-        }
-        let rewritten = site.rewrite(&decoded);
-        let target = rewritten.as_deref().unwrap_or(&decoded);
         let (path, fragment) = match target.split_once('#') {
             Some((p, f)) => (p, Some(f.to_string())),
             None => (target, None),
