@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use sot_registry::{Entry, Registry, Resolved, Site, Workspace};
+use sot_registry::{Entry, Generator, Registry, Resolved, Site, Workspace};
 use sot_syntax::{Document, Field, LinkKind};
 
 use crate::rules::{Finding, Rule};
@@ -188,6 +188,16 @@ impl<'a> Context<'a> {
     pub fn resolve(&self, from: &str, dest: &str, kind: LinkKind) -> Resolved {
         self.reg
             .resolve(&self.ws.tree, &self.site, from, dest, kind)
+    }
+
+    /// What renders the document at `path`: the site's generator for one of its pages,
+    /// else GitHub.
+    pub fn renderer(&self, path: &str) -> Generator {
+        if self.site.publishes(path) {
+            self.settings.config.links.site
+        } else {
+            Generator::GitHub
+        }
     }
 
     /// The anchors of document `target` as a link in the document at `from` reaches

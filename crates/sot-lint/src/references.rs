@@ -3,14 +3,16 @@
 //! link. `[text][label]` and `[label][]` are links by their syntax; a lone `[label]` is
 //! also how prose brackets words, and counts only when it was plainly meant as a link: a
 //! definition with a nearly equal label exists, or its definition line was swallowed by
-//! the paragraph above it.
+//! the paragraph above it. Python-Markdown (MkDocs) also reads `[text]` and `[label]`
+//! with one space or line break between them as one reference, so on a MkDocs page
+//! that `[text]` is no reference of its own.
 
 use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
-use sot_registry::Workspace;
+use sot_registry::{Generator, Workspace};
 use sot_syntax::{Document, ReferenceForm, UnresolvedReference};
 
 pub(crate) struct BrokenReference {
@@ -35,6 +37,11 @@ static DOTTED: LazyLock<Regex> =
 static DEFINITION_LINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^ {0,3}\[([^\[\]\n]+)\]:[ \t]*\S").unwrap());
 
+/// What may stand between `[text]` and `[label]` in Python-Markdown: one space or tab, or
+/// one line break (the next line's quote markers and indentation are its container's).
+static PYTHON_MARKDOWN_GAP: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:[ \t]|\r?\n[ \t>]*)\[([^\[\]]+)\]").unwrap());
+
 /// The labels every document may use without defining them.
 pub(crate) struct References {
     /// Labels defined in files that hold nothing but definitions: such a file exists to be
@@ -58,8 +65,9 @@ impl References {
         References { included }
     }
 
-    /// The references of `doc` that are broken, in document order.
-    pub fn broken(&self, doc: &Document) -> Vec<BrokenReference> {
+    /// The references of `doc`, rendered by `renderer`, that are broken, in document
+    /// order.
+    pub fn broken(&self, doc: &Document, renderer: Generator) -> Vec<BrokenReference> {
         if doc.unresolved_references.is_empty() {
             return Vec::new();
         }
@@ -67,6 +75,7 @@ impl References {
         doc.unresolved_references
             .iter()
             .filter(|r| !self.included.contains(&label_key(&r.label)))
+            .filter(|r| renderer != Generator::MkDocs || !self.split_reference(doc, r))
             .filter(|r| !swallowed.iter().any(|(at, _)| *at == r.span.start))
             .filter_map(|r| {
                 let swallowed_line = swallowed
@@ -105,6 +114,19 @@ impl References {
                 })
             })
             .collect()
+    }
+
+    /// Whether the shortcut `r` is the text of a Python-Markdown full reference whose
+    /// `[label]` follows after a space or a line break and is defined.
+    fn split_reference(&self, doc: &Document, r: &UnresolvedReference) -> bool {
+        r.form == ReferenceForm::Shortcut
+            && PYTHON_MARKDOWN_GAP
+                .captures(&doc.text[r.span.end..])
+                .is_some_and(|c| {
+                    let label = label_key(&c[1]);
+                    self.included.contains(&label)
+                        || doc.definitions.iter().any(|d| label_key(&d.label) == label)
+                })
     }
 }
 

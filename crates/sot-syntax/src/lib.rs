@@ -60,7 +60,8 @@ pub struct Heading {
     pub text: String,
     /// GitHub's slug, numbered for repeats.
     pub slug: String,
-    /// An explicit `{#id}` written at the end of the heading.
+    /// An explicit id from an attribute list (`{#id}`, `{ id="id" }`, `{: #id}`) at the
+    /// end of the heading or, in kramdown's form, on the line right after it.
     pub custom_id: Option<String>,
     /// The whole heading, from its first marker to its end.
     pub span: Range<usize>,

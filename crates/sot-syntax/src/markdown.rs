@@ -27,9 +27,18 @@ pub(crate) struct Parsed {
     pub unresolved_references: Vec<UnresolvedReference>,
 }
 
-/// A trailing attribute block (`{#id}`, `{ #id .class }`); the id is one of its words.
+/// A trailing attribute block: Pandoc's `{#id}`, `{ #id .class }`, Python-Markdown's
+/// `{ id="id" }`, kramdown's `{: #id}`.
 static ATTRIBUTE_BLOCK: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\{([^{}]*)\}\s*$").unwrap());
+    LazyLock::new(|| Regex::new(r"\{:?([^{}]*)\}\s*$").unwrap());
+/// A kramdown attribute list on the line right after a heading (`{: #id}`).
+static ATTRIBUTE_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^ {0,3}\{:([^{}\n]*)\}[ \t]*(?:\r?\n|$)").unwrap());
+/// One attribute: `key="value"`, `key='value'`, `key=value` or a word (`#id`, `.class`),
+/// read as Python-Markdown's attr_list reads them.
+static ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"([^\s=}]+)=(?:"([^"]*)"|'([^']*)'|([^\s=}]+))|[^\s=}]+"#).unwrap()
+});
 static ATTRIBUTE_ID: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^#([A-Za-z0-9_:.\-]+)$").unwrap());
 /// Tags GitHub's tagfilter extension escapes: they show as text.
@@ -598,11 +607,18 @@ fn finish_headings(text: &str, headings: &mut [Heading], html_headings: &mut [Ht
         if raw.trim_start().starts_with('#') {
             h.text_start = h.span.start + marker;
         }
-        h.custom_id = ATTRIBUTE_BLOCK.captures(&h.text).and_then(|c| {
-            c[1].split_whitespace()
-                .find_map(|word| ATTRIBUTE_ID.captures(word))
-                .map(|id| id[1].to_string())
-        });
+        h.custom_id = ATTRIBUTE_BLOCK
+            .captures(&h.text)
+            .and_then(|c| attribute_id(&c[1]))
+            .or_else(|| {
+                let rest = &text[h.span.end..];
+                let next_line = if text[..h.span.end].ends_with('\n') {
+                    rest
+                } else {
+                    rest.trim_start_matches('\r').strip_prefix('\n')?
+                };
+                attribute_id(&ATTRIBUTE_LINE.captures(next_line)?[1])
+            });
         // The parser has dropped the white space written around the text; what is
         // left (`&#x20;`, `&nbsp;`) is part of the text and of its slug, as on GitHub.
         h.slug = slugger.slug(&h.text);
@@ -613,6 +629,18 @@ fn finish_headings(text: &str, headings: &mut [Heading], html_headings: &mut [Ht
         r.slug = slugger.slug(&r.text);
         r.text = r.text.trim().to_string();
     }
+}
+
+/// The id an attribute list declares, as `#id` or `id=` in any quoting.
+fn attribute_id(list: &str) -> Option<String> {
+    ATTRIBUTE.captures_iter(list).find_map(|a| match a.get(1) {
+        Some(key) if key.as_str() == "id" => (2..=4)
+            .find_map(|i| a.get(i))
+            .map(|v| v.as_str().to_string())
+            .filter(|v| !v.is_empty()),
+        Some(_) => None,
+        None => ATTRIBUTE_ID.captures(&a[0]).map(|id| id[1].to_string()),
+    })
 }
 
 static FIELD: LazyLock<Regex> = LazyLock::new(|| {
@@ -705,6 +733,48 @@ mod tests {
         let ids: Vec<_> = d.headings.iter().map(|h| h.custom_id.as_deref()).collect();
         assert_eq!(ids, [Some("setup"), Some("run"), Some("map"), None]);
         assert_eq!(d.headings[0].slug, "setup--setup-");
+    }
+
+    #[test]
+    fn id_attributes_in_any_quoting_give_an_id() {
+        let d = doc(concat!(
+            "### 9.7.0 <small>May 2025</small> { id=\"9.7.0\" }\n\n",
+            "## Navigation { id=navigation-path }\n\n",
+            "## Quoted { .wide id='quoted-id' }\n\n",
+            "## Titled { title=\"see #other\" }\n\n",
+            "## Empty { id=\"\" }\n\n",
+            "## Kramdown {: #kramdown}\n\n",
+            "## Joined {:#joined}\n",
+        ));
+        let ids: Vec<_> = d.headings.iter().map(|h| h.custom_id.as_deref()).collect();
+        assert_eq!(
+            ids,
+            [
+                Some("9.7.0"),
+                Some("navigation-path"),
+                Some("quoted-id"),
+                None,
+                None,
+                Some("kramdown"),
+                Some("joined"),
+            ]
+        );
+        // GitHub does not read attributes: the slug keeps their text.
+        assert_eq!(d.headings[0].slug, "970-may-2025--id970-");
+        assert_eq!(d.headings[1].slug, "navigation--idnavigation-path-");
+    }
+
+    #[test]
+    fn a_kramdown_attribute_line_right_after_a_heading_gives_an_id() {
+        let d = doc(concat!(
+            "## Setup\n{: #setup-steps}\n\n",
+            "Setext\n======\r\n{: .wide id=\"setext-id\"}\n\n",
+            "## Apart\n\n{: #not-attached}\n\n",
+            "## Code\n    {: #indented}\n",
+        ));
+        let ids: Vec<_> = d.headings.iter().map(|h| h.custom_id.as_deref()).collect();
+        assert_eq!(ids, [Some("setup-steps"), Some("setext-id"), None, None]);
+        assert_eq!(d.headings[0].slug, "setup");
     }
 
     #[test]

@@ -29,7 +29,9 @@
 //! follows a paragraph line without a blank line, so it is read as paragraph text.
 //! Bracket notation is left alone (`a[i][j]`, `[Slow] [Disruptive]` tags), as are dotted
 //! labels (`[text][config.site_dir]`) that site plugins resolve and labels defined in a
-//! file that holds nothing but definitions (a file included in every page).
+//! file that holds nothing but definitions (a file included in every page). On a MkDocs
+//! page, `[text]` followed by one space or line break and a defined `[label]` is one
+//! reference, as Python-Markdown reads it.
 //!
 //! **Example**
 //!
@@ -48,7 +50,7 @@ use crate::Context;
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let references = References::new(ctx.ws);
     for (d, doc) in ctx.targets() {
-        for broken in references.broken(doc) {
+        for broken in references.broken(doc, ctx.renderer(&doc.path)) {
             out.push(Finding::new(d, broken.span, broken.message).help(broken.help));
         }
         for (dest, span, link) in written_targets(ctx, doc) {

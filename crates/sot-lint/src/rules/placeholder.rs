@@ -83,7 +83,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         if !ctx.is_template(d) {
             let mut found = scan_document(ctx, d, doc);
             // A `[label]` meant as a reference link is `broken-link`'s to report.
-            let broken = references.broken(doc);
+            let broken = references.broken(doc, ctx.renderer(&doc.path));
             found.retain(|f| !broken.iter().any(|b| b.span == f.span));
             per_doc[d] = found;
         }
