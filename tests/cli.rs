@@ -1162,6 +1162,7 @@ fn config_mistakes_name_their_line_and_exit_two() {
         "[links]\nsite = \"mkdocs\"\nroot = \"../site\"\n",
         "[links]\nbase = \"https://example.com/docs/\"\n",
         "[links]\ndirectory_urls = true\n",
+        "[links]\nsite = \"mkdocs\"\nanchors = [{ pattern = '<!-- md:option (\\S+) -->' }]\n",
     ] {
         std::fs::write(dir.path().join("sot.toml"), toml).unwrap();
         let o = sot(dir.path(), &["lint"]);

@@ -9,7 +9,9 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 use sot_syntax::LineIndex;
 
-use sot_registry::{DocumentIds, Generator, HeadingIds, IdConfig, IdSource, Rewrite, Site};
+use sot_registry::{
+    AnchorPattern, DocumentIds, Generator, HeadingIds, IdConfig, IdSource, Rewrite, Site,
+};
 
 use crate::placeholders::{Tier, PATTERNS};
 use crate::{Schema, Severity, ValueRule, RULES};
@@ -168,10 +170,19 @@ pub struct LinksConfig {
     /// `autoDefinitionTermID`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub definition_term_ids: bool,
-    /// Regular expressions whose first group, found in a page's source, is an anchor
-    /// the site's plugins or macros make (`<!-- md:setting (\S+) -->`).
+    /// Anchors the site's plugins or macros make, found in a page's source: a
+    /// regular expression whose first group is the anchor (`<!-- md:setting (\S+) -->`),
+    /// or a pattern with the anchor it makes (`{ pattern = '...', anchor = '+$1' }`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub anchors: Vec<String>,
+    pub anchors: Vec<AnchorConfig>,
+    /// Regular expressions whose first group names a file the site includes in a
+    /// page (`{{% include "x.md" %}}`): that file's anchors are the page's too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub includes: Vec<String>,
+    /// Whether tabs get ids from the heading above them and their title, as pymdownx
+    /// `tabbed` makes them with a `slugify` and `combine_header_slug: true`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub combine_header_slug: bool,
     /// Regular expressions of targets that are not checked (a render hook's
     /// pseudo-links such as Hugo's `(g)`), matched against the decoded target.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -183,6 +194,25 @@ pub struct LinksConfig {
     /// URL paths served from another folder than `root` (`"/docs/" = "website/_docs"`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub paths: BTreeMap<String, String>,
+}
+
+/// An `anchors` entry: a regular expression whose first group is the anchor, or a
+/// pattern and the anchor each match makes (`$1` for a group).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(
+    untagged,
+    expecting = "an `anchors` entry is a regular expression or a table `{ pattern = '...', anchor = '...' }`"
+)]
+pub enum AnchorConfig {
+    Pattern(String),
+    Template(AnchorTemplate),
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnchorTemplate {
+    pub pattern: String,
+    pub anchor: String,
 }
 
 /// `[[links.rewrite]]`: a regular expression on the decoded target and its
@@ -206,6 +236,8 @@ impl Default for LinksConfig {
             heading_ids: None,
             definition_term_ids: false,
             anchors: Vec::new(),
+            includes: Vec::new(),
+            combine_header_slug: false,
             ignore: Vec::new(),
             rewrites: Vec::new(),
             paths: BTreeMap::new(),
@@ -614,7 +646,23 @@ fn resolve_links(links: &mut LinksConfig) -> Result<Site, (String, String, Strin
     let anchors = links
         .anchors
         .iter()
-        .map(|p| regex("anchors", p))
+        .map(|a| {
+            Ok::<_, (String, String, String)>(match a {
+                AnchorConfig::Pattern(p) => AnchorPattern {
+                    regex: regex("anchors", p)?,
+                    anchor: None,
+                },
+                AnchorConfig::Template(t) => AnchorPattern {
+                    regex: regex("anchors", &t.pattern)?,
+                    anchor: Some(t.anchor.clone()),
+                },
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let includes = links
+        .includes
+        .iter()
+        .map(|p| regex("includes", p))
         .collect::<Result<Vec<_>, _>>()?;
     let rewrites = links
         .rewrites
@@ -634,6 +682,8 @@ fn resolve_links(links: &mut LinksConfig) -> Result<Site, (String, String, Strin
         ("heading_ids", links.heading_ids.is_some()),
         ("definition_term_ids", links.definition_term_ids),
         ("anchors", !links.anchors.is_empty()),
+        ("includes", !links.includes.is_empty()),
+        ("combine_header_slug", links.combine_header_slug),
     ];
     if let Some((key, _)) = site_only
         .iter()
@@ -675,7 +725,9 @@ fn resolve_links(links: &mut LinksConfig) -> Result<Site, (String, String, Strin
     .with_static(static_dirs)
     .with_paths(paths)
     .with_target_rules(ignore, rewrites)
-    .with_anchor_rules(heading_ids, links.definition_term_ids, anchors))
+    .with_anchor_rules(heading_ids, links.definition_term_ids, anchors)
+    .with_tab_ids(links.combine_header_slug)
+    .with_includes(includes))
 }
 
 /// `a/./b/` as `a/b`; `None` for `..`, a backslash or a scheme.

@@ -20,7 +20,7 @@ use regex::Regex;
 use sot_syntax::{id_tokens, split_id, Document, Heading, IdToken};
 
 pub use links::{relative_path, FileTree, Resolved, Target};
-pub use page_anchors::{python_markdown_slug, HeadingIds};
+pub use page_anchors::{python_markdown_slug, AnchorPattern, HeadingIds};
 pub use site::{Generator, PageLookup, Rewrite, Site};
 
 /// Every parsed document of a workspace, sorted by path, and the files beside them.

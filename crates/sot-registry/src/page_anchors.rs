@@ -28,9 +28,22 @@ pub(crate) struct AnchorRules {
     pub heading_ids: HeadingIds,
     /// Definition-list terms get ids (Hugo's `autoDefinitionTermID`).
     pub definition_terms: bool,
-    /// Patterns whose first group, found in a page's source, is an anchor the
-    /// site's plugins make (`<!-- md:setting (\S+) -->`).
-    pub patterns: Vec<Regex>,
+    /// Patterns found in a page's source that give an anchor the site's plugins
+    /// make (`<!-- md:setting (\S+) -->`).
+    pub patterns: Vec<AnchorPattern>,
+    /// pymdownx `tabbed` with a `slugify` and `combine_header_slug`: a tab's id is
+    /// the id of the heading above it, `-`, and the slug of its title (which keeps
+    /// the space before `... or me`: `#install--or-me`).
+    pub tab_ids: bool,
+}
+
+/// A pattern searched in a page's source, and the anchor each match makes.
+#[derive(Debug, Clone)]
+pub struct AnchorPattern {
+    pub regex: Regex,
+    /// The anchor in the regex replacement syntax (`+$1`); without it, the first
+    /// group (or the whole match) is the anchor.
+    pub anchor: Option<String>,
 }
 
 /// A page's anchors (lowercased) and its headings' ids in order.
@@ -51,6 +64,9 @@ static FOOTNOTE: LazyLock<Regex> =
 static DEFINITION_TERM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^ {0,3}([^\s:>#\-*+|][^\n]*?)[ \t]*\n(?:[ \t]*\n)?: ").unwrap()
 });
+/// A pymdownx tab: `=== "Title"`, `===! "Title"`, `===+ "Title"`.
+static TAB: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?m)^[ \t]*===[!+]{0,2}[ \t]+"([^"\n]*)""#).unwrap());
 static INLINE_LINK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"!?\[([^\]]*)\]\([^)]*\)").unwrap());
 
@@ -60,6 +76,7 @@ impl Default for AnchorRules {
             heading_ids: HeadingIds::Github,
             definition_terms: false,
             patterns: Vec::new(),
+            tab_ids: false,
         }
     }
 }
@@ -109,11 +126,29 @@ impl AnchorRules {
                 page.all.insert(id.to_lowercase());
             }
         }
+        if self.tab_ids {
+            for c in TAB.captures_iter(&outside_code) {
+                let at = c.get(0).map_or(0, |m| m.start());
+                let heading = doc.headings.iter().rposition(|h| h.span.start < at);
+                let title = sot_syntax::slug(&c[1]);
+                let id = match heading.and_then(|i| page.headings.get(i)) {
+                    Some(heading) => format!("{heading}-{title}"),
+                    None => title,
+                };
+                page.all.insert(id.to_lowercase());
+            }
+        }
         for pattern in &self.patterns {
-            for c in pattern.captures_iter(&doc.text) {
-                if let Some(m) = c.get(1).or_else(|| c.get(0)) {
-                    page.all.insert(m.as_str().to_lowercase());
-                }
+            for c in pattern.regex.captures_iter(&doc.text) {
+                let anchor = match &pattern.anchor {
+                    Some(template) => {
+                        let mut anchor = String::new();
+                        c.expand(template, &mut anchor);
+                        anchor
+                    }
+                    None => c.get(1).map_or(&c[0], |m| m.as_str()).to_string(),
+                };
+                page.all.insert(anchor.to_lowercase());
             }
         }
         page
@@ -212,7 +247,17 @@ mod tests {
         AnchorRules {
             heading_ids,
             definition_terms: true,
-            patterns: vec![Regex::new(r"<!-- md:setting (\S+) -->").unwrap()],
+            patterns: vec![
+                AnchorPattern {
+                    regex: Regex::new(r"<!-- md:setting (\S+) -->").unwrap(),
+                    anchor: None,
+                },
+                AnchorPattern {
+                    regex: Regex::new(r"<!-- md:option (\S+) -->").unwrap(),
+                    anchor: Some("+$1".into()),
+                },
+            ],
+            tab_ids: true,
         }
     }
 
@@ -236,7 +281,8 @@ mod tests {
         let doc = Document::parse(
             "docs/a.md",
             "# Setup\n\n## Setup\n\n## Caret, Mark & Tilde\n\n## Custom {#mine}\n\n\
-             #### <!-- md:setting config.draft -->\n\nText[^note].\n\n[^note]: A note.\n\n\
+             === \"With pip\"\n\n    pip install\n\n#### <!-- md:setting config.draft -->\n\n\
+             #### <!-- md:option toc.permalink -->\n\nText[^note].\n\n[^note]: A note.\n\n\
              `staticDir`\n: (string) The folder.\n\n```\n[^code]: not a footnote\n```\n"
                 .into(),
         );
@@ -245,10 +291,20 @@ mod tests {
             mkdocs.headings[..4],
             ["setup", "setup_1", "caret-mark-tilde", "mine"]
         );
-        for a in ["fn:note", "fnref:note", "fn:1", "staticdir", "config.draft"] {
+        for a in [
+            "fn:note",
+            "fnref:note",
+            "fn:1",
+            "staticdir",
+            "config.draft",
+            "+toc.permalink",
+            "mine-with-pip",
+        ] {
             assert!(mkdocs.all.contains(a), "{a}");
         }
-        assert!(!mkdocs.all.contains("fn:code"));
+        for a in ["fn:code", "toc.permalink", "with-pip"] {
+            assert!(!mkdocs.all.contains(a), "{a}");
+        }
         let github = rules(HeadingIds::Github).anchors(&doc);
         assert_eq!(
             github.headings[..3],

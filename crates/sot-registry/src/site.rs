@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use sot_syntax::{Document, LinkKind};
 
 use crate::links::{normalize, FileTree};
-use crate::page_anchors::{AnchorRules, HeadingIds, PageAnchors};
+use crate::page_anchors::{AnchorPattern, AnchorRules, HeadingIds, PageAnchors};
 
 /// What publishes the workspace's Markdown, and so what a link target means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
@@ -115,6 +115,9 @@ pub struct Site {
     ignore: Vec<Regex>,
     rewrites: Vec<Rewrite>,
     anchor_rules: AnchorRules,
+    /// Patterns whose first group names a file the site includes in a page when it
+    /// builds it (Hugo's `{{% include "x.md" %}}`, pymdownx snippets).
+    includes: Vec<Regex>,
     /// The anchors of each page, by document path, as the generator makes them.
     page_anchors: HashMap<String, PageAnchors>,
 }
@@ -182,7 +185,9 @@ impl Site {
                 heading_ids: generator.heading_ids(),
                 definition_terms: false,
                 patterns: Vec::new(),
+                tab_ids: false,
             },
+            includes: Vec::new(),
             page_anchors: HashMap::new(),
         }
     }
@@ -196,18 +201,32 @@ impl Site {
     }
 
     /// How pages get anchors: the heading-id rules, definition-term ids, and
-    /// patterns whose first group is an anchor a plugin makes.
+    /// patterns that find an anchor a plugin makes.
     pub fn with_anchor_rules(
         mut self,
         heading_ids: HeadingIds,
         definition_terms: bool,
-        patterns: Vec<Regex>,
+        patterns: Vec<AnchorPattern>,
     ) -> Site {
         self.anchor_rules = AnchorRules {
             heading_ids,
             definition_terms,
             patterns,
+            tab_ids: false,
         };
+        self
+    }
+
+    /// Gives pymdownx tabs ids made of the heading above them and their title.
+    pub fn with_tab_ids(mut self, tab_ids: bool) -> Site {
+        self.anchor_rules.tab_ids = tab_ids;
+        self
+    }
+
+    /// Patterns whose first group names a file included in the page: its anchors
+    /// are the page's too.
+    pub fn with_includes(mut self, includes: Vec<Regex>) -> Site {
+        self.includes = includes;
         self
     }
 
@@ -316,7 +335,90 @@ impl Site {
                     .or_insert_with(|| doc.path.clone());
             }
         }
+        if !self.includes.is_empty() {
+            self.add_included_anchors(docs);
+        }
         self
+    }
+
+    /// Gives each page the anchors of the files it includes, and of what those
+    /// include in turn.
+    fn add_included_anchors(&mut self, docs: &[Document]) {
+        let by_path: HashMap<String, &Document> =
+            docs.iter().map(|d| (self.path_key(&d.path), d)).collect();
+        let mut own: HashMap<String, HashSet<String>> = HashMap::new();
+        let mut added = Vec::new();
+        for doc in docs
+            .iter()
+            .filter(|d| self.page_anchors.contains_key(&d.path))
+        {
+            let mut seen = HashSet::from([self.path_key(&doc.path)]);
+            let mut pending = vec![doc];
+            let mut found = HashSet::new();
+            while let Some(including) = pending.pop() {
+                for included in self.included_files(including, &by_path) {
+                    if !seen.insert(self.path_key(&included.path)) {
+                        continue;
+                    }
+                    let anchors = own
+                        .entry(included.path.clone())
+                        .or_insert_with(|| self.anchor_rules.anchors(included).all);
+                    found.extend(anchors.iter().cloned());
+                    pending.push(included);
+                }
+            }
+            added.push((doc.path.clone(), found));
+        }
+        for (path, found) in added {
+            if let Some(page) = self.page_anchors.get_mut(&path) {
+                page.all.extend(found);
+            }
+        }
+    }
+
+    /// The documents that `doc` includes. A name with a leading `/` starts from
+    /// `root`; another is looked for beside `doc`, then in `root`, then at the
+    /// workspace root (Hugo's `include` looks a page up from the page, then from the
+    /// content root; pymdownx snippets from `base_path`, the folder of `mkdocs.yml`).
+    /// A name without an extension is tried with `.md` too.
+    fn included_files<'d>(
+        &self,
+        doc: &Document,
+        by_path: &HashMap<String, &'d Document>,
+    ) -> Vec<&'d Document> {
+        let names = self
+            .includes
+            .iter()
+            .flat_map(|r| r.captures_iter(&doc.text))
+            .filter_map(|c| c.get(1).map(|m| m.as_str().trim().to_string()));
+        let mut files = Vec::new();
+        for name in names {
+            let bases: Vec<&str> = if name.starts_with('/') {
+                vec![self.root.as_str()]
+            } else {
+                vec![parent(&doc.path), self.root.as_str(), ""]
+            };
+            let relative = name.trim_start_matches('/');
+            let with_md = (shape(relative) != Shape::File).then(|| format!("{relative}.md"));
+            let found = bases
+                .iter()
+                .flat_map(|base| {
+                    std::iter::once(relative)
+                        .chain(with_md.as_deref())
+                        .filter_map(move |n| normalize(base, n))
+                })
+                .find_map(|path| by_path.get(&self.path_key(&path)));
+            files.extend(found);
+        }
+        files
+    }
+
+    /// A path as the site matches it: lowercased where case does not matter.
+    fn path_key(&self, path: &str) -> String {
+        match self.ignore_case {
+            true => path.to_lowercase(),
+            false => path.to_string(),
+        }
     }
 
     /// The site path Docusaurus publishes a page at: its folders and file name
@@ -498,7 +600,28 @@ impl Site {
                 }
                 link
             });
-        self.find_page(tree, &site_path, shape, suggestion)
+        let (located, lookup) = self.find_page(tree, &site_path, shape, suggestion);
+        match lookup {
+            Some(mut missed) if self.looks_up_from_root(target) => {
+                match self.find_page(tree, &url_path("", target), shape, None) {
+                    (_, Some(from_root)) => {
+                        missed.tried.extend(from_root.tried);
+                        (located, Some(missed))
+                    }
+                    found => found,
+                }
+            }
+            lookup => (located, lookup),
+        }
+    }
+
+    /// Whether a relative page target that no page answers from the file's folder
+    /// is looked up from `root` too. Hugo's `GetPage`, which link render hooks call
+    /// (those that make relative links start from the file's folder: no
+    /// `directory_urls`), tries the page's folder and then the content root, except
+    /// for a path starting with `.` (`./x`, `../x`), which is page-relative only.
+    fn looks_up_from_root(&self, target: &str) -> bool {
+        self.generator == Generator::Hugo && !self.directory_urls && !target.starts_with('.')
     }
 
     /// A file path resolved as on GitHub: a file, a folder, or nothing.
@@ -983,6 +1106,71 @@ mod tests {
         assert_eq!(reach(&s, &t, from, "/team/"), "content/about.md");
         assert_eq!(reach(&s, &t, from, "/about-us"), "content/about.md");
         assert_eq!(reach(&s, &t, from, "{{< ref \"about\" >}}"), "unchecked");
+    }
+
+    #[test]
+    fn hugo_render_hook_looks_pages_up_from_the_file_then_the_content_root() {
+        let t = tree(&[
+            "content/templates/intro.md",
+            "content/templates/lookup.md",
+            "content/methods/page/date.md",
+        ]);
+        let hook = Site::new(Generator::Hugo, "content".into(), "".into(), false, true);
+        let from = "content/templates/intro.md";
+        assert_eq!(
+            reach(&hook, &t, from, "lookup/"),
+            "content/templates/lookup.md"
+        );
+        assert_eq!(
+            reach(&hook, &t, from, "methods/page/date/"),
+            "content/methods/page/date.md"
+        );
+        // `./` and `../` are page-relative only.
+        assert_eq!(
+            reach(&hook, &t, from, "./methods/page/date/"),
+            "missing content/templates/methods/page/date"
+        );
+        let (_, lookup) = hook.locate(&t, from, "methods/page/time/", LinkKind::Inline);
+        let tried = lookup.unwrap().tried;
+        assert_eq!(tried[0], "content/templates/methods/page/time.md");
+        assert!(tried.contains(&"content/methods/page/time.md".to_string()));
+        // Without a render hook the browser resolves from the page's URL alone.
+        let browser = site(Generator::Hugo, "content", "");
+        assert_eq!(
+            reach(&browser, &t, from, "methods/page/date/"),
+            "missing content/templates/intro/methods/page/date"
+        );
+    }
+
+    #[test]
+    fn included_files_lend_their_anchors_to_the_page() {
+        let docs: Vec<Document> = [
+            (
+                "content/guide.md",
+                "# Guide\n\n{{% include \"/_common/scope.md\" %}}\n",
+            ),
+            (
+                "content/_common/scope.md",
+                "## Scope\n\n{{< include \"nested\" >}}\n",
+            ),
+            (
+                "content/_common/nested.md",
+                "## Nested\n\n{{% include \"scope.md\" %}}\n",
+            ),
+            ("content/other.md", "# Other\n"),
+        ]
+        .into_iter()
+        .map(|(path, text)| Document::parse(path, text.into()))
+        .collect();
+        let include = Regex::new(r#"\{\{[%<]\s*include\s+"([^"]+)"\s*[%>]\}\}"#).unwrap();
+        let s = site(Generator::Hugo, "content", "")
+            .with_includes(vec![include])
+            .with_pages(&docs);
+        let guide = s.anchors("content/guide.md").unwrap();
+        for a in ["guide", "scope", "nested"] {
+            assert!(guide.contains(a), "{a}");
+        }
+        assert!(!s.anchors("content/other.md").unwrap().contains("scope"));
     }
 
     #[test]
