@@ -1,6 +1,7 @@
 //! `sot`: lint and index Source-of-Truth Markdown documents.
 
 mod ci_formats;
+mod detect;
 mod git;
 mod queries;
 mod render;
@@ -222,6 +223,9 @@ fn main() -> ExitCode {
             std::io::stdout().write_all(text.as_bytes()).map(|()| true)
         }),
         Command::Config => query(&[], |l| {
+            if let Some(note) = &l.note {
+                eprintln!("{note}");
+            }
             print!("{}", l.settings.to_toml());
             Ok(true)
         }),
@@ -259,6 +263,8 @@ struct Loaded {
     reg: Registry,
     /// `None`: the whole workspace.
     targets: Option<Vec<usize>>,
+    /// What `sot` says about the generator it detected, when `sot.toml` has no `[links]`.
+    note: Option<String>,
 }
 
 /// Loads the workspace around `path` with standard input standing in for that file,
@@ -288,7 +294,7 @@ fn load_stdin(path: &std::path::Path) -> Result<Loaded, Exit> {
             root.display()
         ))
     })?;
-    let settings = read_settings(&root)?;
+    let (settings, note) = read_settings(&root)?;
     let ws = workspace::load(&root, &[], &settings);
     let (mut docs, mut tree) = (ws.docs, ws.tree);
     // An excluded file stays excluded when an editor names it.
@@ -306,24 +312,45 @@ fn load_stdin(path: &std::path::Path) -> Result<Loaded, Exit> {
         ws,
         reg,
         targets: Some(targets),
+        note,
     })
 }
 
 /// Reads `sot.toml` at the root, if there is one; a mistake in it stops the run.
-fn read_settings(root: &std::path::Path) -> Result<Settings, Exit> {
+/// Without a `[links]` section, the generator detected at the root gives it; the
+/// note says so.
+fn read_settings(root: &std::path::Path) -> Result<(Settings, Option<String>), Exit> {
     let path = root.join("sot.toml");
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Settings::default()),
+    let settings = match std::fs::read_to_string(&path) {
+        Ok(text) => Settings::parse(&text).map_err(|e| {
+            eprintln!("sot.toml:{}:{}: error: {}", e.line, e.column, e.message);
+            if let Some(help) = e.help {
+                eprintln!("  help: {help}");
+            }
+            Exit::Failure
+        })?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Settings::default(),
         Err(e) => return Err(fail(format!("cannot read sot.toml: {e}"))),
     };
-    Settings::parse(&text).map_err(|e| {
-        eprintln!("sot.toml:{}:{}: error: {}", e.line, e.column, e.message);
-        if let Some(help) = e.help {
-            eprintln!("  help: {help}");
+    if settings.writes_links() {
+        return Ok((settings, None));
+    }
+    let Some(detected) = detect::detect(root) else {
+        return Ok((settings, None));
+    };
+    match settings.clone().with_links(detected.links.clone()) {
+        Ok(settings) => {
+            let note = detected.note(&settings.config.links);
+            Ok((settings, Some(note)))
         }
-        Exit::Failure
-    })
+        Err(reason) => {
+            let note = format!(
+                "note: {}: links are checked as on GitHub: {reason}; write [links] in sot.toml",
+                detected.source
+            );
+            Ok((settings, Some(note)))
+        }
+    }
 }
 
 /// Finds the root from the first path (or the current directory), loads and indexes
@@ -364,7 +391,7 @@ fn load(paths: &[PathBuf]) -> Result<Loaded, Exit> {
             named_files.push(rel);
         }
     }
-    let settings = read_settings(&root)?;
+    let (settings, note) = read_settings(&root)?;
     let ws = workspace::load(&root, &named_files, &settings);
     let reg = Registry::build(&ws, &settings.id_config());
     for t in &settings.config.templates {
@@ -400,6 +427,7 @@ fn load(paths: &[PathBuf]) -> Result<Loaded, Exit> {
         ws,
         reg,
         targets,
+        note,
     })
 }
 
@@ -419,10 +447,14 @@ fn lint(
         ws,
         reg,
         targets,
+        note,
     } = match loaded {
         Ok(l) => l,
         Err(exit) => return exit,
     };
+    if let Some(note) = note.filter(|_| !options.quiet) {
+        eprintln!("{note}");
+    }
     let checked = targets.as_ref().map_or(ws.docs.len(), Vec::len);
     let prefixes: Vec<String> = reg.prefixes().map(str::to_string).collect();
     let other = against.and_then(|rev| {

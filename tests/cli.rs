@@ -1114,8 +1114,56 @@ fn published_sites_check_page_links_against_their_sources() {
     }
 }
 
-/// Without `[links]`, the same pages read as on GitHub: their page URLs break (the
-/// folder `guide/` exists, so that one holds), and `sot config` shows what the
+/// `fixtures/detect/<generator>`: docs sites whose `sot.toml` has no `[links]`. The
+/// generator's own configuration file gives the section (`sot config` shows it), one
+/// note on stderr says so, and every page link resolves but the one planted broken.
+/// In `explicit/`, `site = "github"` in `sot.toml` wins over its `mkdocs.yml`.
+#[test]
+fn generators_are_detected_when_sot_toml_has_no_links() {
+    for site in [
+        "docfx",
+        "docusaurus",
+        "explicit",
+        "hugo",
+        "jekyll",
+        "mkdocs",
+    ] {
+        let dir = fixture("detect").join(site);
+        let lint = sot(&dir, &["lint", "--format", "concise"]);
+        assert_eq!(lint.status.code(), Some(1), "{site}");
+        let config = stdout(&sot(&dir, &["config"]));
+        let links: String = config
+            .lines()
+            .skip_while(|l| *l != "[links]")
+            .take_while(|l| !l.starts_with('[') || l.starts_with("[links"))
+            .filter(|l| !l.is_empty())
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let report = format!(
+            "stderr:\n{}\nstdout:\n{}\nsot config:\n{links}",
+            String::from_utf8_lossy(&lint.stderr),
+            stdout(&lint)
+        );
+        insta::assert_snapshot!(format!("detect_{site}"), report);
+        // `--quiet` drops the note; a machine format's stdout holds only its report.
+        let quiet = sot(&dir, &["lint", "--quiet"]);
+        assert_eq!(String::from_utf8_lossy(&quiet.stderr), "", "{site}");
+        let (v, _) = json(&dir, &[]);
+        assert_eq!(v["diagnostics"].as_array().unwrap().len(), 1, "{site}");
+    }
+}
+
+/// A workspace with no generator's configuration gets no note.
+#[test]
+fn no_note_without_a_generator() {
+    let dir = workspace(&[("a.md", "# A\n\n[b](b.md)\n"), ("b.md", "# B\n")]);
+    let o = sot(dir.path(), &["lint"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&o.stderr), "");
+}
+
+/// With `site = "github"`, the same pages read as on GitHub: their page URLs break
+/// (the folder `guide/` exists, so that one holds), and `sot config` shows what the
 /// section resolves to.
 #[test]
 fn links_section_is_what_makes_page_urls_resolve() {
@@ -1127,7 +1175,7 @@ fn links_section_is_what_makes_page_urls_resolve() {
         ),
         "{config}"
     );
-    std::fs::write(dir.path().join("sot.toml"), "").unwrap();
+    std::fs::write(dir.path().join("sot.toml"), "[links]\nsite = \"github\"\n").unwrap();
     let (v, _) = json(dir.path(), &["--select", "broken-link", "docs/index.md"]);
     assert_eq!(
         places(&v),

@@ -313,6 +313,8 @@ pub struct Settings {
     /// Per `config.documents`: its files and where their numbers are.
     document_ids: Vec<(GlobSet, IdSource)>,
     site: Site,
+    /// Whether `sot.toml` has a `[links]` section.
+    links_written: bool,
 }
 
 impl Default for Settings {
@@ -339,7 +341,25 @@ impl Settings {
         for (name, level) in Config::default().rules {
             config.rules.entry(name).or_insert(level);
         }
-        Settings::resolve(config, text)
+        let mut settings = Settings::resolve(config, text)?;
+        settings.links_written =
+            toml::from_str::<toml::Table>(text).is_ok_and(|table| table.contains_key("links"));
+        Ok(settings)
+    }
+
+    /// Whether `sot.toml` has a `[links]` section, which a detected generator never
+    /// replaces.
+    pub fn writes_links(&self) -> bool {
+        self.links_written
+    }
+
+    /// These settings with `links` in place of `[links]`: the settings of a
+    /// generator detected from its own configuration file. The error says why
+    /// `links` cannot be used.
+    pub fn with_links(mut self, mut links: LinksConfig) -> Result<Settings, String> {
+        self.site = resolve_links(&mut links).map_err(|(_, message, _)| message)?;
+        self.config.links = links;
+        Ok(self)
     }
 
     fn resolve(mut config: Config, text: &str) -> Result<Settings, ConfigError> {
@@ -465,6 +485,7 @@ impl Settings {
             template_paths,
             document_ids,
             site,
+            links_written: false,
         })
     }
 

@@ -14,7 +14,7 @@ pub mod templates;
 
 use rayon::prelude::*;
 
-pub use config::{Config, ConfigError, Level, Settings};
+pub use config::{Config, ConfigError, Level, LinksConfig, Settings};
 pub use context::{Context, ForeignEntry, OtherBranch};
 pub use diagnostic::{Diagnostic, Related, Severity};
 pub use rules::{Check, Rule, RULES};
