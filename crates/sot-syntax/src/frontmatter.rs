@@ -111,6 +111,9 @@ fn parse(
             ));
             None
         }
+        // A generator's template (a Hugo archetype: `date: {{ .Date }}`) is filled in
+        // when a page is made from it; it is no YAML until then.
+        Err(_) if ["{{", "{%"].iter().any(|t| yaml.contains(t)) => None,
         Err(err) => {
             let message = err.to_string();
             let before = problems.len();
