@@ -5,7 +5,7 @@ use std::path::{Component, Path, PathBuf};
 use ignore::WalkBuilder;
 use rayon::prelude::*;
 use sot_lint::Settings;
-use sot_registry::{FileTree, Workspace};
+use sot_registry::{FileTree, Generator, Workspace};
 use sot_syntax::Document;
 
 /// The nearest ancestor of `start` holding `sot.toml`; else the git top-level;
@@ -107,6 +107,13 @@ pub fn load(root: &Path, named: &[String], settings: &Settings) -> Workspace {
             }
         }
     }
+    if settings.config.links.site == Generator::Docfx {
+        for source in redirected_sources(root) {
+            if !tree.is_file(&source) {
+                tree.add_file(&source);
+            }
+        }
+    }
     for path in named {
         if !settings.excludes(path) && !doc_paths.contains(path) {
             tree.add_file(path);
@@ -119,6 +126,37 @@ pub fn load(root: &Path, named: &[String], settings: &Settings) -> Workspace {
         .collect();
     docs.extend(unlisted);
     Workspace::new(docs, tree)
+}
+
+/// The root-relative source paths a docfx build redirects (`source_path` in the
+/// `.openpublishing.redirection*.json` files at the root): a removed page whose URL
+/// still works, so a link to its file is not broken. A file that does not parse names
+/// none.
+fn redirected_sources(root: &Path) -> Vec<String> {
+    #[derive(serde::Deserialize)]
+    struct Redirections {
+        redirections: Vec<Redirection>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Redirection {
+        #[serde(alias = "source_path_from_root")]
+        source_path: String,
+    }
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with(".openpublishing.redirection") && name.ends_with(".json")
+        })
+        .filter_map(|e| std::fs::read(e.path()).ok())
+        .filter_map(|bytes| serde_json::from_slice::<Redirections>(&bytes).ok())
+        .flat_map(|r| r.redirections)
+        .map(|r| r.source_path.trim_start_matches('/').to_string())
+        .collect()
 }
 
 /// The folder (root-relative) and the reason, when `err` is a folder the walk could
