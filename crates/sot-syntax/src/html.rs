@@ -96,31 +96,22 @@ fn tag(text: &str, pos: usize, end: usize) -> Option<(Token<'_>, usize)> {
     let mut i = name_end;
     loop {
         let spaced = scan(bytes, i, |b| b.is_ascii_whitespace());
-        match bytes.get(spaced)? {
-            b'>' => {
-                let span = pos..spaced + 1;
-                return Some((
-                    Token::Start {
-                        name,
-                        attributes,
-                        span: span.clone(),
-                    },
-                    span.end,
-                ));
-            }
-            b'/' if bytes.get(spaced + 1) == Some(&b'>') => {
-                let span = pos..spaced + 2;
-                return Some((
-                    Token::Start {
-                        name,
-                        attributes,
-                        span: span.clone(),
-                    },
-                    span.end,
-                ));
-            }
+        let tag_end = match bytes.get(spaced)? {
+            b'>' => Some(spaced + 1),
+            b'/' if bytes.get(spaced + 1) == Some(&b'>') => Some(spaced + 2),
             _ if spaced == i => return None,
-            _ => {}
+            _ => None,
+        };
+        if let Some(tag_end) = tag_end {
+            let span = pos..tag_end;
+            return Some((
+                Token::Start {
+                    name,
+                    attributes,
+                    span,
+                },
+                tag_end,
+            ));
         }
         let attr_start = spaced;
         let attr_end = scan(bytes, attr_start, |b| {
