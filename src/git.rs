@@ -44,8 +44,8 @@ pub fn numbers_on_branches(root: &Path, prefix: &str) -> Result<BTreeSet<u64>, S
                 "--diff-filter=AM",
                 &format!("HEAD...{reference}"),
                 "--",
-                "*.md",
-                "*.markdown",
+                ":(icase)*.md",
+                ":(icase)*.markdown",
             ],
         )?;
         if !changed.status.success() {
@@ -94,8 +94,8 @@ pub fn added_entries(root: &Path, rev: &str, prefixes: &[String]) -> Result<Othe
             &base,
             rev,
             "--",
-            "*.md",
-            "*.markdown",
+            ":(icase)*.md",
+            ":(icase)*.markdown",
         ],
     )?;
     if !changed.status.success() {

@@ -1024,9 +1024,19 @@ fn against_reports_ids_another_branch_added_differently() {
     };
     common::git(root, &["checkout", "-qb", "feature"]);
     append("DEP-004: Shadow traffic");
-    common::git(root, &["commit", "-qam", "DEP-004 on feature"]);
+    // A document's extension matches in any case on the other branch too.
+    let notes = "# Notes\n\n## DEP-005: Traffic mirroring\n\n**ID**: DEP-005\n**Status**: Planned\n**Owner**: Platform Team\n";
+    std::fs::write(root.join("NOTES.MD"), notes).unwrap();
+    common::git(root, &["add", "NOTES.MD"]);
+    common::git(root, &["commit", "-qam", "DEP-004 and DEP-005 on feature"]);
     common::git(root, &["checkout", "-q", "main"]);
     append("DEP-004: Dark launch");
+    let text = read(root, "SoT.REGISTRY.md");
+    std::fs::write(
+        root.join("SoT.REGISTRY.md"),
+        text.replace("## DEP-004: Dark launch", "## DEP-005: Request replay\n\n**ID**: DEP-005\n**Category**: Application\n**Status**: Planned\n**Owner**: Platform Team\n**Created**: 2026-10-01\n**Last Updated**: 2026-10-01\n\n## DEP-004: Dark launch"),
+    )
+    .unwrap();
     let (v, code) = json(root, &["--against", "feature"]);
     let collisions: Vec<_> = v["diagnostics"]
         .as_array()
@@ -1035,10 +1045,16 @@ fn against_reports_ids_another_branch_added_differently() {
         .filter(|d| d["rule"] == "duplicate-id")
         .collect();
     assert_eq!(code, 1);
-    assert_eq!(collisions.len(), 1);
+    let messages: Vec<&str> = collisions
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
     assert_eq!(
-        collisions[0]["message"],
-        "`DEP-004` is also defined on feature as \"DEP-004: Shadow traffic\" (SoT.REGISTRY.md:101), added since the branches forked"
+        messages,
+        [
+            "`DEP-005` is also defined on feature as \"DEP-005: Traffic mirroring\" (NOTES.MD:3), added since the branches forked",
+            "`DEP-004` is also defined on feature as \"DEP-004: Shadow traffic\" (SoT.REGISTRY.md:101), added since the branches forked",
+        ]
     );
     // The same entry on both branches is no collision; nor is an unknown revision fatal.
     common::git(root, &["commit", "-qam", "DEP-004 on main"]);
