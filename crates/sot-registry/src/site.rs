@@ -6,6 +6,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
+use rayon::prelude::*;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 use sot_syntax::{Document, LinkKind};
@@ -305,12 +306,16 @@ impl Site {
             Generator::Hugo => &["url", "aliases"],
             _ => &[],
         };
+        let page_anchors: Vec<(String, PageAnchors)> = docs
+            .par_iter()
+            .filter(|doc| self.publishes(&doc.path))
+            .map(|doc| (doc.path.clone(), self.anchor_rules.anchors(doc)))
+            .collect();
+        self.page_anchors.extend(page_anchors);
         for doc in docs {
             if !self.publishes(&doc.path) {
                 continue;
             }
-            self.page_anchors
-                .insert(doc.path.clone(), self.anchor_rules.anchors(doc));
             if self.generator == Generator::Docusaurus {
                 let route = self.docusaurus_route(doc);
                 self.permalinks
