@@ -59,7 +59,7 @@ pub fn numbers_on_branches(root: &Path, prefix: &str) -> Result<BTreeSet<u64>, S
     }
     let ws = Workspace::new(docs, Default::default());
     let reg = Registry::build(&ws, &IdConfig::with_prefixes(&[prefix.to_string()]));
-    Ok(allocate::used_numbers(&reg, prefix))
+    allocate::used_numbers(&reg, prefix).map_err(|e| e.to_string())
 }
 
 /// The Markdown files named one per line in `paths`, as they are at `rev`.

@@ -6,6 +6,7 @@ mod git;
 mod queries;
 mod render;
 mod workspace;
+mod write;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -353,9 +354,9 @@ fn read_settings(root: &std::path::Path) -> Result<(Settings, Option<String>), E
     }
 }
 
-/// Finds the root from the first path (or the current directory), loads and indexes
-/// the whole workspace, and resolves `paths` to the documents to work on.
-fn load(paths: &[PathBuf]) -> Result<Loaded, Exit> {
+/// The workspace root (found from the first path, else the current directory) and
+/// `paths` made absolute.
+fn locate(paths: &[PathBuf]) -> Result<(PathBuf, Vec<PathBuf>), Exit> {
     let cwd = std::env::current_dir()
         .map_err(|e| fail(format!("cannot read the current directory: {e}")))?;
     let mut absolute = Vec::new();
@@ -375,6 +376,20 @@ fn load(paths: &[PathBuf]) -> Result<Loaded, Exit> {
     });
     let root = workspace::find_root(&start, &cwd);
     let root = root.canonicalize().unwrap_or(root);
+    Ok((root, absolute))
+}
+
+/// Locks the workspace `paths` lie in against other writers, for as long as the
+/// returned lock lives; taken before the workspace is read.
+fn lock_for_writing(paths: &[PathBuf]) -> Result<write::WorkspaceLock, Exit> {
+    let (root, _) = locate(paths)?;
+    write::lock_workspace(&root).map_err(fail)
+}
+
+/// Finds the root from the first path (or the current directory), loads and indexes
+/// the whole workspace, and resolves `paths` to the documents to work on.
+fn load(paths: &[PathBuf]) -> Result<Loaded, Exit> {
+    let (root, absolute) = locate(paths)?;
     let mut named_files = Vec::new();
     let mut named_dirs = Vec::new();
     for (abs, p) in absolute.iter().zip(paths) {
@@ -525,6 +540,10 @@ fn lint(
 /// `sot index`: regenerates every index block, or with `check` prints what would
 /// change and exits 1.
 fn index(paths: &[PathBuf], check: bool) -> Exit {
+    let _lock = match (!check).then(|| lock_for_writing(paths)).transpose() {
+        Ok(lock) => lock,
+        Err(exit) => return exit,
+    };
     let loaded = match load(paths) {
         Ok(l) => l,
         Err(exit) => return exit,
@@ -566,14 +585,8 @@ fn index(paths: &[PathBuf], check: bool) -> Exit {
             );
             continue;
         }
-        let bytes = if doc.bom {
-            format!("\u{feff}{text}")
-        } else {
-            text
-        };
-        let path = root.join(&doc.path);
-        if let Err(e) = workspace::write_atomic(&path, |f| f.write_all(bytes.as_bytes())) {
-            return fail(format!("cannot write {}: {e}", doc.path));
+        if let Err(e) = write_document(root, doc, &text) {
+            return fail(e);
         }
         println!("updated {}", doc.path);
     }
@@ -596,6 +609,13 @@ fn index(paths: &[PathBuf], check: bool) -> Exit {
 /// branch, or in another file's reserved range), inserts the entry, refreshes the
 /// file's index blocks and prints the new ID.
 fn new(prefix: &str, title: &str, file: Option<&std::path::Path>) -> Exit {
+    if let Err(e) = allocate::check_prefix(prefix).and_then(|()| allocate::check_title(title)) {
+        return fail(e);
+    }
+    let _lock = match lock_for_writing(&[]) {
+        Ok(lock) => lock,
+        Err(exit) => return exit,
+    };
     let Loaded {
         root,
         settings,
@@ -636,18 +656,37 @@ fn new(prefix: &str, title: &str, file: Option<&std::path::Path>) -> Exit {
         Err(e) => return fail(e),
     };
     let path = ws.docs[entry.doc].path.clone();
-    let bom = ws.docs[entry.doc].bom;
-    ws.docs[entry.doc] = sot_syntax::Document::parse(path.clone(), entry.text);
+    let original = std::mem::replace(
+        &mut ws.docs[entry.doc],
+        sot_syntax::Document::parse(path.clone(), entry.text),
+    );
     let reg = Registry::build(&ws, &settings.id_config());
     let text =
         index::rewrite(&ws, &reg, entry.doc).unwrap_or_else(|| ws.docs[entry.doc].text.clone());
-    let bytes = if bom { format!("\u{feff}{text}") } else { text };
-    if let Err(e) = workspace::write_atomic(&root.join(&path), |f| f.write_all(bytes.as_bytes())) {
-        return fail(format!("cannot write {path}: {e}"));
+    if let Err(e) = write_document(&root, &original, &text) {
+        return fail(e);
     }
     println!("{}", entry.id);
     eprintln!("added {} to {path}", entry.id);
     Exit::Clean
+}
+
+/// Replaces document `doc` (as it was read) with `text`, its BOM kept. A document
+/// that could not be read is never written; neither is one changed since.
+fn write_document(
+    root: &std::path::Path,
+    doc: &sot_syntax::Document,
+    text: &str,
+) -> Result<(), String> {
+    let cannot = |reason: &str| format!("cannot write {}: {reason}", doc.path);
+    if let Some(reason) = &doc.unreadable {
+        return Err(cannot(reason));
+    }
+    let bom = if doc.bom { "\u{feff}" } else { "" };
+    let expected = format!("{bom}{}", doc.text);
+    let new = format!("{bom}{text}");
+    write::replace_file(&root.join(&doc.path), expected.as_bytes(), new.as_bytes())
+        .map_err(|e| cannot(&e))
 }
 
 /// Runs a registry query: exit 0 when it found something, 1 when not, 2 on failure.

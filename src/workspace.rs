@@ -191,28 +191,9 @@ fn read_document(root: &Path, rel: String) -> Document {
     }
 }
 
-/// Replaces `path` with what `write` produces, atomically: the content goes to a
-/// temporary file beside it, which is renamed over the original only once complete,
-/// so a failed write leaves the original whole.
-pub fn write_atomic(
-    path: &Path,
-    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    write(tmp.as_file_mut())?;
-    tmp.as_file().sync_all()?;
-    if let Ok(meta) = std::fs::metadata(path) {
-        tmp.as_file().set_permissions(meta.permissions())?;
-    }
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
 
     #[test]
     fn markdown_extensions_match_in_any_case() {
@@ -222,25 +203,5 @@ mod tests {
         for other in ["notes.txt", "md", "docs/.md.bak", "a.mdx", "markdown"] {
             assert!(!is_markdown(other), "{other}");
         }
-    }
-
-    #[test]
-    fn a_failed_write_leaves_the_original_whole() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("doc.md");
-        std::fs::write(&path, "original\n").unwrap();
-        let err = write_atomic(&path, |f| {
-            f.write_all(b"half of the new")?;
-            Err(std::io::Error::other("disk full"))
-        });
-        assert!(err.is_err());
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "original\n");
-        assert_eq!(
-            std::fs::read_dir(dir.path()).unwrap().count(),
-            1,
-            "no temporary file is left"
-        );
-        write_atomic(&path, |f| f.write_all(b"new\n")).unwrap();
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new\n");
     }
 }

@@ -2,7 +2,7 @@
 //! from the fields the prefix's existing entries carry.
 
 use std::collections::BTreeSet;
-use std::ops::Range;
+use std::ops::RangeInclusive;
 
 use crate::index::line_ending;
 use crate::{declared_prefixes, entry_heading, Entry, Registry, Workspace};
@@ -23,6 +23,8 @@ pub enum NewError {
     NoOwner(String),
     /// The named file is not a document of the workspace.
     NotADocument(String),
+    /// The highest ID in use (given) has no successor a number can hold.
+    Exhausted(String),
 }
 
 impl std::fmt::Display for NewError {
@@ -34,6 +36,9 @@ impl std::fmt::Display for NewError {
             ),
             NewError::NotADocument(p) => {
                 write!(f, "{p} is not a Markdown document of the workspace")
+            }
+            NewError::Exhausted(id) => {
+                write!(f, "no number follows {id}, the highest in use")
             }
         }
     }
@@ -63,9 +68,16 @@ pub fn owner(ws: &Workspace, reg: &Registry, prefix: &str) -> Option<usize> {
         .map(|(_, d)| d)
 }
 
+/// A number as written, or `Err` with the ID when it is too large to count on from.
+fn number(prefix: &str, digits: &str) -> Result<u64, NewError> {
+    digits
+        .parse()
+        .map_err(|_| NewError::Exhausted(format!("{prefix}-{digits}")))
+}
+
 /// Every number of `prefix` in use in the workspace: defined, referenced, or reserved
 /// as a range end.
-pub fn used_numbers(reg: &Registry, prefix: &str) -> BTreeSet<u64> {
+pub fn used_numbers(reg: &Registry, prefix: &str) -> Result<BTreeSet<u64>, NewError> {
     let defined = reg
         .entries
         .iter()
@@ -74,15 +86,17 @@ pub fn used_numbers(reg: &Registry, prefix: &str) -> BTreeSet<u64> {
     let referenced = reg.references.iter().map(|r| r.id.as_str());
     defined
         .chain(referenced)
-        .filter_map(|id| {
-            let (p, n) = sot_syntax::split_id(id)?;
-            (p == prefix).then(|| n.parse().ok()).flatten()
-        })
+        .filter_map(|id| sot_syntax::split_id(id).filter(|(p, _)| *p == prefix))
+        .map(|(_, n)| number(prefix, n))
         .collect()
 }
 
 /// Ranges of `prefix` reserved in documents other than `owner`.
-fn foreign_ranges(reg: &Registry, prefix: &str, owner: usize) -> Vec<Range<u64>> {
+fn foreign_ranges(
+    reg: &Registry,
+    prefix: &str,
+    owner: usize,
+) -> Result<Vec<RangeInclusive<u64>>, NewError> {
     let ends: Vec<_> = reg
         .reserved
         .iter()
@@ -90,37 +104,80 @@ fn foreign_ranges(reg: &Registry, prefix: &str, owner: usize) -> Vec<Range<u64>>
         .collect();
     ends.chunks(2)
         .filter_map(|pair| match pair {
-            [a, b] => {
-                let from: u64 = a.token.number.parse().ok()?;
-                let to: u64 = b.token.number.parse().ok()?;
-                Some(from.min(to)..from.max(to) + 1)
-            }
+            [a, b] => Some((&a.token.number, &b.token.number)),
             _ => None,
+        })
+        .map(|(a, b)| {
+            let (from, to) = (number(prefix, a)?, number(prefix, b)?);
+            Ok(from.min(to)..=from.max(to))
         })
         .collect()
 }
 
 /// The next free number: after the highest one in use outside other files' reserved
 /// ranges, skipping every number in use (here or in `elsewhere`, e.g. other branches)
-/// and every foreign range.
-pub fn next_number(reg: &Registry, prefix: &str, owner: usize, elsewhere: &BTreeSet<u64>) -> u64 {
-    let foreign = foreign_ranges(reg, prefix, owner);
-    let in_foreign = |n: u64| foreign.iter().any(|r| r.contains(&n));
-    let used: BTreeSet<u64> = used_numbers(reg, prefix)
+/// and every foreign range, each range in one step. Past the largest number a `u64`
+/// holds there is none: an error, never a wrap to 0.
+pub fn next_number(
+    reg: &Registry,
+    prefix: &str,
+    owner: usize,
+    elsewhere: &BTreeSet<u64>,
+) -> Result<u64, NewError> {
+    let mut foreign = foreign_ranges(reg, prefix, owner)?;
+    foreign.sort_by_key(|r| *r.start());
+    let in_foreign = |n: u64| foreign.iter().find(|r| r.contains(&n));
+    let used: BTreeSet<u64> = used_numbers(reg, prefix)?
         .union(elsewhere)
         .copied()
         .collect();
-    let mut n = used
+    let highest = used
         .iter()
         .copied()
-        .filter(|n| !in_foreign(*n))
+        .filter(|n| in_foreign(*n).is_none())
         .max()
-        .unwrap_or(0)
-        + 1;
-    while used.contains(&n) || in_foreign(n) {
-        n += 1;
+        .unwrap_or(0);
+    let exhausted = |n: u64| NewError::Exhausted(format!("{prefix}-{n}"));
+    let mut n = highest.checked_add(1).ok_or_else(|| exhausted(highest))?;
+    // Each step passes a used number or a whole range, never returning to either.
+    loop {
+        if let Some(range) = in_foreign(n) {
+            let end = *range.end();
+            n = end.checked_add(1).ok_or_else(|| exhausted(end))?;
+        } else if used.contains(&n) {
+            n = n.checked_add(1).ok_or_else(|| exhausted(n))?;
+        } else {
+            return Ok(n);
+        }
     }
-    n
+}
+
+/// Why `prefix` cannot name a new entry, if it cannot: it must be an ID prefix
+/// (`DEP`, `BR-FEA`: a capital letter and 1 to 9 capitals or digits, once or twice).
+pub fn check_prefix(prefix: &str) -> Result<(), String> {
+    let valid = sot_syntax::parse_id(&format!("{prefix}-1")).is_some_and(|t| t.prefix == prefix);
+    if valid {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{prefix}` is not an ID prefix: a capital letter and 1 to 9 capitals or digits, \
+             optionally twice joined by `-` (DEP, BR-FEA)"
+        ))
+    }
+}
+
+/// Why `title` cannot be a heading's text, if it cannot: it must be one line of
+/// printable text.
+pub fn check_title(title: &str) -> Result<(), String> {
+    if title.trim().is_empty() {
+        return Err("the title is empty".into());
+    }
+    match title.chars().find(|c| c.is_control()) {
+        Some(c) => Err(format!(
+            "the title must be one line without control characters (it holds {c:?})"
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Builds the new entry `PREFIX-N: title` and inserts it after the last entry of the
@@ -149,7 +206,7 @@ pub fn new_entry(
         .filter_map(|e| sot_syntax::split_id(&e.id).map(|(_, n)| n.len()))
         .max()
         .unwrap_or(3);
-    let number = next_number(reg, prefix, d, elsewhere);
+    let number = next_number(reg, prefix, d, elsewhere)?;
     let id = format!("{prefix}-{number:0width$}");
     // The model for the new entry's fields: the last entry of the prefix, here or elsewhere.
     let model: Option<&Entry> = local.last().map(|e| **e).or(siblings.last().copied());

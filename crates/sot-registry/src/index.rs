@@ -29,9 +29,12 @@ static LABEL: LazyLock<Regex> = LazyLock::new(|| {
 pub struct IndexBlock {
     /// The start marker comment.
     pub start: Range<usize>,
-    /// Everything from the end of the start marker's line to the start of the end
-    /// marker's line.
+    /// The generated lines: from the end of the start marker's line to the start of
+    /// the end marker's line (between the markers when they share a line).
     pub content: Range<usize>,
+    /// What each generated line starts with to stay in the start marker's container:
+    /// `> ` in a block quote, spaces in a list item.
+    pub indent: String,
     /// The end marker comment (rewritten with the new checksum).
     pub end: Range<usize>,
     pub options: IndexOptions,
@@ -65,11 +68,14 @@ pub struct MarkerError {
     pub message: String,
 }
 
+/// A start marker's options and the indent of its container, or why it is broken.
+type StartMarker = Result<(IndexOptions, String), String>;
+
 /// The index blocks of a document, and what is wrong with their markers.
 pub fn blocks(doc: &Document) -> (Vec<IndexBlock>, Vec<MarkerError>) {
     let mut out = Vec::new();
     let mut errors = Vec::new();
-    let mut open: Option<(Range<usize>, Result<IndexOptions, String>)> = None;
+    let mut open: Option<(Range<usize>, StartMarker)> = None;
     for comment in &doc.html_comments {
         let text = doc.text[comment.clone()].trim();
         if let Some(c) = START.captures(text) {
@@ -80,7 +86,15 @@ pub fn blocks(doc: &Document) -> (Vec<IndexBlock>, Vec<MarkerError>) {
                         .into(),
                 });
             }
-            open = Some((comment.clone(), parse_options(&c[1])));
+            let options = match container_indent(line_lead(&doc.text, comment.start)) {
+                Some(indent) => parse_options(&c[1]).map(|o| (o, indent)),
+                None => Err(
+                    "`<!-- sot:index start -->` must begin its line (after list or \
+                             quote markers only)"
+                        .into(),
+                ),
+            };
+            open = Some((comment.clone(), options));
         } else if let Some(c) = END.captures(text) {
             let Some((start, options)) = open.take() else {
                 errors.push(MarkerError {
@@ -99,14 +113,17 @@ pub fn blocks(doc: &Document) -> (Vec<IndexBlock>, Vec<MarkerError>) {
                     continue;
                 }
             };
-            let content_start = line_end(&doc.text, start.end);
-            let content_end = doc.text[..comment.start]
-                .rfind('\n')
-                .map_or(0, |i| i + 1)
-                .max(content_start);
+            let (options, indent) = options;
+            let end_line = line_start(&doc.text, comment.start);
+            let content = if end_line > start.end {
+                line_end(&doc.text, start.end)..end_line
+            } else {
+                start.end..comment.start
+            };
             out.push(IndexBlock {
                 start,
-                content: content_start..content_end,
+                content,
+                indent,
                 end: comment.clone(),
                 options,
                 checksum: c.get(1).map(|m| m.as_str().to_string()),
@@ -124,6 +141,29 @@ pub fn blocks(doc: &Document) -> (Vec<IndexBlock>, Vec<MarkerError>) {
 
 fn line_end(text: &str, from: usize) -> usize {
     text[from..].find('\n').map_or(text.len(), |i| from + i + 1)
+}
+
+fn line_start(text: &str, at: usize) -> usize {
+    text[..at].rfind('\n').map_or(0, |i| i + 1)
+}
+
+/// What stands before `at` on its line.
+fn line_lead(text: &str, at: usize) -> &str {
+    &text[line_start(text, at)..at]
+}
+
+static CONTAINER_MARKERS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[ \t]*(?:>|[-*+][ \t]|[0-9]{1,9}[.)][ \t]))*[ \t]*$").unwrap()
+});
+
+/// The indent that keeps a line in the containers `lead` opens (`> ` stays, a list
+/// marker becomes spaces of its width), or `None` when `lead` holds anything else.
+fn container_indent(lead: &str) -> Option<String> {
+    CONTAINER_MARKERS.is_match(lead).then(|| {
+        lead.chars()
+            .map(|c| if c == '>' || c == '\t' { c } else { ' ' })
+            .collect()
+    })
 }
 
 fn parse_options(raw: &str) -> Result<IndexOptions, String> {
@@ -174,8 +214,7 @@ pub fn line_ending(doc: &Document) -> &'static str {
 /// The content `sot index` writes into `block` of document `d` (with `\n` endings).
 pub fn render(ws: &Workspace, reg: &Registry, d: usize, block: &IndexBlock) -> String {
     let doc = &ws.docs[d];
-    let existing = normalize(&doc.text[block.content.clone()]);
-    let labels = existing_labels(&existing);
+    let labels = existing_labels(&current_content(doc, block));
     let prefixes = if block.options.prefixes.is_empty() {
         own_prefixes(reg, doc, d)
     } else {
@@ -239,20 +278,57 @@ pub fn checksum(content: &str) -> String {
 }
 
 pub fn freshness(ws: &Workspace, reg: &Registry, d: usize, block: &IndexBlock) -> Freshness {
-    let current = normalize(&ws.docs[d].text[block.content.clone()]);
+    let doc = &ws.docs[d];
     let expected = render(ws, reg, d, block);
+    if doc.text[block.start.end..block.end.end] == written(block, &expected, line_ending(doc)) {
+        return Freshness::Fresh;
+    }
     let hand_edited = block
         .checksum
         .as_ref()
-        .is_some_and(|c| *c != checksum(&current));
+        .is_some_and(|c| *c != checksum(&current_content(doc, block)));
     if hand_edited {
         Freshness::EditedByHand
-    } else if current != expected || block.checksum.as_deref() != Some(checksum(&expected).as_str())
-    {
-        Freshness::OutOfDate
     } else {
-        Freshness::Fresh
+        Freshness::OutOfDate
     }
+}
+
+/// The block's generated lines as `sot index` rendered them: without the container
+/// indent, with `\n` endings.
+fn current_content(doc: &Document, block: &IndexBlock) -> String {
+    let indent = block.indent.as_str();
+    normalize(&doc.text[block.content.clone()])
+        .split_inclusive('\n')
+        .map(|line| {
+            line.strip_prefix(indent)
+                .or_else(|| line.strip_prefix(indent.trim_end()))
+                .unwrap_or(line)
+        })
+        .collect()
+}
+
+/// What `sot index` writes from the end of the start marker to the end of the end
+/// marker: the start marker's line ends, each line of `content` follows in the block's
+/// container, then the end marker with the content's checksum on a line of its own.
+/// The same layout whatever the markers' was, so a second run finds nothing to change.
+fn written(block: &IndexBlock, content: &str, eol: &str) -> String {
+    let mut out = String::from(eol);
+    for line in content.lines() {
+        if line.is_empty() {
+            out.push_str(block.indent.trim_end());
+        } else {
+            out.push_str(&block.indent);
+            out.push_str(line);
+        }
+        out.push_str(eol);
+    }
+    out.push_str(&block.indent);
+    out.push_str(&format!(
+        "<!-- sot:index end checksum={} -->",
+        checksum(content)
+    ));
+    out
 }
 
 /// The document's text with every index block regenerated (BOM not included), or
@@ -265,12 +341,8 @@ pub fn rewrite(ws: &Workspace, reg: &Registry, d: usize) -> Option<String> {
     let mut last = 0;
     for block in &blocks {
         let content = render(ws, reg, d, block);
-        text.push_str(&doc.text[last..block.content.start]);
-        text.push_str(&content.replace('\n', eol));
-        text.push_str(&format!(
-            "<!-- sot:index end checksum={} -->",
-            checksum(&content)
-        ));
+        text.push_str(&doc.text[last..block.start.end]);
+        text.push_str(&written(block, &content, eol));
         last = block.end.end;
     }
     text.push_str(&doc.text[last..]);
