@@ -325,7 +325,7 @@ fn load_stdin(path: &std::path::Path) -> Result<Loaded, Exit> {
 /// note says so.
 fn read_settings(root: &std::path::Path) -> Result<(Settings, Option<String>), Exit> {
     let path = root.join("sot.toml");
-    let settings = match std::fs::read_to_string(&path) {
+    let settings = match workspace::read_text(&path) {
         Ok(text) => Settings::parse(&text).map_err(|e| {
             errln!("sot.toml:{}:{}: error: {}", e.line, e.column, e.message);
             if let Some(help) = e.help {
@@ -392,7 +392,7 @@ fn load(paths: &[PathBuf]) -> Result<Loaded, Exit> {
         if abs.is_dir() {
             named_dirs.push(rel);
         } else {
-            named_files.push(rel);
+            named_files.push((rel, abs.clone()));
         }
     }
     let (settings, note) = read_settings(&root)?;
@@ -418,7 +418,7 @@ fn load(paths: &[PathBuf]) -> Result<Loaded, Exit> {
             .iter()
             .enumerate()
             .filter(|(_, d)| {
-                named_files.contains(&d.path)
+                named_files.iter().any(|(rel, _)| *rel == d.path)
                     || named_dirs
                         .iter()
                         .any(|dir| dir.is_empty() || d.path.starts_with(&format!("{dir}/")))

@@ -138,3 +138,210 @@ fn a_closed_standard_error_is_no_panic_either() {
         "docs/index.md:3:8: error: link target `gone.md` does not exist [broken-link]\n"
     );
 }
+
+fn concise(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let mut all = vec!["lint", "--format", "concise"];
+    all.extend(args);
+    let o = sot(dir, &all);
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+    )
+}
+
+/// Makes `path` a special file with `tool` (`mkfifo`, `mknod`); `false` when this
+/// system or user may not.
+fn make_special(tool: &str, args: &[&str]) -> bool {
+    Command::new(tool)
+        .args(args)
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+const BROKEN: &str = "ok.md:1:5: error: link target `gone.md` does not exist [broken-link]\n";
+
+#[test]
+fn special_files_under_document_names_are_findings_never_read() {
+    let dir = workspace(&[("ok.md", "[x](gone.md)\n")]);
+    let fifo = dir.path().join("pipe.md");
+    if !make_special("mkfifo", &[fifo.to_str().unwrap()]) {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    let _socket = std::os::unix::net::UnixListener::bind(dir.path().join("socket.md")).unwrap();
+    // A character device (/dev/null's numbers: a regression must not read /dev/zero
+    // until memory runs out), where the user may make one.
+    let device = dir.path().join("tty.md");
+    let with_device = make_special("mknod", &[device.to_str().unwrap(), "c", "1", "3"]);
+    let mut expected = format!(
+        "{BROKEN}\
+         pipe.md:1:1: error: cannot read this file: it is not a regular file but a named pipe (FIFO) [unreadable-file]\n\
+         socket.md:1:1: error: cannot read this file: it is not a regular file but a socket [unreadable-file]\n"
+    );
+    if with_device {
+        expected.push_str(
+            "tty.md:1:1: error: cannot read this file: it is not a regular file but a character device [unreadable-file]\n",
+        );
+    } else {
+        eprintln!("note: mknod is not allowed here; the device case is skipped");
+    }
+    assert_eq!(concise(dir.path(), &[]), (Some(1), expected));
+}
+
+#[test]
+fn a_special_file_named_on_the_command_line_is_the_same_finding() {
+    let dir = workspace(&[("ok.md", "[x](pipe.md)\n")]);
+    if !make_special("mkfifo", &[dir.path().join("pipe.md").to_str().unwrap()]) {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    assert_eq!(
+        concise(dir.path(), &["pipe.md", "ok.md"]),
+        (
+            Some(1),
+            "pipe.md:1:1: error: cannot read this file: it is not a regular file but a named pipe (FIFO) [unreadable-file]\n"
+                .to_string()
+        )
+    );
+}
+
+#[test]
+fn configuration_files_that_are_fifos_do_not_block_the_run() {
+    // sot.toml as a FIFO is a configuration that cannot be read: exit 2.
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "ok.md", b"[x](gone.md)\n");
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    if !make_special("mkfifo", &[dir.path().join("sot.toml").to_str().unwrap()]) {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    let o = sot(dir.path(), &["lint", "--format", "concise"]);
+    assert_eq!(
+        (o.status.code(), text(&o.stderr)),
+        (
+            Some(2),
+            "sot: cannot read sot.toml: it is not a regular file but a named pipe (FIFO)\n"
+                .to_string()
+        )
+    );
+    // A generator's configuration (mkdocs.yml) as a FIFO is no configuration: GitHub's
+    // rules apply, and the documents are linted.
+    std::fs::remove_file(dir.path().join("sot.toml")).unwrap();
+    assert!(make_special(
+        "mkfifo",
+        &[dir.path().join("mkdocs.yml").to_str().unwrap()]
+    ));
+    assert_eq!(concise(dir.path(), &[]), (Some(1), BROKEN.to_string()));
+}
+
+#[test]
+fn a_file_name_that_is_not_utf8_is_read_linked_and_shown_lossily() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = workspace(&[("ok.md", "# Ok\n\n[cafe](caf%E9.md)\n")]);
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.md");
+    let folder = std::ffi::OsStr::from_bytes(b"d\xff");
+    let created = std::fs::write(dir.path().join(name), "[x](gone.md)\n[y](ok.md#nope)\n")
+        .and_then(|()| std::fs::create_dir(dir.path().join(folder)))
+        .and_then(|()| {
+            std::fs::write(
+                dir.path().join(folder).join("a.md"),
+                "[up](../ok.md#ok)\n[x](gone.md)\n",
+            )
+        });
+    if created.is_err() {
+        eprintln!("skipped: this file system refuses names that are not UTF-8");
+        return;
+    }
+    let findings = "caf\u{fffd}.md:1:5: error: link target `gone.md` does not exist [broken-link]\n\
+                    caf\u{fffd}.md:2:5: error: no heading or anchor `#nope` in `ok.md` [broken-anchor]\n\
+                    d\u{fffd}/a.md:2:5: error: link target `gone.md` does not exist [broken-link]\n";
+    assert_eq!(concise(dir.path(), &[]), (Some(1), findings.to_string()));
+    // Named on the command line, by its real name.
+    let o = sot_command(dir.path(), &["lint", "--format", "concise"])
+        .arg(name)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned()
+        ),
+        (
+            Some(1),
+            findings.lines().take(2).map(|l| format!("{l}\n")).collect()
+        )
+    );
+    // Every format prints the name, none fails on it.
+    for format in [
+        "human",
+        "json",
+        "sarif",
+        "github",
+        "gitlab",
+        "junit",
+        "checkstyle",
+    ] {
+        let o = sot(
+            dir.path(),
+            &["lint", "--format", format, "--color", "never"],
+        );
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{format}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(text(&o.stdout).contains("caf"), "{format}");
+    }
+}
+
+#[test]
+fn symlink_loops_are_neither_followed_nor_fatal() {
+    use std::os::unix::fs::symlink;
+    let dir = workspace(&[("ok.md", "[x](gone.md)\n\n[loop](self.md)\n")]);
+    let p = dir.path();
+    symlink("self.md", p.join("self.md")).unwrap();
+    symlink("b.md", p.join("a.md")).unwrap();
+    symlink("a.md", p.join("b.md")).unwrap();
+    std::fs::create_dir(p.join("up")).unwrap();
+    symlink("..", p.join("up/root")).unwrap();
+    symlink("../up", p.join("up/again")).unwrap();
+    // A link through a loop names nothing that exists.
+    let expected =
+        format!("{BROKEN}ok.md:3:8: error: link target `self.md` does not exist [broken-link]\n");
+    assert_eq!(concise(p, &[]), (Some(1), expected));
+    // Named on the command line, a loop is a path that cannot be resolved.
+    let o = sot(p, &["lint", "a.md"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).starts_with("sot: a.md: Too many levels of symbolic links"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+#[test]
+fn files_and_folders_vanishing_mid_walk_are_left_out() {
+    let dir = workspace(&[("ok.md", "[x](gone.md)\n")]);
+    let churn = dir.path().join("churn");
+    for round in 0..10 {
+        for i in 0..300 {
+            write(&churn, &format!("f{i}/doc-{i}.md"), b"# Doc\n");
+        }
+        let child = sot_command(dir.path(), &["lint", "--format", "concise"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Deleted while the walk lists them and the readers read them.
+        std::fs::remove_dir_all(&churn).unwrap();
+        let o = finish(child, "sot lint");
+        assert_eq!(
+            (o.status.code(), text(&o.stdout), text(&o.stderr)),
+            (Some(1), BROKEN.to_string(), String::new()),
+            "round {round}"
+        );
+    }
+}
