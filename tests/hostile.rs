@@ -4,6 +4,8 @@
 //! asserts the exit code, the exact finding or error, and that the rest of the
 //! workspace was linted. A run that could hang has a watchdog.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -15,19 +17,39 @@ fn sot_command(dir: &Path, args: &[&str]) -> Command {
 }
 
 /// Waits for `child`, killing it and failing the test when it runs past a limit far
-/// above any honest run: a hang must fail, not stall the suite.
+/// above any honest run: a hang must fail, not stall the suite. Its output is read
+/// meanwhile, so a report larger than a pipe holds cannot stall it either.
 fn finish(mut child: Child, what: &str) -> Output {
+    fn drain(
+        stream: Option<impl std::io::Read + Send + 'static>,
+    ) -> std::thread::JoinHandle<Vec<u8>> {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut s) = stream {
+                s.read_to_end(&mut bytes).unwrap();
+            }
+            bytes
+        })
+    }
+    let (stdout, stderr) = (drain(child.stdout.take()), drain(child.stderr.take()));
     let limit = Duration::from_secs(60);
     let start = Instant::now();
-    while child.try_wait().unwrap().is_none() {
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
         if start.elapsed() > limit {
             child.kill().unwrap();
             child.wait().unwrap();
             panic!("{what}: still running after {limit:?}, killed");
         }
         std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
     }
-    child.wait_with_output().unwrap()
 }
 
 /// Runs `sot` with a watchdog, standard input closed.
@@ -344,4 +366,110 @@ fn files_and_folders_vanishing_mid_walk_are_left_out() {
             "round {round}"
         );
     }
+}
+
+/// File names that a URI or XML must escape, and the `uri` SARIF must give each.
+const AWKWARD_NAMES: &[(&str, &str)] = &[
+    ("a:b.md", "a%3Ab.md"),
+    ("amp&<x>\"'.md", "amp%26%3Cx%3E%22%27.md"),
+    ("ctl\u{1}.md", "ctl%01.md"),
+    ("ha#sh.md", "ha%23sh.md"),
+    ("per%cent.md", "per%25cent.md"),
+    ("q?x.md", "q%3Fx.md"),
+    ("sub dir/with space.md", "sub%20dir/with%20space.md"),
+    ("\u{fc}ber.md", "%C3%BCber.md"),
+];
+
+fn awkward_workspace() -> tempfile::TempDir {
+    let dir = workspace(&[]);
+    for (name, _) in AWKWARD_NAMES {
+        write(dir.path(), name, b"[x](gone.md)\n");
+    }
+    dir
+}
+
+#[test]
+fn sarif_uris_are_percent_encoded_and_valid() {
+    let dir = awkward_workspace();
+    let o = sot(dir.path(), &["lint", "--format", "sarif"]);
+    assert_eq!(o.status.code(), Some(1));
+    let log: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let uris: Vec<&str> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    let expected: Vec<&str> = AWKWARD_NAMES.iter().map(|(_, uri)| *uri).collect();
+    assert_eq!(uris, expected);
+    let Some(schema_path) = common::shared("data/sarif/sarif-schema-2.1.0.json") else {
+        return;
+    };
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
+    // `uri` is a `uri-reference` there: check formats too.
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+}
+
+#[test]
+fn xml_formats_escape_every_file_name() {
+    let dir = awkward_workspace();
+    let checkstyle = text(&sot(dir.path(), &["lint", "--format", "checkstyle"]).stdout);
+    let names: Vec<&str> = checkstyle
+        .lines()
+        .filter_map(|l| l.strip_prefix("  <file name=\""))
+        .map(|l| l.strip_suffix("\">").unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "a:b.md",
+            "amp&amp;&lt;x&gt;&quot;&apos;.md",
+            // XML 1.0 has no way to write U+0001, not even as a reference.
+            "ctl\u{fffd}.md",
+            "ha#sh.md",
+            "per%cent.md",
+            "q?x.md",
+            "sub dir/with space.md",
+            "\u{fc}ber.md",
+        ]
+    );
+    let junit = text(&sot(dir.path(), &["lint", "--format", "junit"]).stdout);
+    assert!(junit.contains(
+        r#"<testcase name="broken-link amp&amp;&lt;x&gt;&quot;&apos;.md:1:5" classname="amp&amp;&lt;x&gt;&quot;&apos;.md" file="amp&amp;&lt;x&gt;&quot;&apos;.md" line="1">"#
+    ), "{junit}");
+    for xml in [&checkstyle, &junit] {
+        assert!(
+            !xml.chars().any(|c| c < ' ' && c != '\n'),
+            "a control character XML 1.0 forbids:\n{xml}"
+        );
+    }
+    // The JSON and workflow-command formats carry the names as they are.
+    let gitlab: serde_json::Value =
+        serde_json::from_slice(&sot(dir.path(), &["lint", "--format", "gitlab"]).stdout).unwrap();
+    let paths: Vec<&str> = gitlab
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["location"]["path"].as_str().unwrap())
+        .collect();
+    let names: Vec<&str> = AWKWARD_NAMES.iter().map(|(name, _)| *name).collect();
+    assert_eq!(paths, names);
+    let github = text(&sot(dir.path(), &["lint", "--format", "github"]).stdout);
+    assert!(
+        github.starts_with("::error file=a%3Ab.md,line=1,col=5,"),
+        "{github}"
+    );
 }
