@@ -1,5 +1,8 @@
 //! Helpers shared by the end-to-end test files.
 
+// Each test file compiles its own copy of this module and uses only some of it.
+#![allow(dead_code)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -41,8 +44,6 @@ pub fn git(dir: &Path, args: &[&str]) {
 /// A file of the data kept beside the checkout (`../shared`: the corpus generator, the
 /// SARIF schema), which a user's clone does not have. Without it the test that needs it
 /// is skipped, with a note, unless `SOT_REQUIRE_SHARED` is set (CI sets it).
-// Each test file compiles its own copy of this module, and not every one needs it.
-#[allow(dead_code)]
 pub fn shared(rel: &str) -> Option<PathBuf> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../shared")
