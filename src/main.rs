@@ -274,15 +274,23 @@ struct Loaded {
 /// Loads the workspace around `path` with standard input standing in for that file,
 /// which need not exist on disk yet.
 fn load_stdin(path: &std::path::Path) -> Result<Loaded, Exit> {
-    let mut text = String::new();
-    if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
-        return Err(fail(format!("cannot read standard input: {e}")));
+    let not_a_file = |why: &str| {
+        fail(format!(
+            "--stdin-filename {}: not the path of a file inside the workspace root ({why})",
+            path.display()
+        ))
+    };
+    // `.`, `..` and a trailing `/` name folders, whatever exists on disk.
+    let written = path.to_string_lossy();
+    let last = written.rsplit(['/', std::path::MAIN_SEPARATOR]).next();
+    if matches!(last, Some("" | "." | "..")) {
+        return Err(not_a_file("it names a folder"));
     }
     let cwd = std::env::current_dir()
         .map_err(|e| fail(format!("cannot read the current directory: {e}")))?;
     let abs = cwd.join(path);
     let (Some(parent), Some(name)) = (abs.parent(), abs.file_name()) else {
-        return Err(fail(format!("{}: not a file path", path.display())));
+        return Err(not_a_file("it names a folder"));
     };
     let parent = parent
         .canonicalize()
@@ -291,6 +299,9 @@ fn load_stdin(path: &std::path::Path) -> Result<Loaded, Exit> {
     let root = root.canonicalize().unwrap_or(root);
     // A saved symlink stands for its target, as in the walk.
     let file = abs.canonicalize().unwrap_or_else(|_| parent.join(name));
+    if file.is_dir() {
+        return Err(not_a_file("it is a folder"));
+    }
     let rel = workspace::relative(&root, &file).ok_or_else(|| {
         fail(format!(
             "{} is outside the workspace root {}",
@@ -298,6 +309,10 @@ fn load_stdin(path: &std::path::Path) -> Result<Loaded, Exit> {
             root.display()
         ))
     })?;
+    let mut text = String::new();
+    if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
+        return Err(fail(format!("cannot read standard input: {e}")));
+    }
     let (settings, note) = read_settings(&root)?;
     let ws = workspace::load(&root, &[], &settings);
     let (mut docs, mut tree) = (ws.docs, ws.tree);

@@ -473,3 +473,54 @@ fn xml_formats_escape_every_file_name() {
         "{github}"
     );
 }
+
+#[test]
+fn stdin_filename_must_name_a_file_inside_the_root() {
+    let dir = workspace(&[("ok.md", "[x](gone.md)\n"), ("docs/a.md", "# A\n")]);
+    let lint_stdin = |path: &str| {
+        let mut child = sot_command(dir.path(), &["lint", "--format", "concise"])
+            .args(["--stdin-filename", path])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Refused before standard input is read, or read: either way not an error here.
+        let _ = std::io::Write::write_all(&mut child.stdin.take().unwrap(), b"[y](gone.md)\n");
+        let o = finish(child, "sot lint --stdin-filename");
+        (o.status.code(), text(&o.stdout), text(&o.stderr))
+    };
+    let root = dir.path().to_str().unwrap().to_string();
+    for (path, why) in [
+        (".", "it names a folder"),
+        ("./", "it names a folder"),
+        ("..", "it names a folder"),
+        ("docs/", "it names a folder"),
+        ("docs/.", "it names a folder"),
+        ("new/", "it names a folder"),
+        ("docs", "it is a folder"),
+        (root.as_str(), "it is a folder"),
+    ] {
+        assert_eq!(
+            lint_stdin(path),
+            (
+                Some(2),
+                String::new(),
+                format!(
+                    "sot: --stdin-filename {path}: not the path of a file inside the workspace root ({why})\n"
+                )
+            ),
+            "{path}"
+        );
+    }
+    // A file that does not exist yet is fine: an editor's new buffer.
+    assert_eq!(
+        lint_stdin("docs/new.md"),
+        (
+            Some(1),
+            "docs/new.md:1:5: error: link target `gone.md` does not exist [broken-link]\n"
+                .to_string(),
+            String::new()
+        )
+    );
+}
