@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::io::{self, Write};
 
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::json;
 use sot_lint::{Diagnostic, Severity, RULES};
 
@@ -29,6 +30,21 @@ fn fingerprints(diags: &[Diagnostic]) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// What stays as written in a SARIF `uri`: RFC 3986's unreserved characters and the
+/// `/` between segments. Everything else (` `, `#`, `?`, `%`, `:`, non-ASCII) is
+/// percent-encoded, as SARIF requires a valid URI reference; a `:` left in the first
+/// segment would read as a scheme.
+const URI_PATH: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
+
+fn sarif_uri(path: &str) -> String {
+    utf8_percent_encode(path, URI_PATH).to_string()
 }
 
 fn sarif_level(s: Severity) -> &'static str {
@@ -69,7 +85,7 @@ pub fn sarif(out: &mut dyn Write, diags: &[Diagnostic]) -> io::Result<()> {
                 "message": { "text": message },
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": d.file, "uriBaseId": "%SRCROOT%" },
+                        "artifactLocation": { "uri": sarif_uri(&d.file), "uriBaseId": "%SRCROOT%" },
                         "region": {
                             "startLine": d.line,
                             "startColumn": d.column,
@@ -160,12 +176,28 @@ pub fn gitlab(out: &mut dyn Write, diags: &[Diagnostic]) -> io::Result<()> {
     writeln!(out)
 }
 
+/// Text for an XML 1.0 attribute or element. Line breaks and tabs are character
+/// references, which an attribute keeps (a literal one is read as a space); the
+/// other control characters cannot appear in XML 1.0 at all, even as references,
+/// and become U+FFFD.
 fn xml(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
+            c if c < ' ' => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 pub fn junit(out: &mut dyn Write, diags: &[Diagnostic], files_checked: usize) -> io::Result<()> {

@@ -145,7 +145,7 @@ fn hugo(root: &Path) -> Option<Detected> {
         }
     }
     candidates.into_iter().find_map(|(path, own_name)| {
-        let text = std::fs::read_to_string(root.join(&path)).ok()?;
+        let text = crate::workspace::read_text(&root.join(&path)).ok()?;
         let config = parse_any(&path, &text);
         let language = get(&config, "defaultContentLanguage")
             .and_then(Value::as_str)
@@ -204,7 +204,9 @@ fn hugo(root: &Path) -> Option<Detected> {
 fn hugo_page_lookup_hook(root: &Path, goldmark: Option<&Value>) -> bool {
     let own = ["layouts/_markup", "layouts/_default/_markup"]
         .iter()
-        .filter_map(|dir| std::fs::read_to_string(root.join(dir).join("render-link.html")).ok())
+        .filter_map(|dir| {
+            crate::workspace::read_text(&root.join(dir).join("render-link.html")).ok()
+        })
         .any(|hook| hook.contains("GetPage"));
     let link = goldmark
         .and_then(|g| get(g, "renderHooks"))
@@ -249,10 +251,10 @@ fn docfx(root: &Path) -> Option<Detected> {
 fn jekyll(root: &Path) -> Option<Detected> {
     ["", "docs/"].into_iter().find_map(|dir| {
         let source = format!("{dir}_config.yml");
-        let text = std::fs::read_to_string(root.join(&source)).ok()?;
+        let text = crate::workspace::read_text(&root.join(&source)).ok()?;
         let site = root.join(dir);
         let gemfile_names_jekyll = |path: &Path| {
-            std::fs::read_to_string(path.join("Gemfile"))
+            crate::workspace::read_text(&path.join("Gemfile"))
                 .is_ok_and(|g| g.contains("jekyll") || g.contains("github-pages"))
         };
         let marked = ["_layouts", "_includes", "_posts"]
@@ -286,7 +288,7 @@ fn jekyll(root: &Path) -> Option<Detected> {
 fn read_first(root: &Path, names: &[impl AsRef<str>]) -> Option<(String, String)> {
     names.iter().find_map(|name| {
         let name = name.as_ref();
-        let text = std::fs::read_to_string(root.join(name)).ok()?;
+        let text = crate::workspace::read_text(&root.join(name)).ok()?;
         Some((name.to_string(), text))
     })
 }

@@ -1,5 +1,11 @@
 //! `sot`: lint and index Source-of-Truth Markdown documents.
 
+// Every write to the standard streams goes through `output`, which a closed pipe
+// cannot make panic.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+#[macro_use]
+mod output;
 mod ci_formats;
 mod detect;
 mod git;
@@ -221,28 +227,26 @@ fn main() -> ExitCode {
                 GraphFormat::Mermaid => g.mermaid(),
                 GraphFormat::Dot => g.dot(),
             };
-            std::io::stdout().write_all(text.as_bytes()).map(|()| true)
+            output::stdout().write_all(text.as_bytes()).map(|()| true)
         }),
         Command::Config => query(&[], |l| {
             if let Some(note) = &l.note {
-                eprintln!("{note}");
+                errln!("{note}");
             }
-            print!("{}", l.settings.to_toml());
+            out!("{}", l.settings.to_toml());
             Ok(true)
         }),
         Command::Init => init(),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "sot", &mut std::io::stdout());
+            clap_complete::generate(shell, &mut cmd, "sot", &mut output::stdout());
             Exit::Clean
         }
         Command::Man => {
             let cmd = <Cli as clap::CommandFactory>::command();
-            match clap_mangen::Man::new(cmd).render(&mut std::io::stdout()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    fail(format!("cannot write the manual page: {e}"))
-                }
-                _ => Exit::Clean,
+            match clap_mangen::Man::new(cmd).render(&mut output::stdout()) {
+                Err(e) => fail(format!("cannot write the manual page: {e}")),
+                Ok(()) => Exit::Clean,
             }
         }
         Command::Rules => rules(),
@@ -252,7 +256,7 @@ fn main() -> ExitCode {
 }
 
 fn fail(message: impl std::fmt::Display) -> Exit {
-    eprintln!("sot: {message}");
+    errln!("sot: {message}");
     Exit::Failure
 }
 
@@ -271,15 +275,23 @@ struct Loaded {
 /// Loads the workspace around `path` with standard input standing in for that file,
 /// which need not exist on disk yet.
 fn load_stdin(path: &std::path::Path) -> Result<Loaded, Exit> {
-    let mut text = String::new();
-    if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
-        return Err(fail(format!("cannot read standard input: {e}")));
+    let not_a_file = |why: &str| {
+        fail(format!(
+            "--stdin-filename {}: not the path of a file inside the workspace root ({why})",
+            path.display()
+        ))
+    };
+    // `.`, `..` and a trailing `/` name folders, whatever exists on disk.
+    let written = path.to_string_lossy();
+    let last = written.rsplit(['/', std::path::MAIN_SEPARATOR]).next();
+    if matches!(last, Some("" | "." | "..")) {
+        return Err(not_a_file("it names a folder"));
     }
     let cwd = std::env::current_dir()
         .map_err(|e| fail(format!("cannot read the current directory: {e}")))?;
     let abs = cwd.join(path);
     let (Some(parent), Some(name)) = (abs.parent(), abs.file_name()) else {
-        return Err(fail(format!("{}: not a file path", path.display())));
+        return Err(not_a_file("it names a folder"));
     };
     let parent = parent
         .canonicalize()
@@ -288,6 +300,9 @@ fn load_stdin(path: &std::path::Path) -> Result<Loaded, Exit> {
     let root = root.canonicalize().unwrap_or(root);
     // A saved symlink stands for its target, as in the walk.
     let file = abs.canonicalize().unwrap_or_else(|_| parent.join(name));
+    if file.is_dir() {
+        return Err(not_a_file("it is a folder"));
+    }
     let rel = workspace::relative(&root, &file).ok_or_else(|| {
         fail(format!(
             "{} is outside the workspace root {}",
@@ -295,6 +310,10 @@ fn load_stdin(path: &std::path::Path) -> Result<Loaded, Exit> {
             root.display()
         ))
     })?;
+    let mut text = String::new();
+    if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
+        return Err(fail(format!("cannot read standard input: {e}")));
+    }
     let (settings, note) = read_settings(&root)?;
     let ws = workspace::load(&root, &[], &settings);
     let (mut docs, mut tree) = (ws.docs, ws.tree);
@@ -322,11 +341,11 @@ fn load_stdin(path: &std::path::Path) -> Result<Loaded, Exit> {
 /// note says so.
 fn read_settings(root: &std::path::Path) -> Result<(Settings, Option<String>), Exit> {
     let path = root.join("sot.toml");
-    let settings = match std::fs::read_to_string(&path) {
+    let settings = match workspace::read_text(&path) {
         Ok(text) => Settings::parse(&text).map_err(|e| {
-            eprintln!("sot.toml:{}:{}: error: {}", e.line, e.column, e.message);
+            errln!("sot.toml:{}:{}: error: {}", e.line, e.column, e.message);
             if let Some(help) = e.help {
-                eprintln!("  help: {help}");
+                errln!("  help: {help}");
             }
             Exit::Failure
         })?,
@@ -403,7 +422,7 @@ fn load(paths: &[PathBuf]) -> Result<Loaded, Exit> {
         if abs.is_dir() {
             named_dirs.push(rel);
         } else {
-            named_files.push(rel);
+            named_files.push((rel, abs.clone()));
         }
     }
     let (settings, note) = read_settings(&root)?;
@@ -418,9 +437,10 @@ fn load(paths: &[PathBuf]) -> Result<Loaded, Exit> {
         }
     }
     for d in settings.documents_matching_nothing(ws.docs.iter().map(|d| d.path.as_str())) {
-        eprintln!(
+        errln!(
             "warning: sot.toml: the [[documents]] block for `{}` matches no document (glob `{}`)",
-            d.prefix, d.glob
+            d.prefix,
+            d.glob
         );
     }
     let targets: Option<Vec<usize>> = (!paths.is_empty()).then(|| {
@@ -428,7 +448,7 @@ fn load(paths: &[PathBuf]) -> Result<Loaded, Exit> {
             .iter()
             .enumerate()
             .filter(|(_, d)| {
-                named_files.contains(&d.path)
+                named_files.iter().any(|(rel, _)| *rel == d.path)
                     || named_dirs
                         .iter()
                         .any(|dir| dir.is_empty() || d.path.starts_with(&format!("{dir}/")))
@@ -468,7 +488,7 @@ fn lint(
         Err(exit) => return exit,
     };
     if let Some(note) = note.filter(|_| !options.quiet) {
-        eprintln!("{note}");
+        errln!("{note}");
     }
     let checked = targets.as_ref().map_or(ws.docs.len(), Vec::len);
     let prefixes: Vec<String> = reg.prefixes().map(str::to_string).collect();
@@ -476,7 +496,7 @@ fn lint(
         git::added_entries(&root, rev, &prefixes)
             .map_err(|e| {
                 if !options.quiet {
-                    eprintln!("sot: note: IDs on {rev} were not compared ({e})")
+                    errln!("sot: note: IDs on {rev} were not compared ({e})")
                 }
             })
             .ok()
@@ -518,14 +538,12 @@ fn lint(
     let written = match &options.output {
         Some(path) => std::fs::write(path, &report),
         None => {
-            let mut out = std::io::stdout().lock();
+            let mut out = output::stdout();
             out.write_all(&report).and_then(|()| out.flush())
         }
     };
     if let Err(e) = written {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            return fail(format!("cannot write the report: {e}"));
-        }
+        return fail(format!("cannot write the report: {e}"));
     }
     let failing = diags.iter().any(|d| {
         d.severity == Severity::Error || (options.deny_warnings && d.severity == Severity::Warning)
@@ -565,7 +583,7 @@ fn index(paths: &[PathBuf], check: bool) -> Exit {
         let (_, errors) = index::blocks(doc);
         for e in &errors {
             let p = doc.position(e.span.start);
-            eprintln!("{}:{}:{}: error: {}", doc.path, p.line, p.column, e.message);
+            errln!("{}:{}:{}: error: {}", doc.path, p.line, p.column, e.message);
             broken = true;
         }
         if !errors.is_empty() {
@@ -577,7 +595,7 @@ fn index(paths: &[PathBuf], check: bool) -> Exit {
         changed += 1;
         if check {
             let diff = similar::TextDiff::from_lines(&doc.text, &text);
-            print!(
+            out!(
                 "{}",
                 diff.unified_diff()
                     .context_radius(3)
@@ -588,7 +606,7 @@ fn index(paths: &[PathBuf], check: bool) -> Exit {
         if let Err(e) = write_document(root, doc, &text) {
             return fail(e);
         }
-        println!("updated {}", doc.path);
+        outln!("updated {}", doc.path);
     }
     if broken {
         return Exit::Failure;
@@ -596,7 +614,7 @@ fn index(paths: &[PathBuf], check: bool) -> Exit {
     match (check, changed) {
         (true, 0) | (false, _) => Exit::Clean,
         (true, n) => {
-            eprintln!(
+            errln!(
                 "{n} file{} with stale index blocks; run `sot index`",
                 if n == 1 { "" } else { "s" }
             );
@@ -638,7 +656,7 @@ fn new(prefix: &str, title: &str, file: Option<&std::path::Path>) -> Exit {
         None => None,
     };
     let elsewhere = git::numbers_on_branches(&root, prefix).unwrap_or_else(|e| {
-        eprintln!("sot: note: numbers on other branches were not checked ({e})");
+        errln!("sot: note: numbers on other branches were not checked ({e})");
         Default::default()
     });
     let schema = &settings.config.schema;
@@ -666,8 +684,8 @@ fn new(prefix: &str, title: &str, file: Option<&std::path::Path>) -> Exit {
     if let Err(e) = write_document(&root, &original, &text) {
         return fail(e);
     }
-    println!("{}", entry.id);
-    eprintln!("added {} to {path}", entry.id);
+    outln!("{}", entry.id);
+    errln!("added {} to {path}", entry.id);
     Exit::Clean
 }
 
@@ -698,10 +716,9 @@ fn query(paths: &[PathBuf], run: impl FnOnce(&Loaded) -> std::io::Result<bool>) 
     match run(&loaded) {
         Ok(true) => Exit::Clean,
         Ok(false) => {
-            eprintln!("sot: no entry or reference found");
+            errln!("sot: no entry or reference found");
             Exit::Findings
         }
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Clean,
         Err(e) => fail(e),
     }
 }
@@ -714,7 +731,7 @@ fn init() -> Exit {
     }
     match std::fs::write(&path, include_str!("init.toml")) {
         Ok(()) => {
-            println!("wrote sot.toml");
+            outln!("wrote sot.toml");
             Exit::Clean
         }
         Err(e) => fail(format!("cannot write sot.toml: {e}")),
@@ -724,7 +741,7 @@ fn init() -> Exit {
 fn rules() -> Exit {
     let width = RULES.iter().map(|r| r.name.len()).max().unwrap_or(0);
     for r in RULES {
-        println!(
+        outln!(
             "{:width$}  {:7}  {}",
             r.name,
             r.severity.as_str(),
@@ -737,7 +754,7 @@ fn rules() -> Exit {
 fn explain(name: &str) -> Exit {
     match RULES.iter().find(|r| r.name == name) {
         Some(r) => {
-            println!("# {} ({})\n\n{}", r.name, r.severity, r.doc());
+            outln!("# {} ({})\n\n{}", r.name, r.severity, r.doc());
             Exit::Clean
         }
         None => fail(format!("no rule named `{name}`; `sot rules` lists them")),

@@ -2,6 +2,8 @@
 
 use std::io::Write;
 
+use crate::output;
+
 use serde::Serialize;
 use sot_registry::export::{export, id_record, reference_record};
 use sot_registry::{Registry, Workspace};
@@ -15,7 +17,7 @@ pub enum QueryFormat {
 }
 
 fn json(value: &impl Serialize) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
+    let mut out = output::stdout();
     serde_json::to_writer_pretty(&mut out, value)?;
     writeln!(out)
 }
@@ -26,7 +28,7 @@ pub fn registry(ws: &Workspace, reg: &Registry, format: QueryFormat) -> std::io:
     if format == QueryFormat::Json {
         return json(&data);
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = output::stdout();
     for r in &data.ids {
         writeln!(
             out,
@@ -59,7 +61,7 @@ pub fn show(
         json(&record)?;
         return Ok(true);
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = output::stdout();
     writeln!(out, "{}: {}", record.id, record.title)?;
     let anchor = if record.anchor.is_empty() {
         String::new()
@@ -142,7 +144,7 @@ pub fn refs(
     if format == QueryFormat::Json {
         json(&records)?;
     } else {
-        let mut out = std::io::stdout().lock();
+        let mut out = output::stdout();
         for r in &records {
             writeln!(out, "{}:{}:{}: {}", r.file, r.line, r.column, r.kind)?;
         }
@@ -202,7 +204,7 @@ pub fn anchors(ws: &Workspace, d: usize, format: QueryFormat) -> std::io::Result
     if format == QueryFormat::Json {
         return json(&list);
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = output::stdout();
     let width = list
         .iter()
         .map(|a| a.anchor.chars().count())

@@ -1,5 +1,6 @@
 //! Finding the workspace root, walking it, and reading documents in parallel.
 
+use std::io::{self, Read};
 use std::path::{Component, Path, PathBuf};
 
 use ignore::WalkBuilder;
@@ -50,10 +51,11 @@ fn in_hidden_dir(path: &str) -> bool {
 
 /// Walks `root`: every file that git does not ignore goes into the tree, and every
 /// Markdown file outside hidden folders that the configuration includes is a document.
-/// `named` are files named on the command line: linted even when git ignores them
-/// (you asked for them), never when the configuration excludes them (a hook passes
-/// every staged file; ruff's `--force-exclude` does the same).
-pub fn load(root: &Path, named: &[String], settings: &Settings) -> Workspace {
+/// `named` are files named on the command line, by root-relative path and real path:
+/// linted even when git ignores them (you asked for them), never when the
+/// configuration excludes them (a hook passes every staged file; ruff's
+/// `--force-exclude` does the same).
+pub fn load(root: &Path, named: &[(String, PathBuf)], settings: &Settings) -> Workspace {
     let mut tree = FileTree::default();
     let mut doc_paths = Vec::new();
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
@@ -103,7 +105,8 @@ pub fn load(root: &Path, named: &[String], settings: &Settings) -> Workspace {
         } else {
             tree.add_file(&rel);
             if is_markdown(&rel) && !in_hidden_dir(&rel) && settings.includes(&rel) {
-                doc_paths.push(rel);
+                // Read by its real name: `rel` is lossy where the name is not UTF-8.
+                doc_paths.push((rel, entry.into_path()));
             }
         }
     }
@@ -114,15 +117,15 @@ pub fn load(root: &Path, named: &[String], settings: &Settings) -> Workspace {
             }
         }
     }
-    for path in named {
-        if !settings.excludes(path) && !doc_paths.contains(path) {
-            tree.add_file(path);
-            doc_paths.push(path.clone());
+    for (rel, path) in named {
+        if !settings.excludes(rel) && !doc_paths.iter().any(|(d, _)| d == rel) {
+            tree.add_file(rel);
+            doc_paths.push((rel.clone(), path.clone()));
         }
     }
     let mut docs: Vec<Document> = doc_paths
         .into_par_iter()
-        .map(|rel| read_document(root, rel))
+        .filter_map(|(rel, path)| read_document(&path, rel))
         .collect();
     docs.extend(unlisted);
     Workspace::new(docs, tree)
@@ -152,7 +155,7 @@ fn redirected_sources(root: &Path) -> Vec<String> {
             let name = name.to_string_lossy();
             name.starts_with(".openpublishing.redirection") && name.ends_with(".json")
         })
-        .filter_map(|e| std::fs::read(e.path()).ok())
+        .filter_map(|e| read_regular(&e.path()).ok())
         .filter_map(|bytes| serde_json::from_slice::<Redirections>(&bytes).ok())
         .flat_map(|r| r.redirections)
         .map(|r| r.source_path.trim_start_matches('/').to_string())
@@ -173,21 +176,88 @@ fn unlisted_folder(root: &Path, err: &ignore::Error) -> Option<(String, String)>
     }
 }
 
-fn read_document(root: &Path, rel: String) -> Document {
-    match std::fs::read(root.join(&rel)) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => Document::parse(rel, text),
-            Err(e) => {
-                let valid = e.utf8_error().valid_up_to();
-                let bytes = e.as_bytes();
-                let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
-                Document::unreadable(
-                    rel,
-                    format!("it is not valid UTF-8 (first bad byte on line {line})"),
-                )
-            }
-        },
-        Err(e) => Document::unreadable(rel, e.to_string()),
+/// The document at `path`, shown as `rel`; `None` when the file vanished after the
+/// walk listed it: the run then sees the workspace as it is now.
+fn read_document(path: &Path, rel: String) -> Option<Document> {
+    let bytes = match read_regular(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return None,
+        Err(e) => return Some(Document::unreadable(rel, e.to_string())),
+    };
+    Some(match String::from_utf8(bytes) {
+        Ok(text) => Document::parse(rel, text),
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
+            let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
+            Document::unreadable(
+                rel,
+                format!("it is not valid UTF-8 (first bad byte on line {line})"),
+            )
+        }
+    })
+}
+
+/// The bytes of the regular file at `path` (through symlinks), never of anything
+/// else: opening a FIFO blocks until a writer comes, and a device (`/dev/zero` under
+/// a document's name) is read until memory runs out. The file is opened without
+/// blocking and checked again once open, so one swapped for a FIFO after it was
+/// looked at is refused as well; it is read up to the size it had when opened, so a
+/// file that grows while it is read cannot hold the run.
+pub fn read_regular(path: &Path) -> io::Result<Vec<u8>> {
+    check_regular(&std::fs::metadata(path)?)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(path)?;
+    let meta = file.metadata()?;
+    check_regular(&meta)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(meta.len()).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// [`read_regular`], as UTF-8 text.
+pub fn read_text(path: &Path) -> io::Result<String> {
+    String::from_utf8(read_regular(path)?)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
+
+fn check_regular(meta: &std::fs::Metadata) -> io::Result<()> {
+    if meta.is_file() {
+        return Ok(());
+    }
+    let kind = special_kind(&meta.file_type());
+    Err(io::Error::other(format!(
+        "it is not a regular file but {kind}"
+    )))
+}
+
+#[cfg(unix)]
+fn special_kind(t: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if t.is_dir() {
+        "a folder"
+    } else if t.is_fifo() {
+        "a named pipe (FIFO)"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_char_device() {
+        "a character device"
+    } else if t.is_block_device() {
+        "a block device"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(t: &std::fs::FileType) -> &'static str {
+    if t.is_dir() {
+        "a folder"
+    } else {
+        "a special file"
     }
 }
 

@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::shared;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -576,23 +578,6 @@ fn hostile_input_never_panics() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-}
-
-/// A file of the data kept beside the checkout (`../shared`: the corpus generator, the
-/// SARIF schema), which a user's clone does not have. Without it the test that needs it
-/// is skipped, with a note, unless `SOT_REQUIRE_SHARED` is set (CI sets it).
-fn shared(rel: &str) -> Option<PathBuf> {
-    let path = repo().join("../shared").join(rel);
-    if path.exists() {
-        return Some(path);
-    }
-    assert!(
-        std::env::var_os("SOT_REQUIRE_SHARED").is_none(),
-        "SOT_REQUIRE_SHARED is set but {} is missing",
-        path.display()
-    );
-    eprintln!("skipped: {} is not beside the checkout", path.display());
-    None
 }
 
 /// Runs the shared corpus generator into `out` (`out/ws`, `out/expected.json`);

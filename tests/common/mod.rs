@@ -1,6 +1,9 @@
 //! Helpers shared by the end-to-end test files.
 
-use std::path::Path;
+// Each test file compiles its own copy of this module and uses only some of it.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Copies the folder `from` into `to`, recursively.
@@ -36,4 +39,23 @@ pub fn git(dir: &Path, args: &[&str]) {
         "git {args:?}: {}",
         String::from_utf8_lossy(&o.stderr)
     );
+}
+
+/// A file of the data kept beside the checkout (`../shared`: the corpus generator, the
+/// SARIF schema), which a user's clone does not have. Without it the test that needs it
+/// is skipped, with a note, unless `SOT_REQUIRE_SHARED` is set (CI sets it).
+pub fn shared(rel: &str) -> Option<PathBuf> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(rel);
+    if path.exists() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var_os("SOT_REQUIRE_SHARED").is_none(),
+        "SOT_REQUIRE_SHARED is set but {} is missing",
+        path.display()
+    );
+    eprintln!("skipped: {} is not beside the checkout", path.display());
+    None
 }

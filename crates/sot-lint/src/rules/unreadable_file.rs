@@ -5,10 +5,14 @@
 //! linted; references into the unreadable file cannot be resolved.
 //!
 //! **Example**: a runbook saved as Windows-1252 with a `é` in it, or a file the
-//! current user has no permission to read. A folder the current user cannot list is
-//! reported the same way, at the folder's path, since none of its documents is linted.
+//! current user has no permission to read. `sot` reads only regular files: a named
+//! pipe, socket or device under a document's name (`notes.md`) is reported, never
+//! read, since reading it could block or never end. A folder the current user cannot
+//! list is reported the same way, at the folder's path, since none of its documents
+//! is linted.
 //!
-//! **Fix**: re-save the file as UTF-8, or fix its permissions.
+//! **Fix**: re-save the file as UTF-8, fix its permissions, or replace the special
+//! file with a regular one (or exclude it in `sot.toml`).
 
 use super::Finding;
 use crate::Context;
@@ -27,7 +31,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .help("let the current user read it, or exclude it in sot.toml")
         } else {
             Finding::new(d, 0..0, format!("cannot read this file: {reason}"))
-                .help("save it as UTF-8 text that the current user can read")
+                .help("make it a regular file of UTF-8 text that the current user can read")
         });
     }
 }
