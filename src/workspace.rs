@@ -63,15 +63,46 @@ pub fn load(root: &Path, named: &[(String, PathBuf)], settings: &Settings) -> Wo
     // down, `.git/info/exclude` and the global excludes file, never an ignore file
     // above the top-level. Elsewhere, the `.gitignore` files under the root.
     let in_repository = canonical_root.ancestors().any(|d| d.join(".git").exists());
+    // The walk opens every `.gitignore` it meets, and a FIFO there would block it: a
+    // folder whose `.gitignore` is no regular file is not walked, and one at the root
+    // (or above it, inside the repository) turns ignore files off.
+    let mut unlisted = Vec::new();
+    let special_above = canonical_root
+        .ancestors()
+        .take_while(|d| in_repository && !d.join(".git").exists())
+        .chain(std::iter::once(canonical_root.as_path()))
+        .find_map(|d| special_gitignore(d).map(|kind| (d.join(".gitignore"), kind)));
+    if let Some((path, kind)) = &special_above {
+        let rel = relative(&canonical_root, path).unwrap_or_else(|| ".gitignore".into());
+        unlisted.push(Document::unreadable(
+            rel,
+            format!("it is not a regular file but {kind}; no .gitignore file was read"),
+        ));
+    }
+    let skipped = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let skipped_in_walk = skipped.clone();
     let walker = WalkBuilder::new(root)
         .hidden(false)
         .ignore(false)
+        .git_ignore(special_above.is_none())
         .require_git(in_repository)
         .parents(in_repository)
         .git_global(in_repository)
-        .filter_entry(|e| e.file_name() != ".git")
+        .filter_entry(move |e| {
+            if e.file_name() == ".git" {
+                return false;
+            }
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            match special_gitignore(e.path()).filter(|_| is_dir) {
+                Some(kind) => {
+                    let mut skipped = skipped_in_walk.lock().expect("no panic holds it");
+                    skipped.push((e.path().join(".gitignore"), kind));
+                    false
+                }
+                None => true,
+            }
+        })
         .build();
-    let mut unlisted = Vec::new();
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
@@ -127,6 +158,14 @@ pub fn load(root: &Path, named: &[(String, PathBuf)], settings: &Settings) -> Wo
         .into_par_iter()
         .filter_map(|(rel, path)| read_document(&path, rel))
         .collect();
+    for (path, kind) in skipped.lock().expect("the walk is over").drain(..) {
+        if let Some(rel) = relative(root, &path) {
+            docs.push(Document::unreadable(
+                rel,
+                format!("it is not a regular file but {kind}; its folder was not walked"),
+            ));
+        }
+    }
     docs.extend(unlisted);
     Workspace::new(docs, tree)
 }
@@ -222,6 +261,12 @@ pub fn read_regular(path: &Path) -> io::Result<Vec<u8>> {
 pub fn read_text(path: &Path) -> io::Result<String> {
     String::from_utf8(read_regular(path)?)
         .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
+
+/// What the `.gitignore` in folder `dir` is, when it exists and is no regular file.
+fn special_gitignore(dir: &Path) -> Option<&'static str> {
+    let meta = std::fs::metadata(dir.join(".gitignore")).ok()?;
+    (!meta.is_file()).then(|| special_kind(&meta.file_type()))
 }
 
 fn check_regular(meta: &std::fs::Metadata) -> io::Result<()> {

@@ -257,6 +257,47 @@ fn configuration_files_that_are_fifos_do_not_block_the_run() {
 }
 
 #[test]
+fn a_gitignore_that_is_a_fifo_never_blocks_the_walk() {
+    // In a folder: the folder is not walked, and the .gitignore is the finding.
+    let dir = workspace(&[
+        ("ok.md", "[x](gone.md)\n"),
+        ("docs/a.md", "[y](nowhere.md)\n"),
+    ]);
+    if !make_special(
+        "mkfifo",
+        &[dir.path().join("docs/.gitignore").to_str().unwrap()],
+    ) {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    assert_eq!(
+        concise(dir.path(), &[]),
+        (
+            Some(1),
+            format!(
+                "docs/.gitignore:1:1: error: cannot read this file: it is not a regular file but a named pipe (FIFO); its folder was not walked [unreadable-file]\n{BROKEN}"
+            )
+        )
+    );
+    // At the root: no ignore file is read, and everything is linted.
+    std::fs::remove_file(dir.path().join("docs/.gitignore")).unwrap();
+    assert!(make_special(
+        "mkfifo",
+        &[dir.path().join(".gitignore").to_str().unwrap()]
+    ));
+    assert_eq!(
+        concise(dir.path(), &[]),
+        (
+            Some(1),
+            format!(
+                ".gitignore:1:1: error: cannot read this file: it is not a regular file but a named pipe (FIFO); no .gitignore file was read [unreadable-file]\n\
+                 docs/a.md:1:5: error: link target `nowhere.md` does not exist [broken-link]\n{BROKEN}"
+            )
+        )
+    );
+}
+
+#[test]
 fn a_file_name_that_is_not_utf8_is_read_linked_and_shown_lossily() {
     use std::os::unix::ffi::OsStrExt;
     let dir = workspace(&[("ok.md", "# Ok\n\n[cafe](caf%E9.md)\n")]);
