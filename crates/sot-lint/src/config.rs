@@ -306,7 +306,10 @@ pub struct Settings {
     pub config: Config,
     include: Option<GlobSet>,
     exclude: GlobSet,
-    overrides: Vec<(GlobSet, BTreeMap<String, Level>)>,
+    /// Every override's globs in one set (matching a path costs one pass however many
+    /// overrides there are), with the override each glob belongs to.
+    override_globs: GlobSet,
+    override_of_glob: Vec<usize>,
     pub extra_placeholders: Vec<ExtraPattern>,
     /// Per template of `config.templates`: the globs of the documents it applies to.
     template_paths: Vec<GlobSet>,
@@ -404,15 +407,20 @@ impl Settings {
                 ));
             }
         }
+        // The globs a pattern stands for: `docs/**` also matches `docs` itself.
+        let pattern_globs = |p: &str| -> Result<Vec<Glob>, ConfigError> {
+            let mut globs =
+                vec![Glob::new(p).map_err(|e| error(p, format!("invalid glob `{p}`: {e}"), None))?];
+            if let Some(dir) = p.strip_suffix("/**") {
+                globs.push(Glob::new(dir).map_err(|e| error(p, e.to_string(), None))?);
+            }
+            Ok(globs)
+        };
         let globs = |patterns: &[String]| -> Result<GlobSet, ConfigError> {
             let mut set = GlobSetBuilder::new();
             for p in patterns {
-                let glob =
-                    Glob::new(p).map_err(|e| error(p, format!("invalid glob `{p}`: {e}"), None))?;
-                set.add(glob);
-                // `docs/**` should also match `docs` itself and `dir` everything in it.
-                if let Some(dir) = p.strip_suffix("/**") {
-                    set.add(Glob::new(dir).map_err(|e| error(p, e.to_string(), None))?);
+                for glob in pattern_globs(p)? {
+                    set.add(glob);
                 }
             }
             set.build().map_err(|e| error("", e.to_string(), None))
@@ -421,10 +429,19 @@ impl Settings {
             .then(|| globs(&config.include))
             .transpose()?;
         let exclude = globs(&config.exclude)?;
-        let mut overrides = Vec::new();
-        for o in &config.overrides {
-            overrides.push((globs(&o.paths)?, o.rules.clone()));
+        let mut override_set = GlobSetBuilder::new();
+        let mut override_of_glob = Vec::new();
+        for (i, o) in config.overrides.iter().enumerate() {
+            for p in &o.paths {
+                for glob in pattern_globs(p)? {
+                    override_set.add(glob);
+                    override_of_glob.push(i);
+                }
+            }
         }
+        let override_globs = override_set
+            .build()
+            .map_err(|e| error("", e.to_string(), None))?;
         let mut extra_placeholders = Vec::new();
         for added in &config.placeholders.add {
             let regex = Regex::new(&added.pattern).map_err(|e| {
@@ -480,7 +497,8 @@ impl Settings {
             config,
             include,
             exclude,
-            overrides,
+            override_globs,
+            override_of_glob,
             extra_placeholders,
             template_paths,
             document_ids,
@@ -508,11 +526,18 @@ impl Settings {
     /// The severity of `rule` at `path`, or `None` when it is off there.
     pub fn severity(&self, rule: &str, default: Severity, path: &str) -> Option<Severity> {
         let mut level = self.config.rules.get(rule).copied();
-        for (set, rules) in &self.overrides {
-            if set.is_match(path) {
-                if let Some(l) = rules.get(rule) {
-                    level = Some(*l);
-                }
+        let mut matching: Vec<usize> = self
+            .override_globs
+            .matches(path)
+            .into_iter()
+            .map(|g| self.override_of_glob[g])
+            .collect();
+        // Later overrides win, as written.
+        matching.sort_unstable();
+        matching.dedup();
+        for i in matching {
+            if let Some(l) = self.config.overrides[i].rules.get(rule) {
+                level = Some(*l);
             }
         }
         match level {
@@ -527,9 +552,10 @@ impl Settings {
     pub fn is_on_somewhere(&self, rule: &str) -> bool {
         self.config.rules.get(rule) != Some(&Level::Off)
             || self
+                .config
                 .overrides
                 .iter()
-                .any(|(_, r)| r.get(rule).is_some_and(|l| *l != Level::Off))
+                .any(|o| o.rules.get(rule).is_some_and(|l| *l != Level::Off))
     }
 
     /// The index into `config.templates` of the template that applies to the document
