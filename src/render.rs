@@ -125,6 +125,8 @@ pub fn render(
                 GraphicalTheme::unicode_nocolor()
             };
             let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+            // Source lines with every credential masked, once per file.
+            let mut masked: std::collections::HashMap<&str, String> = Default::default();
             for d in diags {
                 let mut report = MietteDiagnostic::new(d.message.clone())
                     .with_code(d.rule)
@@ -148,8 +150,13 @@ pub fn render(
                         let len = d.span.end.saturating_sub(d.span.start);
                         report = report
                             .with_label(LabeledSpan::at(d.span.start..d.span.start + len, d.label));
-                        let report = Report::new(report)
-                            .with_source_code(NamedSource::new(&d.file, doc.text.clone()));
+                        let report = Report::new(report).with_source_code(NamedSource::new(
+                            &d.file,
+                            masked
+                                .entry(doc.path.as_str())
+                                .or_insert_with(|| sot_lint::secrets::mask(&doc.text).into_owned())
+                                .clone(),
+                        ));
                         handler
                             .render_report(&mut rendered, report.as_ref())
                             .map_err(io::Error::other)?;

@@ -228,13 +228,94 @@ fn fixtures_give_exactly_the_documented_findings() {
 
 #[test]
 fn human_output_gives_suggestions_and_related_places() {
-    for rule in ["broken-anchor", "duplicate-id"] {
+    for rule in ["broken-anchor", "duplicate-id", "hardcoded-secret"] {
         let o = sot(
             &fixture("rules").join(rule),
             &["lint", "--format", "human", "fail.md"],
         );
         insta::assert_snapshot!(format!("human_{rule}"), stdout(&o));
     }
+}
+
+/// The made-up credentials of `fixtures/rules/hardcoded-secret/fail.md`, without the
+/// prefix that names their kind (which messages may show).
+const PLANTED: &[&str] = &[
+    "sn05fHNf6f3TbzQFJ45xUfrJbbOEKBNO",
+    "TOB7P33TV6J/BHTQ23DI70X/Caodn0u5IIPBZQ9lnWAFPBXZ",
+    "TWU0kycve2sSQiRGMnNXrkp2aOJJsg8gli63",
+    "duDQCIDagQbnjo69Z6qUZ4zcRpsot5Rdn3Z",
+    "2MzT4wEyYcesC0laKMWg",
+    "909153094426-9299847395459-GwMYMHwfY6xa2p3ypioEPK77",
+    "eyJzdWIiOiAiMDQ1NTc5NjIiLCAiaWF0IjogMTcwNzUzNDUzMn0.-0z9BV0OTCoB_YpGOPeYefWkb2NwL0tcfOMJ7cNnbTU",
+    "N7FGPU9SEPIX9T4B",
+    "+bLGW9FfwqDl2fZFGUOjmkRgavuZAakqj6cWL0RL",
+    "OBLVPZM2HOJ3VTET",
+    "Q9VFeJSyQdWdLhsVqgS68BbzETFTPDWFzCw3",
+    "uOwqbR!lqBuNNV",
+    "GbqtI8f70NOKwt2VGdkpK4Yz7j3lZXeUEqVsxzLy",
+    "fQY2U2qm*d0",
+    "U5p4SmsYdSsmYX6iTGhqeV_rcxHq7qK6t1KXb4Za105n1SJfeO4nEG2Q2iu6WOwKEz6bQdLdrz9UmYEaEF",
+    "C3s/LjEb770Vrk17p6ErFvcchlkjhgCfdOk719Kjp4A+GLzAb4aYOW2jweGja1gX",
+    "TnkJp+PNvGRNU8UITx+THncv6hpsOiiRvZ+C6RT6geYB9pYZ2zpwai9+FwY6UTNI",
+    "bw5kJ32w6bIVb4rmnFDizUw4ccsC2SsVMMHHExACtMcyHHUaULMSBPSJhtvnW+Hc",
+];
+
+/// The first 8-character piece of a planted value that `output` shows, if any.
+fn leaked_piece(output: &str) -> Option<&'static str> {
+    PLANTED
+        .iter()
+        .flat_map(|v| (0..=v.len() - 8).map(move |i| &v[i..i + 8]))
+        .find(|piece| output.contains(piece))
+}
+
+#[test]
+fn no_output_format_prints_a_secret() {
+    let dir = fixture("rules").join("hardcoded-secret");
+    let fail = std::fs::read_to_string(dir.join("fail.md")).unwrap();
+    for value in PLANTED {
+        assert!(fail.contains(value), "{value} is not in fail.md");
+    }
+    for format in [
+        "human",
+        "concise",
+        "json",
+        "sarif",
+        "github",
+        "gitlab",
+        "junit",
+        "checkstyle",
+    ] {
+        let o = sot(&dir, &["lint", "--format", format, "fail.md"]);
+        assert_eq!(o.status.code(), Some(1), "{format}");
+        let all = format!("{}{}", stdout(&o), String::from_utf8_lossy(&o.stderr));
+        assert!(all.contains("hardcoded-secret"), "{format}: {all}");
+        assert_eq!(leaked_piece(&all), None, "{format} prints a secret");
+    }
+}
+
+#[test]
+fn source_lines_of_other_findings_mask_secrets() {
+    let token = "ghs_Q9VFeJSyQdWdLhsVqgS68BbzETFTPDWFzCw3";
+    let dir = workspace(&[(
+        "notes.md",
+        &format!(
+            "# Notes
+
+Log in with `{token}`, then follow [the runbook](missing.md).
+"
+        ),
+    )]);
+    let o = sot(
+        dir.path(),
+        &["lint", "--format", "human", "--select", "broken-link"],
+    );
+    let out = stdout(&o);
+    assert!(out.contains("broken-link"), "{out}");
+    assert!(
+        out.contains("Log in with `ghs_************************************`, then follow"),
+        "{out}"
+    );
+    assert_eq!(leaked_piece(&out), None);
 }
 
 #[test]

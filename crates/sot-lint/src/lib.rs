@@ -8,6 +8,7 @@ pub mod placeholders;
 mod references;
 pub mod rules;
 mod schema;
+pub mod secrets;
 mod stand_ins;
 mod suppression;
 pub mod templates;
@@ -87,10 +88,34 @@ pub fn lint(ctx: &Context, selection: &Selection) -> Vec<Diagnostic> {
             }));
         }
     }
+    mask_quoted_secrets(ctx, &mut out);
     out.sort_by(|a, b| {
         (&a.file, a.line, a.column, a.rule, &a.message)
             .cmp(&(&b.file, b.line, b.column, b.rule, &b.message))
     });
     out.dedup();
     out
+}
+
+/// Messages of other rules quote document text (a field value, a link target); a
+/// credential among it is masked, so no output format prints one.
+fn mask_quoted_secrets(ctx: &Context, diags: &mut [Diagnostic]) {
+    let mut found: std::collections::HashMap<usize, Vec<secrets::Secret>> = Default::default();
+    for d in diags.iter_mut().filter(|d| d.rule != "hardcoded-secret") {
+        let Some(i) = ctx.reg.doc_index(&d.file) else {
+            continue;
+        };
+        let text = &ctx.doc(i).text;
+        let secrets = found.entry(i).or_insert_with(|| secrets::find(text));
+        if secrets.is_empty() {
+            continue;
+        }
+        d.message = secrets::mask_quoted(&d.message, text, secrets);
+        if let Some(help) = &d.help {
+            d.help = Some(secrets::mask_quoted(help, text, secrets));
+        }
+        for r in &mut d.related {
+            r.message = secrets::mask_quoted(&r.message, text, secrets);
+        }
+    }
 }

@@ -10,6 +10,7 @@ mod broken_anchor;
 mod broken_link;
 mod deprecated_ref;
 mod duplicate_id;
+mod hardcoded_secret;
 mod id_field_mismatch;
 mod id_link_mismatch;
 mod invalid_field;
@@ -129,6 +130,7 @@ pub static RULES: &[Rule] = &[
     ),
     rule!("placeholder", Error, placeholder, "placeholder"),
     rule!("stale-index", Error, stale_index, "stale block"),
+    rule!("hardcoded-secret", Error, hardcoded_secret, "credential"),
     rule!(
         "deprecated-ref",
         Warning,

@@ -1,0 +1,64 @@
+//! A credential pasted into a document.
+//!
+//! **Why**: a runbook is read by everyone who can read the repository, copied into
+//! tickets and chat, and kept forever in its history. A token, key or password written
+//! into it is leaked; removing it later does not unleak it.
+//!
+//! Every part of a document is searched (prose, code blocks, code spans, link targets,
+//! HTML and frontmatter) for:
+//!
+//! - AWS access key IDs (`AKIA`/`ASIA` and 16 capitals or digits) and secret access
+//!   keys (40 base64 characters assigned to a name such as `aws_secret_access_key`);
+//! - GitHub tokens (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `github_pat_`), GitLab
+//!   personal access tokens (`glpat-`), Slack tokens (`xoxb-`, `xoxp-`, …) and Slack
+//!   webhook URLs (`hooks.slack.com/services/T…/B…/…`);
+//! - private key blocks (`-----BEGIN … PRIVATE KEY-----` followed by key material);
+//! - passwords in connection URLs (`postgres://app:s3cr3t@db.internal`);
+//! - JSON Web Tokens (three base64url parts whose header names an `alg`);
+//! - Google API keys (`AIza` and 35 characters);
+//! - values assigned to a credential's name (`*_TOKEN`, `*_SECRET`, `*_KEY`, `apiKey`,
+//!   `password=`, `password:`) that look drawn at random: 16 characters or more with a
+//!   Shannon entropy of at least 3.5 bits per character, or for a password 8 characters
+//!   or more of three character classes and 3 bits per character.
+//!
+//! Stand-ins are never reported: `<token>`, `YOUR_...`, `${{ secrets.X }}`, `$VAR` and
+//! `${VAR}`, AWS's documented example keys and anything else holding `EXAMPLE`,
+//! `xxxx`, `****`, `...`, `changeme`, runs of one character, values counting up
+//! (`123456`), references to a secret kept elsewhere (`process.env.API_TOKEN`), and
+//! URLs whose password is a word such as `password` or whose host is `localhost` or a
+//! name reserved for documentation (`example.com`, `*.test`).
+//!
+//! The message names the kind of credential and shows at most the prefix that names
+//! it and the last four characters (`ghp_…3f9a`). No output format prints the value:
+//! the source lines shown with any finding, of any rule, have every credential masked.
+//!
+//! **Example**
+//!
+//! ```markdown
+//! Post alerts with `curl -H "Authorization: token ghp_…"` (the full token pasted).
+//! ```
+//!
+//! **Fix**: delete the value, revoke it where it was issued (it is in the history now),
+//! and have the runbook say where the operator gets it (a vault path, an environment
+//! variable, a `<TOKEN>` slot).
+
+use super::Finding;
+use crate::secrets;
+use crate::Context;
+
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    for (d, doc) in ctx.targets() {
+        for s in secrets::find(&doc.text) {
+            let shown = s.masked(&doc.text);
+            let message = match &s.name {
+                Some(name) => format!("`{name}` holds a hardcoded secret (`{shown}`)"),
+                None => format!("hardcoded {} (`{shown}`)", s.kind.describe()),
+            };
+            out.push(
+                Finding::new(d, s.span, message).help(
+                    "revoke it, then write where to get it (a vault path, a variable) instead",
+                ),
+            );
+        }
+    }
+}
