@@ -392,6 +392,8 @@ fn marker_layouts() -> Vec<String> {
         "<!-- sot:index start -->\n<!-- sot:index end -->\n<!-- sot:index start prefix=DEP -->\n<!-- sot:index end -->",
         "<!-- sot:index start --><!-- sot:index end --><!-- sot:index start --><!-- sot:index end -->",
         "<!-- sot:index start status=Active -->\n\n\n<!-- sot:index end -->",
+        // Found by the index_rewrite fuzz target: markers written without spaces.
+        "<!--sot:index start--><!-- sot:index end-->",
     ];
     let containers = ["", "- ", "> ", "1. ", "  ", "> - ", "- > "];
     let mut out = Vec::new();
