@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::shared;
+use common::{shared, workspace, write};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -59,21 +59,6 @@ fn places(v: &serde_json::Value) -> Vec<String> {
             )
         })
         .collect()
-}
-
-fn write(dir: &Path, path: &str, content: &[u8]) {
-    let p = dir.join(path);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, content).unwrap();
-}
-
-fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "sot.toml", b"");
-    for (path, content) in files {
-        write(dir.path(), path, content.as_bytes());
-    }
-    dir
 }
 
 #[test]

@@ -6,6 +6,8 @@
 
 mod common;
 
+use common::{workspace, write};
+
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -65,22 +67,6 @@ fn sot(dir: &Path, args: &[&str]) -> Output {
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).expect("UTF-8 output")
-}
-
-fn write(dir: &Path, path: &str, content: &[u8]) {
-    let p = dir.join(path);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, content).unwrap();
-}
-
-/// A workspace root (with `sot.toml`) holding `files`.
-fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "sot.toml", b"");
-    for (path, content) in files {
-        write(dir.path(), path, content.as_bytes());
-    }
-    dir
 }
 
 /// The write end of a pipe whose reader has already gone: every write to it fails

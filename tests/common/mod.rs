@@ -59,3 +59,20 @@ pub fn shared(rel: &str) -> Option<PathBuf> {
     eprintln!("skipped: {} is not beside the checkout", path.display());
     None
 }
+
+/// Writes `content` at `path` under `dir`, making its folders.
+pub fn write(dir: &Path, path: &str, content: &[u8]) {
+    let p = dir.join(path);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, content).unwrap();
+}
+
+/// A workspace root (with an empty `sot.toml`) holding `files`.
+pub fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "sot.toml", b"");
+    for (path, content) in files {
+        write(dir.path(), path, content.as_bytes());
+    }
+    dir
+}
