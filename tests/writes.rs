@@ -392,8 +392,10 @@ fn marker_layouts() -> Vec<String> {
         "<!-- sot:index start -->\n<!-- sot:index end -->\n<!-- sot:index start prefix=DEP -->\n<!-- sot:index end -->",
         "<!-- sot:index start --><!-- sot:index end --><!-- sot:index start --><!-- sot:index end -->",
         "<!-- sot:index start status=Active -->\n\n\n<!-- sot:index end -->",
-        // Found by the index_rewrite fuzz target: markers written without spaces.
+        // Found by the index_rewrite fuzz target: markers written without spaces, and
+        // an entry heading inside a block (the rewrite removes it: it is no entry).
         "<!--sot:index start--><!-- sot:index end-->",
+        "<!--sot:index start -->\n# DEP-0\n**ID**:\n<!-- sot:index end -->",
     ];
     let containers = ["", "- ", "> ", "1. ", "  ", "> - ", "- > "];
     let mut out = Vec::new();

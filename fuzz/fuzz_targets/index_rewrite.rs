@@ -10,8 +10,11 @@ fn rewritten(text: String) -> (String, usize) {
     let ws = Workspace::new(vec![Document::parse("SoT.FUZZ.md", text)], FileTree::default());
     let reg = Registry::build(&ws, &IdConfig::default());
     let errors = index::blocks(&ws.docs[0]).1.len();
-    let text = index::rewrite(&ws, &reg, 0).unwrap_or_else(|| ws.docs[0].text.clone());
-    (text, errors)
+    let doc = &ws.docs[0];
+    let text = index::rewrite(&ws, &reg, 0).unwrap_or_else(|| doc.text.clone());
+    // `sot index` writes the BOM back, as the file had it.
+    let bom = if doc.bom { "\u{feff}" } else { "" };
+    (format!("{bom}{text}"), errors)
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -248,7 +248,29 @@ impl Registry {
         let file_prefixes: HashSet<&str> =
             config.documents.iter().map(|d| d.prefix.as_str()).collect();
         declared.extend(file_prefixes.iter().map(|p| p.to_string()));
-        let candidates: Vec<Vec<EntryHeading>> = ws.docs.par_iter().map(entry_headings).collect();
+        // Generated index blocks list entries; they are a catalog, not references, and
+        // a heading inside one is gone after the next `sot index`, so it is no entry.
+        let generated: Vec<Vec<Range<usize>>> = ws
+            .docs
+            .par_iter()
+            .map(|doc| {
+                index::blocks(doc)
+                    .0
+                    .into_iter()
+                    .map(|b| b.content)
+                    .collect()
+            })
+            .collect();
+        let candidates: Vec<Vec<EntryHeading>> = ws
+            .docs
+            .par_iter()
+            .zip(&generated)
+            .map(|(doc, generated)| {
+                let mut headings = entry_headings(doc);
+                headings.retain(|c| !within(generated, &doc.headings[c.heading].span));
+                headings
+            })
+            .collect();
         for doc in &ws.docs {
             declared.extend(declared_prefixes(doc));
         }
@@ -304,7 +326,7 @@ impl Registry {
             .docs
             .par_iter()
             .enumerate()
-            .map(|(d, doc)| reg.references_in(d, doc))
+            .map(|(d, doc)| reg.references_in(d, doc, &generated[d]))
             .collect();
         for f in found {
             reg.references.extend(f.references);
@@ -405,7 +427,7 @@ impl Registry {
         Some(tok)
     }
 
-    fn references_in(&self, d: usize, doc: &Document) -> DocReferences {
+    fn references_in(&self, d: usize, doc: &Document, generated: &[Range<usize>]) -> DocReferences {
         let mut found = DocReferences::default();
         let mut definitions: Vec<Range<usize>> = self
             .entries_in(d)
@@ -421,18 +443,9 @@ impl Registry {
         // Sorted, so a token is looked up in them by binary search: a file of 100k
         // entries holds 100k definitions.
         definitions.sort_by_key(|r| r.start);
-        // Generated index blocks list entries; they are a catalog, not references.
-        let generated: Vec<Range<usize>> = index::blocks(doc)
-            .0
-            .into_iter()
-            .map(|b| b.content)
-            .collect();
         let mut linked = HashSet::new();
         for run in &doc.prose {
-            if generated
-                .iter()
-                .any(|g| g.start <= run.span.start && run.span.end <= g.end)
-            {
+            if within(generated, &run.span) {
                 continue;
             }
             for tok in id_tokens(&doc.text[run.span.clone()]) {
@@ -479,6 +492,13 @@ impl Registry {
         }
         found
     }
+}
+
+/// Whether `span` lies inside one of `ranges`.
+fn within(ranges: &[Range<usize>], span: &Range<usize>) -> bool {
+    ranges
+        .iter()
+        .any(|r| r.start <= span.start && span.end <= r.end)
 }
 
 fn is_line_fragment(f: &str) -> bool {
