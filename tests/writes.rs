@@ -396,6 +396,7 @@ fn marker_layouts() -> Vec<String> {
         // an entry heading inside a block (the rewrite removes it: it is no entry).
         "<!--sot:index start--><!-- sot:index end-->",
         "<!--sot:index start -->\n# DEP-0\n**ID**:\n<!-- sot:index end -->",
+        "<!--sot:index start-->\n# DEP-00<!--sot:index end-->\n\n**ID**:",
     ];
     let containers = ["", "- ", "> ", "1. ", "  ", "> - ", "- > "];
     let mut out = Vec::new();

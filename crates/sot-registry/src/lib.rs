@@ -267,7 +267,11 @@ impl Registry {
             .zip(&generated)
             .map(|(doc, generated)| {
                 let mut headings = entry_headings(doc);
-                headings.retain(|c| !within(generated, &doc.headings[c.heading].span));
+                // By where it starts: the end marker may share the heading's line.
+                headings.retain(|c| {
+                    let start = doc.headings[c.heading].span.start;
+                    !within(generated, &(start..start))
+                });
                 headings
             })
             .collect();
