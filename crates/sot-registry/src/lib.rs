@@ -257,7 +257,7 @@ impl Registry {
                 index::blocks(doc)
                     .0
                     .into_iter()
-                    .map(|b| b.content)
+                    .map(|b| b.start.end..b.end.start)
                     .collect()
             })
             .collect();
