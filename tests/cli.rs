@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{shared, workspace, write};
+use common::{shared, workspace, write, FORMATS};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -260,16 +260,7 @@ fn no_output_format_prints_a_secret() {
     for value in PLANTED {
         assert!(fail.contains(value), "{value} is not in fail.md");
     }
-    for format in [
-        "human",
-        "concise",
-        "json",
-        "sarif",
-        "github",
-        "gitlab",
-        "junit",
-        "checkstyle",
-    ] {
+    for format in FORMATS {
         let o = sot(&dir, &["lint", "--format", format, "fail.md"]);
         assert_eq!(o.status.code(), Some(1), "{format}");
         let all = format!("{}{}", stdout(&o), String::from_utf8_lossy(&o.stderr));

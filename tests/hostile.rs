@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{workspace, write};
+use common::{workspace, write, FORMATS};
 
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
@@ -322,15 +322,7 @@ fn a_file_name_that_is_not_utf8_is_read_linked_and_shown_lossily() {
         )
     );
     // Every format prints the name, none fails on it.
-    for format in [
-        "human",
-        "json",
-        "sarif",
-        "github",
-        "gitlab",
-        "junit",
-        "checkstyle",
-    ] {
+    for format in FORMATS {
         let o = sot(
             dir.path(),
             &["lint", "--format", format, "--color", "never"],

@@ -76,3 +76,15 @@ pub fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
     }
     dir
 }
+
+/// Every `--format` value of `sot lint`.
+pub const FORMATS: [&str; 8] = [
+    "human",
+    "concise",
+    "json",
+    "sarif",
+    "github",
+    "gitlab",
+    "junit",
+    "checkstyle",
+];
