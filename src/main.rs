@@ -568,45 +568,45 @@ fn index(paths: &[PathBuf], check: bool) -> Exit {
     };
     let Loaded {
         root,
-        ws,
-        reg,
+        settings,
+        mut ws,
         targets,
         ..
-    } = &loaded;
-    let docs: Vec<usize> = targets
-        .clone()
-        .unwrap_or_else(|| (0..ws.docs.len()).collect());
+    } = loaded;
+    let docs: Vec<usize> = targets.unwrap_or_else(|| (0..ws.docs.len()).collect());
     let mut broken = false;
-    let mut changed = 0;
     for &d in &docs {
         let doc = &ws.docs[d];
-        let (_, errors) = index::blocks(doc);
-        for e in &errors {
+        for e in &index::blocks(doc).1 {
             let p = doc.position(e.span.start);
             errln!("{}:{}:{}: error: {}", doc.path, p.line, p.column, e.message);
             broken = true;
         }
-        if !errors.is_empty() {
+    }
+    let id_config = settings.id_config();
+    let read = index::rewrite_settled(&mut ws, |ws| Registry::build(ws, &id_config), &docs);
+    let mut changed = 0;
+    for (d, original) in &read {
+        let text = &ws.docs[*d].text;
+        if *text == original.text {
             continue;
         }
-        let Some(text) = index::rewrite(ws, reg, d) else {
-            continue;
-        };
         changed += 1;
         if check {
-            let diff = similar::TextDiff::from_lines(&doc.text, &text);
+            let diff = similar::TextDiff::from_lines(&original.text, text);
             out!(
                 "{}",
-                diff.unified_diff()
-                    .context_radius(3)
-                    .header(&format!("a/{}", doc.path), &format!("b/{}", doc.path))
+                diff.unified_diff().context_radius(3).header(
+                    &format!("a/{}", original.path),
+                    &format!("b/{}", original.path)
+                )
             );
             continue;
         }
-        if let Err(e) = write_document(root, doc, &text) {
+        if let Err(e) = write_document(&root, original, text) {
             return fail(e);
         }
-        outln!("updated {}", doc.path);
+        outln!("updated {}", original.path);
     }
     if broken {
         return Exit::Failure;
@@ -678,10 +678,9 @@ fn new(prefix: &str, title: &str, file: Option<&std::path::Path>) -> Exit {
         &mut ws.docs[entry.doc],
         sot_syntax::Document::parse(path.clone(), entry.text),
     );
-    let reg = Registry::build(&ws, &settings.id_config());
-    let text =
-        index::rewrite(&ws, &reg, entry.doc).unwrap_or_else(|| ws.docs[entry.doc].text.clone());
-    if let Err(e) = write_document(&root, &original, &text) {
+    let id_config = settings.id_config();
+    index::rewrite_settled(&mut ws, |ws| Registry::build(ws, &id_config), &[entry.doc]);
+    if let Err(e) = write_document(&root, &original, &ws.docs[entry.doc].text) {
         return fail(e);
     }
     outln!("{}", entry.id);

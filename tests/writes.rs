@@ -397,6 +397,9 @@ fn marker_layouts() -> Vec<String> {
         "<!--sot:index start--><!-- sot:index end-->",
         "<!--sot:index start -->\n# DEP-0\n**ID**:\n<!-- sot:index end -->",
         "<!--sot:index start-->\n# DEP-00<!--sot:index end-->\n\n**ID**:",
+        // A heading inside a block numbers the slug of its twin after the block until
+        // the rewrite removes it: the links must point where the settled text has it.
+        "<!-- sot:index start -->\n## DEP-002: Canary\n<!-- sot:index end -->",
     ];
     let containers = ["", "- ", "> ", "1. ", "  ", "> - ", "- > "];
     let mut out = Vec::new();

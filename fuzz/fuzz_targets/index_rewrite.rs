@@ -1,30 +1,39 @@
-//! Index blocks: a second rewrite after a first changes nothing, and the rewritten
-//! text's blocks are all well formed (what `sot index --check` then agrees with).
+//! Index blocks: `sot index` (regenerating until settled) leaves text whose blocks are
+//! all well formed and that a further regeneration leaves unchanged, which is what
+//! `sot index --check` and the `stale-index` rule then agree with.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use sot_registry::{index, FileTree, IdConfig, Registry, Workspace};
 use sot_syntax::Document;
 
-fn rewritten(text: String) -> (String, usize) {
-    let ws = Workspace::new(vec![Document::parse("SoT.FUZZ.md", text)], FileTree::default());
-    let reg = Registry::build(&ws, &IdConfig::default());
-    let errors = index::blocks(&ws.docs[0]).1.len();
-    let doc = &ws.docs[0];
-    let text = index::rewrite(&ws, &reg, 0).unwrap_or_else(|| doc.text.clone());
-    // `sot index` writes the BOM back, as the file had it.
+fn workspace(text: String) -> Workspace {
+    Workspace::new(vec![Document::parse("SoT.FUZZ.md", text)], FileTree::default())
+}
+
+/// The file's text as read back: `sot index` writes the BOM back, as the file had it.
+fn file_text(doc: &Document) -> String {
     let bom = if doc.bom { "\u{feff}" } else { "" };
-    (format!("{bom}{text}"), errors)
+    format!("{bom}{}", doc.text)
+}
+
+fn build(ws: &Workspace) -> Registry {
+    Registry::build(ws, &IdConfig::default())
 }
 
 fuzz_target!(|data: &[u8]| {
-    let text = String::from_utf8_lossy(data).into_owned();
-    let (once, errors) = rewritten(text);
+    let mut ws = workspace(String::from_utf8_lossy(data).into_owned());
     // `sot index` leaves a file with broken markers alone.
-    if errors > 0 {
+    if !index::blocks(&ws.docs[0]).1.is_empty() {
         return;
     }
-    let (twice, errors_after) = rewritten(once.clone());
-    assert_eq!(errors_after, 0, "the rewrite made a broken marker:\n{once}");
-    assert_eq!(once, twice, "a second rewrite changed the text");
+    index::rewrite_settled(&mut ws, build, &[0]);
+    let once = file_text(&ws.docs[0]);
+    let mut again = workspace(once.clone());
+    let errors = index::blocks(&again.docs[0]).1;
+    assert!(errors.is_empty(), "the rewrite made a broken marker:\n{once}");
+    let reg = build(&again);
+    assert_eq!(index::rewrite(&again, &reg, 0), None, "one more pass changes:\n{once}");
+    index::rewrite_settled(&mut again, build, &[0]);
+    assert_eq!(once, file_text(&again.docs[0]), "a second `sot index` changed the text");
 });

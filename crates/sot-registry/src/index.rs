@@ -349,6 +349,48 @@ pub fn rewrite(ws: &Workspace, reg: &Registry, d: usize) -> Option<String> {
     (text != doc.text).then_some(text)
 }
 
+/// How many times [`rewrite_settled`] regenerates before it gives up on settling.
+const MAX_PASSES: usize = 8;
+
+/// Regenerates the index blocks of documents `docs` (those whose markers are well
+/// formed) until a further pass would change nothing, rebuilding the registry with
+/// `build` between passes. One pass is not always enough: a block that held headings
+/// or fields (pasted in, or left by a hand edit) changes, once rewritten, the slugs
+/// and entries other blocks link to. Each changed document is replaced in `ws` by its
+/// regenerated text; the documents as read are returned for the writer's checks.
+pub fn rewrite_settled(
+    ws: &mut Workspace,
+    build: impl Fn(&Workspace) -> Registry,
+    docs: &[usize],
+) -> BTreeMap<usize, Document> {
+    let docs: Vec<usize> = docs
+        .iter()
+        .copied()
+        .filter(|&d| blocks(&ws.docs[d]).1.is_empty())
+        .collect();
+    let mut originals = BTreeMap::new();
+    for _ in 0..MAX_PASSES {
+        let reg = build(ws);
+        let changed: Vec<(usize, String)> = docs
+            .iter()
+            .filter_map(|&d| rewrite(ws, &reg, d).map(|text| (d, text)))
+            .collect();
+        if changed.is_empty() {
+            break;
+        }
+        for (d, text) in changed {
+            let bom = if ws.docs[d].bom { "\u{feff}" } else { "" };
+            let path = ws.docs[d].path.clone();
+            let read = std::mem::replace(
+                &mut ws.docs[d],
+                Document::parse(path, format!("{bom}{text}")),
+            );
+            originals.entry(d).or_insert(read);
+        }
+    }
+    originals
+}
+
 fn normalize(s: &str) -> String {
     s.replace("\r\n", "\n")
 }
