@@ -11,7 +11,7 @@ shift || true
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here/fuzz"
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(parse_document frontmatter slug lint_document config index_rewrite)
+[ ${#targets[@]} -gt 0 ] || targets=(parse_document frontmatter slug lint_document config index_rewrite suppression)
 # A build failure must fail the run, not hide behind a quiet fuzzer.
 cargo +nightly fuzz build 2>&1 | tail -n 3
 for target in "${targets[@]}"; do
