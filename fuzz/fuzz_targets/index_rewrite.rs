@@ -8,7 +8,10 @@ use sot_registry::{index, FileTree, IdConfig, Registry, Workspace};
 use sot_syntax::Document;
 
 fn workspace(text: String) -> Workspace {
-    Workspace::new(vec![Document::parse("SoT.FUZZ.md", text)], FileTree::default())
+    Workspace::new(
+        vec![Document::parse("SoT.FUZZ.md", text)],
+        FileTree::default(),
+    )
 }
 
 /// The file's text as read back: `sot index` writes the BOM back, as the file had it.
@@ -31,9 +34,20 @@ fuzz_target!(|data: &[u8]| {
     let once = file_text(&ws.docs[0]);
     let mut again = workspace(once.clone());
     let errors = index::blocks(&again.docs[0]).1;
-    assert!(errors.is_empty(), "the rewrite made a broken marker:\n{once}");
+    assert!(
+        errors.is_empty(),
+        "the rewrite made a broken marker:\n{once}"
+    );
     let reg = build(&again);
-    assert_eq!(index::rewrite(&again, &reg, 0), None, "one more pass changes:\n{once}");
+    assert_eq!(
+        index::rewrite(&again, &reg, 0),
+        None,
+        "one more pass changes:\n{once}"
+    );
     index::rewrite_settled(&mut again, build, &[0]);
-    assert_eq!(once, file_text(&again.docs[0]), "a second `sot index` changed the text");
+    assert_eq!(
+        once,
+        file_text(&again.docs[0]),
+        "a second `sot index` changed the text"
+    );
 });

@@ -9,7 +9,10 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data).into_owned();
     let doc = Document::parse("fuzz.md", text);
     let check = |span: &std::ops::Range<usize>| {
-        assert!(span.start <= span.end && span.end <= doc.text.len(), "{span:?}");
+        assert!(
+            span.start <= span.end && span.end <= doc.text.len(),
+            "{span:?}"
+        );
         assert!(doc.text.is_char_boundary(span.start) && doc.text.is_char_boundary(span.end));
         let p = doc.position(span.start);
         assert!(p.line >= 1 && p.column >= 1);

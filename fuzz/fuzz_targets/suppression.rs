@@ -96,7 +96,10 @@ fuzz_target!(|data: &[u8]| {
     let mut comments = data.split(|&b| b == 0xff).map(comment);
     let mut lines_with_comments = BTreeSet::new();
     let mut text = String::new();
-    let body_start = REGISTRY.match_indices("---\n").nth(1).map_or(0, |(i, _)| i + 4);
+    let body_start = REGISTRY
+        .match_indices("---\n")
+        .nth(1)
+        .map_or(0, |(i, _)| i + 4);
     let mut offset = 0;
     for (i, line) in REGISTRY.lines().enumerate() {
         let prose = offset >= body_start && !line.is_empty() && !line.starts_with(['#', '*']);
