@@ -20,8 +20,11 @@ fn sot_command(dir: &Path, args: &[&str]) -> Command {
 
 /// Waits for `child`, killing it and failing the test when it runs past a limit far
 /// above any honest run: a hang must fail, not stall the suite. Its output is read
-/// meanwhile, so a report larger than a pipe holds cannot stall it either.
-fn finish(mut child: Child, what: &str) -> Output {
+/// meanwhile, so a report larger than a pipe holds cannot stall it either. Also returns
+/// the child's peak resident memory in bytes.
+#[allow(unsafe_code)]
+fn finish_measured(mut child: Child, what: &str) -> (Output, u64) {
+    use std::os::unix::process::ExitStatusExt;
     fn drain(
         stream: Option<impl std::io::Read + Send + 'static>,
     ) -> std::thread::JoinHandle<Vec<u8>> {
@@ -34,11 +37,18 @@ fn finish(mut child: Child, what: &str) -> Output {
         })
     }
     let (stdout, stderr) = (drain(child.stdout.take()), drain(child.stderr.take()));
-    let limit = Duration::from_secs(60);
+    let limit = Duration::from_secs(120);
     let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
+    let pid = libc::pid_t::try_from(child.id()).unwrap();
+    let (status, usage) = loop {
+        let mut status = 0;
+        // SAFETY: an all-zero rusage is valid, and wait4 only writes into the two
+        // locals it is given.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        match unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) } {
+            0 => {}
+            p if p == pid => break (std::process::ExitStatus::from_raw(status), usage),
+            _ => panic!("{what}: wait4: {}", std::io::Error::last_os_error()),
         }
         if start.elapsed() > limit {
             child.kill().unwrap();
@@ -47,22 +57,32 @@ fn finish(mut child: Child, what: &str) -> Output {
         }
         std::thread::sleep(Duration::from_millis(20));
     };
-    Output {
+    let output = Output {
         status,
         stdout: stdout.join().unwrap(),
         stderr: stderr.join().unwrap(),
-    }
+    };
+    // Linux counts ru_maxrss in kibibytes.
+    (output, u64::try_from(usage.ru_maxrss).unwrap() * 1024)
 }
 
-/// Runs `sot` with a watchdog, standard input closed.
-fn sot(dir: &Path, args: &[&str]) -> Output {
+fn finish(child: Child, what: &str) -> Output {
+    finish_measured(child, what).0
+}
+
+/// Runs `sot` with a watchdog, standard input closed; also returns its peak memory.
+fn sot_measured(dir: &Path, args: &[&str]) -> (Output, u64) {
     let child = sot_command(dir, args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    finish(child, &format!("sot {args:?}"))
+    finish_measured(child, &format!("sot {args:?}"))
+}
+
+fn sot(dir: &Path, args: &[&str]) -> Output {
+    sot_measured(dir, args).0
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -542,4 +562,142 @@ fn stdin_filename_must_name_a_file_inside_the_root() {
             String::new()
         )
     );
+}
+
+/// Peak memory of `sot lint` on a workspace of one small document, measured in the same
+/// run as the bounds that add to it.
+fn baseline_rss() -> u64 {
+    let dir = workspace(&[("notes.md", "# Notes\n\nSee [gone](gone.md).\n")]);
+    let (o, peak) = sot_measured(dir.path(), &["lint", "--format", "concise"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    peak
+}
+
+fn concise_measured(dir: &Path) -> (Option<i32>, String, u64) {
+    let (o, peak) = sot_measured(dir, &["lint", "--format", "concise"]);
+    assert_eq!(text(&o.stderr), "");
+    (o.status.code(), text(&o.stdout), peak)
+}
+
+#[test]
+fn undecodable_and_binary_documents_are_findings_and_the_rest_is_linted() {
+    let dir = workspace(&[("notes.md", "# Notes\n\nSee [gone](gone.md).\n")]);
+    write(dir.path(), "latin1.md", b"# Caf\xe9\n\nText.\n");
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend((0..=255u8).cycle().take(4096));
+    write(dir.path(), "logo.md", &png);
+    // NUL bytes are valid UTF-8: the document is linted like any other.
+    write(dir.path(), "nul.md", b"# Log\0\0\n\nSee [x](missing.md).\n");
+    let (code, out, _) = concise_measured(dir.path());
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        out,
+        "latin1.md:1:1: error: cannot read this file: it is not valid UTF-8 (first bad byte on line 1) [unreadable-file]\n\
+         logo.md:1:1: error: cannot read this file: it is not valid UTF-8 (first bad byte on line 1) [unreadable-file]\n\
+         notes.md:3:12: error: link target `gone.md` does not exist [broken-link]\n\
+         nul.md:3:9: error: link target `missing.md` does not exist [broken-link]\n"
+    );
+}
+
+#[test]
+fn yaml_bombs_and_deep_nesting_are_findings_in_bounded_memory() {
+    // A billion laughs: nine levels of nine aliases each.
+    let mut bomb = String::from("---\nl0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for level in 1..9 {
+        let aliases = vec![format!("*l{}", level - 1); 9].join(", ");
+        bomb.push_str(&format!("l{level}: &l{level} [{aliases}]\n"));
+    }
+    bomb.push_str("---\n# Bomb\n\nSee [a](gone.md).\n");
+    let deep = 10_000;
+    let files = [
+        ("bomb.md", bomb),
+        (
+            "yaml.md",
+            format!(
+                "---\nx: {}{}\n---\n# Deep\n",
+                "[".repeat(deep),
+                "]".repeat(deep)
+            ),
+        ),
+        (
+            "quotes.md",
+            format!("{}x [a](gone.md)\n", "> ".repeat(deep)),
+        ),
+        ("lists.md", format!("{}x [a](gone.md)\n", "- ".repeat(deep))),
+        (
+            "ordered.md",
+            format!("{}x [a](gone.md)\n", "1. ".repeat(deep)),
+        ),
+        (
+            "brackets.md",
+            format!("{}x{}(gone.md)\n", "[".repeat(deep), "]".repeat(deep)),
+        ),
+        (
+            "emphasis.md",
+            format!("{}x{} [a](gone.md)\n", "*".repeat(deep), "*".repeat(deep)),
+        ),
+        (
+            "html.md",
+            format!(
+                "{}\n\n{}x [a](gone.md)\n",
+                "<div>".repeat(deep),
+                "<span>".repeat(deep)
+            ),
+        ),
+    ];
+    let dir = workspace(&[]);
+    for (name, content) in &files {
+        write(dir.path(), name, content.as_bytes());
+    }
+    let base = baseline_rss();
+    let (code, out, peak) = concise_measured(dir.path());
+    assert_eq!(code, Some(1));
+    insta::assert_snapshot!(out);
+    let extra = peak.saturating_sub(base);
+    assert!(extra < 64 << 20, "{extra} bytes above the baseline");
+}
+
+/// A 50 MB document and one of 1 MB lines: every finding at its place (columns past a
+/// million) and the memory held linear in the bytes read.
+#[test]
+fn huge_documents_and_lines_are_linted_in_memory_linear_in_their_size() {
+    let paragraph = "Plain words about the rollout, the runbook and the alerts.\n\n";
+    let mut big = String::from("# Notes\n\n");
+    let paragraphs = 50_000_000 / paragraph.len();
+    for _ in 0..paragraphs {
+        big.push_str(paragraph);
+    }
+    big.push_str("See [gone](gone.md).\n");
+    let line = "word ".repeat(200_000);
+    let mut long = String::from("# Long lines\n\n");
+    for i in 0..20 {
+        long.push_str(&format!("{line}[l{i}](l{i}.md)\n\n"));
+    }
+    let bytes = (big.len() + long.len()) as u64;
+    let dir = workspace(&[
+        ("big.md", &big),
+        ("long.md", &long),
+        ("notes.md", "# Notes\n\nSee [missing](missing.md).\n"),
+    ]);
+    let base = baseline_rss();
+    let (code, out, peak) = concise_measured(dir.path());
+    assert_eq!(code, Some(1));
+    let mut expected = format!(
+        "big.md:{}:12: error: link target `gone.md` does not exist [broken-link]\n",
+        3 + 2 * paragraphs
+    );
+    for i in 0..20 {
+        // The target starts after the million characters of words and `[l{i}](`.
+        let column = 1_000_001 + format!("[l{i}](").len();
+        expected.push_str(&format!(
+            "long.md:{}:{column}: error: link target `l{i}.md` does not exist [broken-link]\n",
+            3 + 2 * i
+        ));
+    }
+    expected
+        .push_str("notes.md:3:15: error: link target `missing.md` does not exist [broken-link]\n");
+    assert_eq!(out, expected);
+    // The text itself, its line index and parse: a few bytes held per byte read.
+    let extra = peak.saturating_sub(base);
+    assert!(extra < 6 * bytes, "{extra} bytes held for {bytes} read");
 }

@@ -2,6 +2,7 @@
 //! unmistakable and checked everywhere; weak ones (`[words]`, `TODO`) are ordinary
 //! text in most documentation and are checked only in SoT documents.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -417,17 +418,19 @@ pub(crate) fn dedupe(mut found: Vec<Found>) -> Vec<Found> {
             std::cmp::Reverse(f.span.end),
         )
     });
-    let mut kept: Vec<Found> = Vec::new();
+    // Kept stretches never overlap, so ordered by start they are ordered by end too:
+    // only the last one starting before a stretch ends can overlap it.
+    let mut kept: BTreeMap<usize, Found> = BTreeMap::new();
     for f in found {
-        if !kept
-            .iter()
-            .any(|k| k.span.start < f.span.end && f.span.start < k.span.end)
-        {
-            kept.push(f);
+        let overlaps = kept
+            .range(..f.span.end)
+            .next_back()
+            .is_some_and(|(_, k)| f.span.start < k.span.end);
+        if !overlaps && !kept.contains_key(&f.span.start) {
+            kept.insert(f.span.start, f);
         }
     }
-    kept.sort_by_key(|f| f.span.start);
-    kept
+    kept.into_values().collect()
 }
 
 #[cfg(test)]
