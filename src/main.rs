@@ -20,7 +20,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use render::{Format, Summary};
-use sot_lint::{Context, Settings, Severity, RULES};
+use sot_lint::{secrets, Context, Settings, Severity, RULES};
 use sot_registry::{allocate, graph, index, Registry, Workspace};
 
 #[derive(Parser)]
@@ -593,7 +593,9 @@ fn index(paths: &[PathBuf], check: bool) -> Exit {
         }
         changed += 1;
         if check {
-            let diff = similar::TextDiff::from_lines(&original.text, text);
+            // The diff shows document lines: mask them as findings are masked.
+            let (before, after) = (secrets::mask(&original.text), secrets::mask(text));
+            let diff = similar::TextDiff::from_lines(before.as_ref(), after.as_ref());
             out!(
                 "{}",
                 diff.unified_diff().context_radius(3).header(
@@ -712,7 +714,7 @@ fn query(paths: &[PathBuf], run: impl FnOnce(&Loaded) -> std::io::Result<bool>) 
         Ok(l) => l,
         Err(exit) => return exit,
     };
-    match run(&loaded) {
+    match output::masked(|| run(&loaded)).and_then(|ran| ran) {
         Ok(true) => Exit::Clean,
         Ok(false) => {
             errln!("sot: no entry or reference found");

@@ -4,6 +4,7 @@
 //! Rust ignores SIGPIPE, so a write to a closed pipe fails with `BrokenPipe`; `print!`
 //! would panic on it, which is why the binary writes only through these.
 
+use std::cell::RefCell;
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -56,12 +57,42 @@ impl Stream {
     }
 }
 
+thread_local! {
+    /// Standard output held back by [`masked`] until it is complete.
+    static HELD: RefCell<Option<Vec<u8>>> = const { RefCell::new(None) };
+}
+
+/// Runs `run` with its standard output held back, then writes that output with every
+/// credential in it masked. The registry commands print titles, fields and body lines
+/// of documents, where a pasted token would otherwise reach the terminal; masking the
+/// whole output at once sees each value with the name it is assigned to.
+pub fn masked<T>(run: impl FnOnce() -> T) -> io::Result<T> {
+    HELD.with_borrow_mut(|held| *held = Some(Vec::new()));
+    let result = run();
+    let held = HELD.with_borrow_mut(Option::take).unwrap_or_default();
+    let text = String::from_utf8_lossy(&held);
+    stdout().write_all(sot_lint::secrets::mask(&text).as_bytes())?;
+    Ok(result)
+}
+
+/// Appends `buf` to the held output, when output is being held.
+fn hold(buf: &[u8]) -> bool {
+    HELD.with_borrow_mut(|held| held.as_mut().map(|h| h.extend_from_slice(buf)))
+        .is_some()
+}
+
 impl Write for Stream {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if matches!(self, Stream::Out) && hold(buf) {
+            return Ok(buf.len());
+        }
         self.guard(buf.len(), |w| w.write(buf))
     }
 
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        if matches!(self, Stream::Out) && hold(buf) {
+            return Ok(());
+        }
         self.guard((), |w| w.write_all(buf))
     }
 

@@ -120,7 +120,8 @@ fn body_excerpt(ws: &Workspace, entry: &sot_registry::Entry, lines: usize) -> Ve
             doc.text.len(),
         ),
     };
-    doc.text[start..end]
+    // Masked before it is cut, so a key block cut short is still seen whole.
+    sot_lint::secrets::mask(&doc.text)[start..end]
         .lines()
         .map(str::trim_end)
         .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with("**") && *l != "---")

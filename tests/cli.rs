@@ -1575,3 +1575,66 @@ fn anchor_help_names_an_invisible_combining_mark() {
          write it `#i%CC%87lgili`"
     );
 }
+
+/// The registry commands print titles, fields and body lines, and `sot index --check`
+/// prints document lines: none of them shows a credential written there.
+#[test]
+fn registry_commands_and_index_diffs_mask_secrets() {
+    let dir = workspace(&[
+        (
+            "SoT.RUNBOOKS.md",
+            "---
+id_prefix: RUN
+---
+# Runbooks
+
+<!-- sot:index start -->
+<!-- sot:index end -->
+
+## RUN-001: Rotate ghs_Q9VFeJSyQdWdLhsVqgS68BbzETFTPDWFzCw3
+
+**ID**: RUN-001
+**Status**: Active
+**API Token**: GbqtI8f70NOKwt2VGdkpK4Yz7j3lZXeUEqVsxzLy
+
+The replica's key:
+
+-----BEGIN OPENSSH PRIVATE KEY-----
+C3s/LjEb770Vrk17p6ErFvcchlkjhgCfdOk719Kjp4A+GLzAb4aYOW2jweGja1gX
+TnkJp+PNvGRNU8UITx+THncv6hpsOiiRvZ+C6RT6geYB9pYZ2zpwai9+FwY6UTNI
+bw5kJ32w6bIVb4rmnFDizUw4ccsC2SsVMMHHExACtMcyHHUaULMSBPSJhtvnW+Hc
+-----END OPENSSH PRIVATE KEY-----
+",
+        ),
+        (
+            "notes.md",
+            "# Notes\n\nSee [RUN-001](SoT.RUNBOOKS.md#run-001).\n",
+        ),
+    ]);
+    let runs: &[&[&str]] = &[
+        &["registry"],
+        &["registry", "--format", "json"],
+        &["show", "RUN-001"],
+        &["show", "RUN-001", "--format", "json"],
+        &["refs", "RUN-001"],
+        &["anchors", "SoT.RUNBOOKS.md"],
+        &["anchors", "SoT.RUNBOOKS.md", "--format", "json"],
+        &["graph", "--by", "id"],
+        &["index", "--check"],
+    ];
+    for args in runs {
+        let o = sot(dir.path(), args);
+        let out = stdout(&o);
+        assert!(
+            out.contains("RUN-001") || out.contains("notes.md:3:6"),
+            "{args:?}: {out}"
+        );
+        assert_eq!(leaked_piece(&out), None, "{args:?} prints a secret:\n{out}");
+    }
+    let show = stdout(&sot(dir.path(), &["show", "RUN-001"]));
+    assert!(show.contains("API Token: ****"), "{show}");
+    assert!(
+        show.contains("-----BEGIN OPENSSH PRIVATE KEY-----"),
+        "{show}"
+    );
+}

@@ -524,7 +524,7 @@ fn decode_base64url(s: &str) -> Option<String> {
 }
 
 /// Hosts that name no real machine: loopback and the names reserved for documentation.
-fn is_documentation_host(host: &str) -> bool {
+pub(crate) fn is_documentation_host(host: &str) -> bool {
     let host = host.to_ascii_lowercase();
     let name = host.split(':').next().unwrap_or_default();
     name == "localhost"

@@ -21,6 +21,11 @@
 //!   Shannon entropy of at least 3.5 bits per character, or for a password 8 characters
 //!   or more of three character classes and 3 bits per character.
 //!
+//! A value that has no vendor's shape and is known only by its name (`apiKey: "…"`)
+//! is not reported where the document shows it as an illustration: in a section whose
+//! heading says `Example` or `Sample`, or in a code block (or line) that also names a
+//! host reserved for documentation (`https://example.com/rpc`, `localhost`).
+//!
 //! Stand-ins are never reported: `<token>`, `YOUR_...`, `${{ secrets.X }}`, `$VAR` and
 //! `${VAR}`, AWS's documented example keys and anything else holding `EXAMPLE`,
 //! `xxxx`, `****`, `...`, `changeme`, runs of one character, values counting up
@@ -42,13 +47,22 @@
 //! and have the runbook say where the operator gets it (a vault path, an environment
 //! variable, a `<TOKEN>` slot).
 
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use sot_syntax::Document;
+
 use super::Finding;
-use crate::secrets;
+use crate::secrets::{self, Kind};
 use crate::Context;
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for (d, doc) in ctx.targets() {
         for s in secrets::find(&doc.text) {
+            if s.kind == Kind::Assigned && illustrative(doc, &s.span) {
+                continue;
+            }
             let shown = s.masked(&doc.text);
             let message = match &s.name {
                 Some(name) => format!("`{name}` holds a hardcoded secret (`{shown}`)"),
@@ -61,4 +75,40 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// Whether the text around `span` shows a format rather than a live value: its section
+/// is an example, or its code block (else its line) names a documentation host.
+fn illustrative(doc: &Document, span: &Range<usize>) -> bool {
+    static WORDS: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)\b(?:examples?|samples?)\b").unwrap());
+    static HOST: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?:[a-z][a-z0-9+.-]*://|@)([a-z0-9.-]+)|\b([a-z0-9.-]*example\.(?:com|org|net))\b")
+            .unwrap()
+    });
+    let section = doc
+        .headings
+        .iter()
+        .take_while(|h| h.span.start < span.start)
+        .last();
+    if section.is_some_and(|h| WORDS.is_match(&h.text)) {
+        return true;
+    }
+    let around = doc
+        .code_blocks
+        .iter()
+        .find(|b| b.start <= span.start && span.end <= b.end)
+        .cloned()
+        .unwrap_or_else(|| {
+            let start = doc.text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+            let end = doc.text[span.end..]
+                .find('\n')
+                .map_or(doc.text.len(), |i| span.end + i);
+            start..end
+        });
+    HOST.captures_iter(&doc.text[around]).any(|c| {
+        c.get(1)
+            .or_else(|| c.get(2))
+            .is_some_and(|h| secrets::is_documentation_host(h.as_str()))
+    })
 }
