@@ -1,6 +1,7 @@
 //! End-to-end runs of the built `sot` on hostile workspaces and surroundings: special
 //! files where documents would be, file names that are not UTF-8, paths that need
-//! escaping, closed pipes, symlink loops and files that vanish while `sot` runs. Each
+//! escaping, closed pipes, symlink loops, files that vanish while `sot` runs, binary and
+//! undecodable documents, YAML bombs, deep nesting and documents of 50 MB. Each
 //! asserts the exit code, the exact finding or error, and that the rest of the
 //! workspace was linted. A run that could hang has a watchdog.
 
@@ -600,7 +601,7 @@ fn undecodable_and_binary_documents_are_findings_and_the_rest_is_linted() {
 }
 
 #[test]
-fn yaml_bombs_and_deep_nesting_are_findings_in_bounded_memory() {
+fn yaml_bombs_unclosed_frontmatter_and_deep_nesting_are_findings_in_bounded_memory() {
     // A billion laughs: nine levels of nine aliases each.
     let mut bomb = String::from("---\nl0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
     for level in 1..9 {
@@ -618,6 +619,10 @@ fn yaml_bombs_and_deep_nesting_are_findings_in_bounded_memory() {
                 "[".repeat(deep),
                 "]".repeat(deep)
             ),
+        ),
+        (
+            "unclosed.md",
+            "---\ntitle: Never closed\n# Notes\n\nSee [a](gone.md).\n".to_string(),
         ),
         (
             "quotes.md",
