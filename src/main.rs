@@ -110,7 +110,8 @@ enum Command {
     },
     /// Print the resolved configuration (sot.toml with every default filled in)
     Config,
-    /// Write a starting sot.toml, with comments, at the workspace root
+    /// Write a starting sot.toml, with comments, at the workspace root (the nearest
+    /// folder up holding .git, else the current one)
     Init,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     Completions { shell: clap_complete::Shell },
@@ -724,18 +725,37 @@ fn query(paths: &[PathBuf], run: impl FnOnce(&Loaded) -> std::io::Result<bool>) 
     }
 }
 
-/// `sot init`: a commented starting `sot.toml` in the current directory.
+/// `sot init`: a commented starting `sot.toml` at the workspace root (the nearest
+/// folder up from here holding `.git`, else here), where every command then finds it.
 fn init() -> Exit {
-    let path = PathBuf::from("sot.toml");
+    let cwd = match std::env::current_dir() {
+        Ok(cwd) => cwd,
+        Err(e) => return fail(format!("cannot read the current directory: {e}")),
+    };
+    let root = workspace::find_root(&cwd, &cwd);
+    let path = root.join("sot.toml");
+    // The root is the current folder or one of its ancestors: name it as `../..`.
+    let up = cwd
+        .strip_prefix(&root)
+        .map_or(0, |rel| rel.components().count());
+    let shown = format!("{}sot.toml", "../".repeat(up));
     if path.exists() {
-        return fail("sot.toml already exists; `sot config` prints what it resolves to");
+        return fail(format!(
+            "{shown} already exists; `sot config` prints what it resolves to"
+        ));
     }
-    match std::fs::write(&path, include_str!("init.toml")) {
+    // create_new: a file that appeared since the check is never overwritten.
+    let written = std::fs::File::options()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .and_then(|mut f| f.write_all(include_str!("init.toml").as_bytes()));
+    match written {
         Ok(()) => {
-            outln!("wrote sot.toml");
+            outln!("wrote {shown}");
             Exit::Clean
         }
-        Err(e) => fail(format!("cannot write sot.toml: {e}")),
+        Err(e) => fail(format!("cannot write {shown}: {e}")),
     }
 }
 

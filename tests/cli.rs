@@ -1299,6 +1299,28 @@ fn init_writes_a_commented_config_that_parses() {
     );
 }
 
+/// From a subfolder of a repository, `sot init` writes at the repository's top, where
+/// every command run anywhere in it finds the file; a second run names the file there.
+#[test]
+fn init_in_a_subfolder_writes_at_the_workspace_root() {
+    let repo = tempfile::tempdir().unwrap();
+    common::git(repo.path(), &["init", "-q"]);
+    let sub = repo.path().join("docs/runbooks");
+    std::fs::create_dir_all(&sub).unwrap();
+    let o = sot(&sub, &["init"]);
+    assert_eq!(
+        (stdout(&o).as_str(), o.status.code()),
+        ("wrote ../../sot.toml\n", Some(0)),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(repo.path().join("sot.toml").is_file());
+    assert!(!sub.join("sot.toml").exists());
+    let again = sot(&sub, &["init"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("../../sot.toml already exists"));
+}
+
 /// Seed 002 as a runbook template and seed 000 as a playbook template: a runbook that
 /// drops a required key, uses a status outside the comment's options and lacks the
 /// Rollback section gets exactly those three findings; a conforming one none.
