@@ -82,7 +82,19 @@ fn show_docs(root: &Path, rev: &str, paths: &str) -> Result<Vec<Document>, Strin
 pub fn added_entries(root: &Path, rev: &str, prefixes: &[String]) -> Result<OtherBranch, String> {
     let base = git(root, &["merge-base", "HEAD", rev])?;
     if !base.status.success() {
-        return Err(String::from_utf8_lossy(&base.stderr).trim().to_string());
+        let reason = String::from_utf8_lossy(&base.stderr).trim().to_string();
+        let shallow = git(root, &["rev-parse", "--is-shallow-repository"])
+            .is_ok_and(|o| o.stdout.starts_with(b"true"));
+        let reason = if reason.is_empty() {
+            "no common ancestor with HEAD".to_string()
+        } else {
+            reason
+        };
+        return Err(if shallow {
+            format!("{reason}; this is a shallow clone: fetch the history (actions/checkout `fetch-depth: 0`, or `git fetch --unshallow`)")
+        } else {
+            reason
+        });
     }
     let base = String::from_utf8_lossy(&base.stdout).trim().to_string();
     let changed = git(

@@ -493,15 +493,13 @@ fn lint(
     }
     let checked = targets.as_ref().map_or(ws.docs.len(), Vec::len);
     let prefixes: Vec<String> = reg.prefixes().map(str::to_string).collect();
-    let other = against.and_then(|rev| {
-        git::added_entries(&root, rev, &prefixes)
-            .map_err(|e| {
-                if !options.quiet {
-                    errln!("sot: note: IDs on {rev} were not compared ({e})")
-                }
-            })
-            .ok()
-    });
+    // Asked to compare and unable to: an error, as a shallow CI checkout must not lose
+    // the collision check without a word.
+    let other = match against.map(|rev| (rev, git::added_entries(&root, rev, &prefixes))) {
+        Some((rev, Err(e))) => return fail(format!("--against {rev}: {e}")),
+        Some((_, Ok(other))) => Some(other),
+        None => None,
+    };
     let mut ctx = Context::new(&ws, &reg, &settings, targets.as_deref());
     if let Some(other) = &other {
         ctx = ctx.with_other_branch(other);

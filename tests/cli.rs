@@ -1098,7 +1098,7 @@ fn against_reports_ids_another_branch_added_differently() {
             "`DEP-004` is also defined on feature as \"DEP-004: Shadow traffic\" (SoT.REGISTRY.md:101), added since the branches forked",
         ]
     );
-    // The same entry on both branches is no collision; nor is an unknown revision fatal.
+    // The same entry on both branches is no collision.
     common::git(root, &["commit", "-qam", "DEP-004 on main"]);
     let (v, _) = json(root, &["--against", "main"]);
     assert!(v["diagnostics"]
@@ -1106,8 +1106,34 @@ fn against_reports_ids_another_branch_added_differently() {
         .unwrap()
         .iter()
         .all(|d| d["rule"] != "duplicate-id"));
+    // A revision that cannot be compared is an error, never a pass without the check.
     let o = sot(root, &["lint", "--against", "no-such-branch"]);
-    assert!(String::from_utf8_lossy(&o.stderr).contains("IDs on no-such-branch were not compared"));
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stdout(&o), "");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.starts_with("sot: --against no-such-branch: "), "{err}");
+    // A shallow clone (CI's default) holds no common ancestor: the error says how to
+    // fetch one.
+    let shallow = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", root.display());
+    common::git(
+        shallow.path(),
+        &[
+            "clone",
+            "-q",
+            "--depth",
+            "1",
+            "--no-single-branch",
+            &url,
+            "clone",
+        ],
+    );
+    let clone = shallow.path().join("clone");
+    let o = sot(&clone, &["lint", "--against", "origin/feature"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("this is a shallow clone"), "{err}");
+    assert!(err.contains("fetch-depth: 0"), "{err}");
 }
 
 #[test]
