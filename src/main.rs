@@ -199,14 +199,24 @@ fn main() -> ExitCode {
             Err(e) => fail(e),
         },
         Command::Index { paths, check } => index(&paths, check),
-        Command::Registry { format } => query(&[], |l| {
-            queries::registry(&l.ws, &l.reg, format).map(|()| true)
+        Command::Registry { format } => {
+            query(&[], |l| queries::registry(&l.ws, &l.reg, format).map(Ok))
+        }
+        Command::Show { id, format } => query(&[], |l| {
+            let found = queries::show(&l.ws, &l.reg, &id, format)?;
+            Ok(found
+                .then_some(())
+                .ok_or_else(|| queries::not_found(&l.reg, &id)))
         }),
-        Command::Show { id, format } => query(&[], |l| queries::show(&l.ws, &l.reg, &id, format)),
-        Command::Refs { id, format } => query(&[], |l| queries::refs(&l.ws, &l.reg, &id, format)),
+        Command::Refs { id, format } => query(&[], |l| {
+            let found = queries::refs(&l.ws, &l.reg, &id, format)?;
+            Ok(found
+                .then_some(())
+                .ok_or_else(|| queries::not_found(&l.reg, &id)))
+        }),
         Command::Anchors { file, format } => query(std::slice::from_ref(&file), |l| {
             match l.targets.as_deref() {
-                Some([d]) => queries::anchors(&l.ws, *d, format).map(|()| true),
+                Some([d]) => queries::anchors(&l.ws, *d, format).map(Ok),
                 _ => Err(std::io::Error::other(format!(
                     "{} is not a Markdown document of the workspace",
                     file.display()
@@ -228,14 +238,14 @@ fn main() -> ExitCode {
                 GraphFormat::Mermaid => g.mermaid(),
                 GraphFormat::Dot => g.dot(),
             };
-            output::stdout().write_all(text.as_bytes()).map(|()| true)
+            output::stdout().write_all(text.as_bytes()).map(Ok)
         }),
         Command::Config => query(&[], |l| {
             if let Some(note) = &l.note {
                 errln!("{note}");
             }
             out!("{}", l.settings.to_toml());
-            Ok(true)
+            Ok(Ok(()))
         }),
         Command::Init => init(),
         Command::Completions { shell } => {
@@ -708,15 +718,20 @@ fn write_document(
 }
 
 /// Runs a registry query: exit 0 when it found something, 1 when not, 2 on failure.
-fn query(paths: &[PathBuf], run: impl FnOnce(&Loaded) -> std::io::Result<bool>) -> Exit {
+/// Runs a read-only command on the loaded workspace. `Ok(Err(message))`: what was
+/// asked for is not there (exit 1).
+fn query(
+    paths: &[PathBuf],
+    run: impl FnOnce(&Loaded) -> std::io::Result<Result<(), String>>,
+) -> Exit {
     let loaded = match load(paths) {
         Ok(l) => l,
         Err(exit) => return exit,
     };
     match output::masked(|| run(&loaded)).and_then(|ran| ran) {
-        Ok(true) => Exit::Clean,
-        Ok(false) => {
-            errln!("sot: no entry or reference found");
+        Ok(Ok(())) => Exit::Clean,
+        Ok(Err(missing)) => {
+            errln!("sot: {missing}");
             Exit::Findings
         }
         Err(e) => fail(e),
@@ -776,6 +791,9 @@ fn explain(name: &str) -> Exit {
             outln!("# {} ({})\n\n{}", r.name, r.severity, r.doc());
             Exit::Clean
         }
-        None => fail(format!("no rule named `{name}`; `sot rules` lists them")),
+        None => fail(format!(
+            "no rule named `{name}`; {}",
+            sot_lint::unknown_rule_help(name)
+        )),
     }
 }

@@ -216,3 +216,29 @@ pub fn anchors(ws: &Workspace, d: usize, format: QueryFormat) -> std::io::Result
     }
     Ok(())
 }
+
+/// Why `id` has no entry, and what was probably meant: the ID in its own case
+/// (`dep-001` is `DEP-001`), one a typo away, or the references that name it though no
+/// entry defines it.
+pub fn not_found(reg: &Registry, id: &str) -> String {
+    let ids = || reg.entries.iter().map(|e| e.id.as_str());
+    if let Some(same) = ids().find(|known| known.eq_ignore_ascii_case(id)) {
+        return format!("no entry defines `{id}`; did you mean `{same}`? IDs are case-sensitive");
+    }
+    let referenced = reg.references_to(id).count();
+    if referenced > 0 {
+        return format!(
+            "no entry defines `{id}`, though {referenced} place{} reference{} it: `sot refs {id}` lists them",
+            if referenced == 1 { "" } else { "s" },
+            if referenced == 1 { "s" } else { "" },
+        );
+    }
+    let nearest = ids()
+        .map(|known| (strsim::levenshtein(known, id), known))
+        .min()
+        .filter(|(distance, _)| *distance <= 2);
+    match nearest {
+        Some((_, known)) => format!("no entry defines `{id}`; did you mean `{known}`?"),
+        None => format!("no entry defines `{id}`; `sot registry` lists every ID"),
+    }
+}

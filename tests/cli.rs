@@ -1686,3 +1686,79 @@ bw5kJ32w6bIVb4rmnFDizUw4ccsC2SsVMMHHExACtMcyHHUaULMSBPSJhtvnW+Hc
         "{show}"
     );
 }
+
+/// A mistyped rule name, an ID in the wrong case or an ID only referenced: every
+/// command says what was probably meant.
+#[test]
+fn mistyped_names_and_ids_get_a_did_you_mean() {
+    let dir = workspace(&[
+        (
+            "SoT.RUNBOOKS.md",
+            "---\nid_prefix: RUN\n---\n# Runbooks\n\n## RUN-001: Cache flush\n\n**ID**: RUN-001\n**Status**: Active\n",
+        ),
+        (
+            "notes.md",
+            "# Notes\n\nAfter [RUN-001](SoT.RUNBOOKS.md#run-001-cache-flush), run RUN-003.\n",
+        ),
+    ]);
+    let err = |args: &[&str]| {
+        let o = sot(dir.path(), args);
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let rule_typo = "sot: no rule named `broken-links`; did you mean `broken-link`?\n";
+    assert_eq!(
+        err(&["lint", "--select", "broken-links"]),
+        (Some(2), rule_typo.into())
+    );
+    assert!(err(&["lint", "--ignore", "Broken_Link"])
+        .1
+        .contains("did you mean `broken-link`?"));
+    assert_eq!(
+        err(&["explain", "broken-links"]),
+        (Some(2), rule_typo.into())
+    );
+    assert_eq!(
+        err(&["show", "run-001"]),
+        (
+            Some(1),
+            "sot: no entry defines `run-001`; did you mean `RUN-001`? IDs are case-sensitive\n"
+                .into()
+        )
+    );
+    assert_eq!(
+        err(&["show", "RUN-003"]),
+        (
+            Some(1),
+            "sot: no entry defines `RUN-003`, though 1 place references it: `sot refs RUN-003` lists them\n".into()
+        )
+    );
+    assert_eq!(
+        err(&["show", "RUN-010"]),
+        (
+            Some(1),
+            "sot: no entry defines `RUN-010`; did you mean `RUN-001`?\n".into()
+        )
+    );
+    assert_eq!(
+        stdout(&sot(dir.path(), &["refs", "RUN-003"])),
+        "notes.md:3:59: mention\n"
+    );
+    std::fs::write(
+        dir.path().join("sot.toml"),
+        "[rules]\nbroken-links = \"warn\"\n",
+    )
+    .unwrap();
+    let (code, config_err) = err(&["lint"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        config_err.contains("unknown rule `broken-links`"),
+        "{config_err}"
+    );
+    assert!(
+        config_err.contains("did you mean `broken-link`?"),
+        "{config_err}"
+    );
+}

@@ -90,6 +90,8 @@ pub struct TemplateConfig {
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Error,
+    /// `warn` as ESLint and markdownlint spell it.
+    #[serde(alias = "warn")]
     Warning,
     Off,
 }
@@ -394,7 +396,7 @@ impl Settings {
                 return Err(error(
                     name,
                     format!("unknown rule `{name}`"),
-                    Some("`sot rules` lists them".into()),
+                    Some(crate::unknown_rule_help(name)),
                 ));
             }
         }

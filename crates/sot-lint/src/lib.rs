@@ -18,7 +18,7 @@ use rayon::prelude::*;
 pub use config::{Config, ConfigError, Level, LinksConfig, Settings};
 pub use context::{Context, ForeignEntry, OtherBranch};
 pub use diagnostic::{Diagnostic, Related, Severity};
-pub use rules::{Check, Rule, RULES};
+pub use rules::{closest_rule, unknown_rule_help, Check, Rule, RULES};
 pub use schema::{
     is_iso_date, EntrySchema, Format, FrontmatterSchema, PrefixSchema, Schema, ValueRule, When,
 };
@@ -35,7 +35,10 @@ impl Selection {
     pub fn new(select: Option<&[String]>, ignore: &[String]) -> Result<Selection, String> {
         for name in select.unwrap_or_default().iter().chain(ignore) {
             if !RULES.iter().any(|r| r.name == name) {
-                return Err(format!("no rule named `{name}`; `sot rules` lists them"));
+                return Err(format!(
+                    "no rule named `{name}`; {}",
+                    unknown_rule_help(name)
+                ));
             }
         }
         let enabled = RULES

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use sot_syntax::Document;
 
-use crate::rules::{Finding, RULES};
+use crate::rules::{closest, unknown_rule_help, Finding, RULES};
 
 static COMMENT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?is)^<!--\s*(sot-[a-z0-9_-]*)(.*?)-->$").unwrap());
@@ -164,24 +164,13 @@ fn enable(
 }
 
 fn unknown_rule(d: usize, span: Range<usize>, name: &str) -> Finding {
-    let limit = (name.chars().count() / 3).max(2);
-    let help = match closest(name, RULES.iter().map(|r| r.name), limit) {
-        Some(rule) => format!("did you mean `{rule}`?"),
-        None => "`sot rules` lists the rule names".to_string(),
-    };
+    let help = unknown_rule_help(name);
     Finding::new(
         d,
         span,
         format!("`{name}` is not a rule name, so it silences nothing"),
     )
     .help(help)
-}
-
-/// The known name nearest to `name`, when at most `limit` edits away.
-fn closest<'a>(name: &str, known: impl Iterator<Item = &'a str>, limit: usize) -> Option<&'a str> {
-    let name = name.to_lowercase().replace('_', "-");
-    let (distance, best) = known.map(|k| (strsim::levenshtein(k, &name), k)).min()?;
-    (distance <= limit).then_some(best)
 }
 
 /// The directive a mistaken `sot-NAME` most likely meant: a near spelling

@@ -153,6 +153,33 @@ pub static RULES: &[Rule] = &[
     },
 ];
 
+/// The rule a mistyped name most likely meant (`broken-links`, `Broken_Link`), when one
+/// is near enough: within a third of the name's length in edits, at least two.
+pub fn closest_rule(name: &str) -> Option<&'static str> {
+    let limit = (name.chars().count() / 3).max(2);
+    closest(name, RULES.iter().map(|r| r.name), limit)
+}
+
+/// The known name nearest to `name` (compared in lower case, `_` read as `-`), when at
+/// most `limit` edits away.
+pub(crate) fn closest<'a>(
+    name: &str,
+    known: impl Iterator<Item = &'a str>,
+    limit: usize,
+) -> Option<&'a str> {
+    let name = name.to_lowercase().replace('_', "-");
+    let (distance, best) = known.map(|k| (strsim::levenshtein(k, &name), k)).min()?;
+    (distance <= limit).then_some(best)
+}
+
+/// What to say after "no rule named `NAME`".
+pub fn unknown_rule_help(name: &str) -> String {
+    match closest_rule(name) {
+        Some(rule) => format!("did you mean `{rule}`?"),
+        None => "`sot rules` lists the rule names".to_string(),
+    }
+}
+
 /// The kind of a written target: its link's, or a reference definition's.
 pub(crate) fn link_kind(link: Option<&sot_syntax::Link>) -> sot_syntax::LinkKind {
     link.map_or(sot_syntax::LinkKind::Reference, |l| l.kind)
