@@ -38,6 +38,7 @@ struct Cli {
 enum Command {
     /// Check the workspace (or only the named files and folders) for broken links,
     /// anchors and IDs, missing fields and placeholders
+    #[command(visible_alias = "check")]
     Lint {
         /// Files or folders to report on; the whole workspace is still indexed
         paths: Vec<PathBuf>,
@@ -502,6 +503,14 @@ fn lint(
         errln!("{note}");
     }
     let checked = targets.as_ref().map_or(ws.docs.len(), Vec::len);
+    // As ruff does: a run that checked nothing passes, but says so, since a wrong path
+    // or an `include` that matches nothing would otherwise look like a clean workspace.
+    if checked == 0 && !options.quiet {
+        errln!(
+            "sot: warning: no Markdown files to check under {}",
+            root.display()
+        );
+    }
     let prefixes: Vec<String> = reg.prefixes().map(str::to_string).collect();
     // Asked to compare and unable to: an error, as a shallow CI checkout must not lose
     // the collision check without a word.
@@ -529,7 +538,11 @@ fn lint(
     };
     let mut report = Vec::new();
     let rendered = if options.statistics {
-        render::statistics(&mut report, &diags)
+        match format {
+            Format::Json => render::statistics_json(&mut report, &diags),
+            Format::Human | Format::Concise => render::statistics(&mut report, &diags),
+            _ => return fail("--statistics prints text, or JSON with --format json"),
+        }
     } else {
         render::render(
             &mut report,
@@ -544,15 +557,22 @@ fn lint(
     if let Err(e) = rendered {
         return fail(format!("cannot render the report: {e}"));
     }
+    // Concise lines are for tools; on a terminal a person reads them, and gets the count.
+    if format == Format::Concise && to_terminal && !options.quiet && !options.statistics {
+        report.extend_from_slice(format!("{}\n", summary.line()).as_bytes());
+    }
     let written = match &options.output {
-        Some(path) => std::fs::write(path, &report),
+        Some(path) => std::fs::write(path, &report)
+            .map_err(|e| format!("cannot write the report to {}: {e}", path.display())),
         None => {
             let mut out = output::stdout();
-            out.write_all(&report).and_then(|()| out.flush())
+            out.write_all(&report)
+                .and_then(|()| out.flush())
+                .map_err(|e| format!("cannot write the report: {e}"))
         }
     };
     if let Err(e) = written {
-        return fail(format!("cannot write the report: {e}"));
+        return fail(e);
     }
     let failing = diags.iter().any(|d| {
         d.severity == Severity::Error || (options.deny_warnings && d.severity == Severity::Warning)

@@ -187,18 +187,41 @@ pub fn render(
     }
 }
 
-/// `--statistics`: the number of findings per rule, most first.
-pub fn statistics(out: &mut dyn Write, diags: &[Diagnostic]) -> io::Result<()> {
-    let mut counts: Vec<(&str, Severity, usize)> = Vec::new();
+/// One line of `--statistics`.
+#[derive(Serialize)]
+struct RuleCount {
+    rule: &'static str,
+    severity: Severity,
+    count: usize,
+}
+
+/// The number of findings per rule, most first.
+fn rule_counts(diags: &[Diagnostic]) -> Vec<RuleCount> {
+    let mut counts: Vec<RuleCount> = Vec::new();
     for d in diags {
-        match counts.iter_mut().find(|(rule, _, _)| *rule == d.rule) {
-            Some(entry) => entry.2 += 1,
-            None => counts.push((d.rule, d.severity, 1)),
+        match counts.iter_mut().find(|c| c.rule == d.rule) {
+            Some(c) => c.count += 1,
+            None => counts.push(RuleCount {
+                rule: d.rule,
+                severity: d.severity,
+                count: 1,
+            }),
         }
     }
-    counts.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
-    for (rule, severity, n) in counts {
-        writeln!(out, "{n:6}  {rule:20} {severity}")?;
+    counts.sort_by(|a, b| b.count.cmp(&a.count).then(a.rule.cmp(b.rule)));
+    counts
+}
+
+/// `--statistics`: the number of findings per rule, most first.
+pub fn statistics(out: &mut dyn Write, diags: &[Diagnostic]) -> io::Result<()> {
+    for c in rule_counts(diags) {
+        writeln!(out, "{:6}  {:20} {}", c.count, c.rule, c.severity)?;
     }
     Ok(())
+}
+
+/// `--statistics --format json`: the same counts as a JSON array.
+pub fn statistics_json(out: &mut dyn Write, diags: &[Diagnostic]) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &rule_counts(diags))?;
+    writeln!(out)
 }

@@ -1762,3 +1762,64 @@ fn mistyped_names_and_ids_get_a_did_you_mean() {
         "{config_err}"
     );
 }
+
+/// What users of ruff and rumdl expect: `sot check` is `sot lint`, a run that checked
+/// nothing says so, statistics come as JSON when asked, a report file that cannot be
+/// written is named, and concise output on a terminal ends with the count.
+#[test]
+fn conventions_of_other_linters_hold() {
+    let seeds = fixture("seeds");
+    let lint = sot(&seeds, &["lint", "--format", "concise"]);
+    let check = sot(&seeds, &["check", "--format", "concise"]);
+    assert_eq!(
+        (check.status.code(), check.stdout),
+        (lint.status.code(), lint.stdout)
+    );
+
+    let empty = workspace(&[]);
+    let o = sot(empty.path(), &["lint", "--format", "concise"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o), "");
+    let root = empty.path().canonicalize().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        format!(
+            "sot: warning: no Markdown files to check under {}\n",
+            root.display()
+        )
+    );
+    let quiet = sot(empty.path(), &["lint", "--quiet"]);
+    assert_eq!(quiet.stderr, b"");
+
+    let o = sot(&seeds, &["lint", "--statistics", "--format", "json"]);
+    let counts: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let text = stdout(&sot(&seeds, &["lint", "--statistics"]));
+    assert_eq!(counts.as_array().unwrap().len(), text.lines().count());
+    assert_eq!(counts[0]["rule"], "placeholder");
+    assert_eq!(counts[0]["severity"], "error");
+    assert!(counts[0]["count"].as_u64().unwrap() > 0);
+    let sarif = sot(&seeds, &["lint", "--statistics", "--format", "sarif"]);
+    assert_eq!(sarif.status.code(), Some(2));
+
+    let o = sot(&seeds, &["lint", "-o", "no-such-folder/report.txt"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "sot: cannot write the report to no-such-folder/report.txt: No such file or directory (os error 2)\n"
+    );
+
+    // `script` gives sot a terminal for standard output.
+    let tty = Command::new("script")
+        .args([
+            "-qec",
+            &format!("{} lint --format concise", env!("CARGO_BIN_EXE_sot")),
+            "/dev/null",
+        ])
+        .current_dir(fixture("rules").join("broken-link"))
+        .output()
+        .expect("script (util-linux) runs");
+    let shown = String::from_utf8_lossy(&tty.stdout).replace("\r\n", "\n");
+    let last = shown.lines().last().unwrap_or_default().to_string();
+    assert!(last.ends_with("checked)"), "{shown}");
+    assert!(last.contains("error"), "{shown}");
+}
