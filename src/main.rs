@@ -30,9 +30,28 @@ use sot_registry::{allocate, graph, index, Registry, Workspace};
     about = "Lint and index Source-of-Truth Markdown documents"
 )]
 struct Cli {
+    /// Read the configuration from FILE instead of sot.toml at the workspace root
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Read no configuration file: every setting at its default
+    #[arg(long, global = true, conflicts_with = "config")]
+    no_config: bool,
     #[command(subcommand)]
     command: Command,
 }
+
+/// Where the settings come from, as the command line says.
+enum ConfigSource {
+    /// `sot.toml` at the workspace root, when there is one.
+    Root,
+    /// `--config FILE` (absolute), which must exist.
+    File(PathBuf),
+    /// `--no-config`.
+    Defaults,
+}
+
+/// Set once from the command line, before any command reads settings.
+static CONFIG_SOURCE: std::sync::OnceLock<ConfigSource> = std::sync::OnceLock::new();
 
 #[derive(Subcommand)]
 enum Command {
@@ -188,6 +207,18 @@ enum Exit {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let source = match (cli.config, cli.no_config) {
+        (Some(file), _) => match std::path::absolute(&file) {
+            Ok(abs) => ConfigSource::File(abs),
+            Err(e) => {
+                let exit = fail(format!("--config {}: {e}", file.display()));
+                return ExitCode::from(exit as u8);
+            }
+        },
+        (None, true) => ConfigSource::Defaults,
+        (None, false) => ConfigSource::Root,
+    };
+    CONFIG_SOURCE.get_or_init(|| source);
     let exit = match cli.command {
         Command::Lint {
             paths,
@@ -245,6 +276,11 @@ fn main() -> ExitCode {
             if let Some(note) = &l.note {
                 errln!("{note}");
             }
+            // A TOML comment, so the output stays a valid sot.toml.
+            match &l.config_file {
+                Some(file) => outln!("# read from {}", file.display()),
+                None => outln!("# no configuration file read: every setting at its default"),
+            }
             out!("{}", l.settings.to_toml());
             Ok(Ok(()))
         }),
@@ -282,6 +318,8 @@ struct Loaded {
     targets: Option<Vec<usize>>,
     /// What `sot` says about the generator it detected, when `sot.toml` has no `[links]`.
     note: Option<String>,
+    /// The configuration file read, if any.
+    config_file: Option<PathBuf>,
 }
 
 /// Loads the workspace around `path` with standard input standing in for that file,
@@ -326,7 +364,7 @@ fn load_stdin(path: &std::path::Path) -> Result<Loaded, Exit> {
     if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
         return Err(fail(format!("cannot read standard input: {e}")));
     }
-    let (settings, note) = read_settings(&root)?;
+    let (settings, note, config_file) = read_settings(&root)?;
     let ws = workspace::load(&root, &[], &settings);
     let (mut docs, mut tree) = (ws.docs, ws.tree);
     // An excluded file stays excluded when an editor names it.
@@ -345,42 +383,70 @@ fn load_stdin(path: &std::path::Path) -> Result<Loaded, Exit> {
         reg,
         targets: Some(targets),
         note,
+        config_file,
     })
 }
 
-/// Reads `sot.toml` at the root, if there is one; a mistake in it stops the run.
-/// Without a `[links]` section, the generator detected at the root gives it; the
-/// note says so.
-fn read_settings(root: &std::path::Path) -> Result<(Settings, Option<String>), Exit> {
-    let path = root.join("sot.toml");
-    let settings = match workspace::read_text(&path) {
-        Ok(text) => Settings::parse(&text).map_err(|e| {
-            errln!("sot.toml:{}:{}: error: {}", e.line, e.column, e.message);
-            if let Some(help) = e.help {
-                errln!("  help: {help}");
-            }
-            Exit::Failure
-        })?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Settings::default(),
-        Err(e) => return Err(fail(format!("cannot read sot.toml: {e}"))),
+/// Reads the settings: `sot.toml` at the root if there is one, the file `--config`
+/// names, or none with `--no-config`; a mistake in the file stops the run. Without a
+/// `[links]` section, the generator detected at the root gives it; the note says so.
+/// Also returns the file read, if any.
+fn read_settings(
+    root: &std::path::Path,
+) -> Result<(Settings, Option<String>, Option<PathBuf>), Exit> {
+    let (path, required) = match CONFIG_SOURCE.get().unwrap_or(&ConfigSource::Root) {
+        ConfigSource::Root => (Some(root.join("sot.toml")), false),
+        ConfigSource::File(file) => (Some(file.clone()), true),
+        ConfigSource::Defaults => (None, false),
     };
+    let mut read_from = None;
+    let settings = match &path {
+        None => Settings::default(),
+        Some(path) => {
+            let shown =
+                workspace::relative(root, path).unwrap_or_else(|| path.display().to_string());
+            match workspace::read_text(path) {
+                Ok(text) => {
+                    read_from = Some(path.clone());
+                    Settings::parse(&text).map_err(|e| {
+                        errln!("{shown}:{}:{}: error: {}", e.line, e.column, e.message);
+                        if let Some(help) = e.help {
+                            errln!("  help: {help}");
+                        }
+                        Exit::Failure
+                    })?
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
+                    Settings::default()
+                }
+                Err(e) => return Err(fail(format!("cannot read {shown}: {e}"))),
+            }
+        }
+    };
+    let (settings, note) = with_detected_links(root, settings);
+    Ok((settings, note, read_from))
+}
+
+/// `settings` with the `[links]` of the generator detected at the root, when they have
+/// none, and the note that says so.
+fn with_detected_links(root: &std::path::Path, settings: Settings) -> (Settings, Option<String>) {
     if settings.writes_links() {
-        return Ok((settings, None));
+        return (settings, None);
     }
     let Some(detected) = detect::detect(root) else {
-        return Ok((settings, None));
+        return (settings, None);
     };
     match settings.clone().with_links(detected.links.clone()) {
         Ok(settings) => {
             let note = detected.note(&settings.config.links);
-            Ok((settings, Some(note)))
+            (settings, Some(note))
         }
         Err(reason) => {
             let note = format!(
                 "note: {}: links are checked as on GitHub: {reason}; write [links] in sot.toml",
                 detected.source
             );
-            Ok((settings, Some(note)))
+            (settings, Some(note))
         }
     }
 }
@@ -437,7 +503,7 @@ fn load(paths: &[PathBuf]) -> Result<Loaded, Exit> {
             named_files.push((rel, abs.clone()));
         }
     }
-    let (settings, note) = read_settings(&root)?;
+    let (settings, note, config_file) = read_settings(&root)?;
     let ws = workspace::load(&root, &named_files, &settings);
     let reg = Registry::build(&ws, &settings.id_config());
     for t in &settings.config.templates {
@@ -475,6 +541,7 @@ fn load(paths: &[PathBuf]) -> Result<Loaded, Exit> {
         reg,
         targets,
         note,
+        config_file,
     })
 }
 
@@ -495,6 +562,7 @@ fn lint(
         reg,
         targets,
         note,
+        ..
     } = match loaded {
         Ok(l) => l,
         Err(exit) => return exit,

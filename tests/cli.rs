@@ -1167,7 +1167,12 @@ fn configuration_changes_severities_prefixes_patterns_and_paths() {
     assert_eq!(o.status.code(), Some(1));
     insta::assert_snapshot!("config_lint", stdout(&o));
     let config = sot(&dir, &["config"]);
-    insta::assert_snapshot!("config_resolved", stdout(&config));
+    // The first line names the file read, by its absolute path on this machine.
+    let resolved = stdout(&config);
+    let (first, rest) = resolved.split_once('\n').unwrap();
+    let file = dir.canonicalize().unwrap().join("sot.toml");
+    assert_eq!(first, format!("# read from {}", file.display()));
+    insta::assert_snapshot!("config_resolved", rest);
 }
 
 /// `fixtures/sites/<generator>`: docs sites whose pages link to each other as the site
@@ -1822,4 +1827,76 @@ fn conventions_of_other_linters_hold() {
     let last = shown.lines().last().unwrap_or_default().to_string();
     assert!(last.ends_with("checked)"), "{shown}");
     assert!(last.contains("error"), "{shown}");
+}
+
+/// `--config FILE` reads another file, `--no-config` none, and `sot config` says which
+/// file it read, as a comment that keeps its output a valid `sot.toml`.
+#[test]
+fn config_and_no_config_choose_the_settings_file() {
+    let dir = workspace(&[("notes.md", "# Notes\n\nSee [gone](gone.md).\n")]);
+    write(dir.path(), "sot.toml", b"[rules]\nbroken-link = \"off\"\n");
+    write(
+        dir.path(),
+        "ci/strict.toml",
+        b"[rules]\nbroken-link = \"warning\"\n",
+    );
+    write(
+        dir.path(),
+        "ci/broken.toml",
+        b"[rules]\nbroken-link = \"loud\"\n",
+    );
+    let concise = |args: &[&str]| {
+        let o = sot(dir.path(), args);
+        (
+            o.status.code(),
+            stdout(&o),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    assert_eq!(
+        concise(&["lint", "--format", "concise"]),
+        (Some(0), String::new(), String::new())
+    );
+    let warned = "notes.md:3:12: warning: link target `gone.md` does not exist [broken-link]\n";
+    assert_eq!(
+        concise(&["lint", "--format", "concise", "--config", "ci/strict.toml"]),
+        (Some(0), warned.to_string(), String::new())
+    );
+    let errored = "notes.md:3:12: error: link target `gone.md` does not exist [broken-link]\n";
+    assert_eq!(
+        concise(&["--no-config", "lint", "--format", "concise"]),
+        (Some(1), errored.to_string(), String::new())
+    );
+    let (code, _, err) = concise(&["lint", "--config", "ci/broken.toml"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.starts_with("ci/broken.toml:2:15: error: unknown variant `loud`"),
+        "{err}"
+    );
+    let (code, _, err) = concise(&["lint", "--config", "ci/missing.toml"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.starts_with("sot: cannot read ci/missing.toml: "),
+        "{err}"
+    );
+    let (code, _, err) = concise(&["lint", "--config", "ci/strict.toml", "--no-config"]);
+    assert_eq!(code, Some(2), "{err}");
+
+    let root = dir.path().canonicalize().unwrap();
+    let (_, printed, _) = concise(&["config"]);
+    assert_eq!(
+        printed.lines().next().unwrap(),
+        format!("# read from {}", root.join("sot.toml").display())
+    );
+    assert!(printed.contains("broken-link = \"off\""), "{printed}");
+    let (_, printed, _) = concise(&["config", "--config", "ci/strict.toml"]);
+    assert!(printed.contains("broken-link = \"warning\""), "{printed}");
+    let (_, printed, _) = concise(&["config", "--no-config"]);
+    assert_eq!(
+        printed.lines().next().unwrap(),
+        "# no configuration file read: every setting at its default"
+    );
+    // What `sot config` prints is a configuration `--config` reads back.
+    write(dir.path(), "printed.toml", printed.as_bytes());
+    assert_eq!(concise(&["config", "--config", "printed.toml"]).0, Some(0));
 }
