@@ -129,7 +129,11 @@ enum Command {
         by: GraphBy,
     },
     /// Print the resolved configuration (sot.toml with every default filled in)
-    Config,
+    Config {
+        /// Print the JSON Schema of sot.toml instead, for editor completion
+        #[arg(long)]
+        schema: bool,
+    },
     /// Write a starting sot.toml, with comments, at the workspace root (the nearest
     /// folder up holding .git, else the current one)
     Init,
@@ -272,7 +276,13 @@ fn main() -> ExitCode {
             };
             output::stdout().write_all(text.as_bytes()).map(Ok)
         }),
-        Command::Config => query(&[], |l| {
+        Command::Config { schema: true } => {
+            let schema = serde_json::to_string_pretty(&sot_lint::json_schema())
+                .expect("a schema serialises");
+            outln!("{schema}");
+            Exit::Clean
+        }
+        Command::Config { schema: false } => query(&[], |l| {
             if let Some(note) = &l.note {
                 errln!("{note}");
             }

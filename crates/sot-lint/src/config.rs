@@ -17,7 +17,7 @@ use crate::placeholders::{Tier, PATTERNS};
 use crate::{Schema, Severity, ValueRule, RULES};
 
 /// The file as users write it. Every key is optional; `sot config` prints it resolved.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// Globs of the documents to check (default: every `*.md` and `*.markdown`).
@@ -51,7 +51,7 @@ pub struct Config {
     pub templates: Vec<TemplateConfig>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentConfig {
     pub prefix: String,
@@ -73,7 +73,7 @@ pub struct DocumentConfig {
     pub fields: BTreeMap<String, ValueRule>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TemplateConfig {
     /// The template document, root-relative.
@@ -86,7 +86,7 @@ pub struct TemplateConfig {
     pub document_type: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Error,
@@ -96,14 +96,14 @@ pub enum Level {
     Off,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Override {
     pub paths: Vec<String>,
     pub rules: BTreeMap<String, Level>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlaceholderConfig {
     /// Extra patterns (regular expressions).
@@ -115,7 +115,7 @@ pub struct PlaceholderConfig {
     pub remove: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddedPattern {
     pub pattern: String,
@@ -126,7 +126,7 @@ pub struct AddedPattern {
     pub message: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TierName {
     Strong,
@@ -138,7 +138,7 @@ fn yes() -> bool {
 }
 
 /// `[links]`: see `docs/published-sites.md`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LinksConfig {
     /// What publishes the documents: `github` (links are file paths), `mkdocs`,
@@ -200,7 +200,7 @@ pub struct LinksConfig {
 
 /// An `anchors` entry: a regular expression whose first group is the anchor, or a
 /// pattern and the anchor each match makes (`$1` for a group).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(
     untagged,
     expecting = "an `anchors` entry is a regular expression or a table `{ pattern = '...', anchor = '...' }`"
@@ -210,7 +210,7 @@ pub enum AnchorConfig {
     Template(AnchorTemplate),
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AnchorTemplate {
     pub pattern: String,
@@ -219,7 +219,7 @@ pub struct AnchorTemplate {
 
 /// `[[links.rewrite]]`: a regular expression on the decoded target and its
 /// replacement (`$1` for a group).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RewriteConfig {
     pub from: String,
@@ -786,4 +786,35 @@ fn plain_segments(path: &str) -> Option<String> {
         .filter(|p| !p.is_empty() && *p != ".")
         .collect();
     (!path.contains(['\\', ':']) && !parts.contains(&"..")).then(|| parts.join("/"))
+}
+
+/// The JSON Schema of `sot.toml`, for editors that complete and check TOML (Taplo,
+/// Even Better TOML): derived from [`Config`], so it says what the parser accepts, with
+/// the rule names spelled out so a mistyped one is marked as it is typed.
+pub fn json_schema() -> serde_json::Value {
+    let mut schema =
+        serde_json::to_value(schemars::schema_for!(Config)).expect("a schema is plain JSON");
+    schema["title"] = "sot.toml".into();
+    let rules = |description: &str| {
+        let each: serde_json::Map<String, serde_json::Value> = RULES
+            .iter()
+            .map(|r| {
+                let level = serde_json::json!({
+                    "$ref": "#/$defs/Level",
+                    "description": format!("{} (default: {})", r.summary(), r.severity),
+                });
+                (r.name.to_string(), level)
+            })
+            .collect();
+        serde_json::json!({
+            "description": description,
+            "type": "object",
+            "properties": each,
+            "additionalProperties": false,
+        })
+    };
+    schema["properties"]["rules"] = rules("Severity per rule: `error`, `warning` or `off`.");
+    schema["$defs"]["Override"]["properties"]["rules"] =
+        rules("Severities of these rules in the matching paths.");
+    schema
 }

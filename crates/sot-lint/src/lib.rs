@@ -15,7 +15,7 @@ pub mod templates;
 
 use rayon::prelude::*;
 
-pub use config::{Config, ConfigError, Level, LinksConfig, Settings};
+pub use config::{json_schema, Config, ConfigError, Level, LinksConfig, Settings};
 pub use context::{Context, ForeignEntry, OtherBranch};
 pub use diagnostic::{Diagnostic, Related, Severity};
 pub use rules::{closest_rule, unknown_rule_help, Check, Rule, RULES};

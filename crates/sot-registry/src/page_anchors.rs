@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use sot_syntax::Document;
 
 /// How a generator turns a heading's text into its id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum HeadingIds {
     /// GitHub's (github-slugger): Docusaurus, Hugo's default `autoHeadingIDType`,

@@ -15,7 +15,9 @@ use crate::links::{normalize, FileTree};
 use crate::page_anchors::{AnchorPattern, AnchorRules, HeadingIds, PageAnchors};
 
 /// What publishes the workspace's Markdown, and so what a link target means.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Generator {
     /// Links are read as GitHub renders the repository: every target is a file path.
