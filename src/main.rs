@@ -27,6 +27,7 @@ use sot_registry::{allocate, graph, index, Registry, Workspace};
 #[command(
     name = "sot",
     version,
+    propagate_version = true,
     about = "Lint and index Source-of-Truth Markdown documents"
 )]
 struct Cli {
@@ -139,8 +140,15 @@ enum Command {
     Init,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     Completions { shell: clap_complete::Shell },
-    /// Print the manual page (roff), e.g. `sot man > sot.1`
-    Man,
+    /// Print a manual page (roff): sot(1), or a command's (`sot man lint` is
+    /// sot-lint(1)); `--dir DIR` writes them all
+    Man {
+        /// The command whose page to print
+        command: Option<String>,
+        /// Write sot.1 and every sot-COMMAND.1 into DIR
+        #[arg(long, value_name = "DIR", conflicts_with = "command")]
+        dir: Option<PathBuf>,
+    },
     /// List every rule with its default severity and summary
     Rules,
     /// Print the documentation of one rule
@@ -300,13 +308,7 @@ fn main() -> ExitCode {
             clap_complete::generate(shell, &mut cmd, "sot", &mut output::stdout());
             Exit::Clean
         }
-        Command::Man => {
-            let cmd = <Cli as clap::CommandFactory>::command();
-            match clap_mangen::Man::new(cmd).render(&mut output::stdout()) {
-                Err(e) => fail(format!("cannot write the manual page: {e}")),
-                Ok(()) => Exit::Clean,
-            }
-        }
+        Command::Man { command, dir } => man(command.as_deref(), dir.as_deref()),
         Command::Rules => rules(),
         Command::Explain { rule } => explain(&rule),
     };
@@ -867,6 +869,40 @@ fn init() -> Exit {
             Exit::Clean
         }
         Err(e) => fail(format!("cannot write {shown}: {e}")),
+    }
+}
+
+/// `sot man`: the manual pages clap_mangen writes from the command line's definition,
+/// so every page sot(1) names in SEE ALSO exists.
+fn man(command: Option<&str>, dir: Option<&std::path::Path>) -> Exit {
+    let mut cmd = <Cli as clap::CommandFactory>::command().disable_help_subcommand(true);
+    // Building names each command's page as sot(1) lists it: `sot-lint`.
+    cmd.build();
+    if let Some(dir) = dir {
+        return match clap_mangen::generate_to(cmd, dir) {
+            Ok(()) => Exit::Clean,
+            Err(e) => fail(format!(
+                "cannot write the manual pages to {}: {e}",
+                dir.display()
+            )),
+        };
+    }
+    let page = match command {
+        None => cmd,
+        Some(name) => match cmd.find_subcommand(name) {
+            Some(sub) => sub.clone(),
+            None => {
+                let names: Vec<&str> = cmd.get_subcommands().map(|c| c.get_name()).collect();
+                return fail(format!(
+                    "no command named `{name}`; the commands are {}",
+                    names.join(", ")
+                ));
+            }
+        },
+    };
+    match clap_mangen::Man::new(page).render(&mut output::stdout()) {
+        Err(e) => fail(format!("cannot write the manual page: {e}")),
+        Ok(()) => Exit::Clean,
     }
 }
 

@@ -1900,3 +1900,36 @@ fn config_and_no_config_choose_the_settings_file() {
     write(dir.path(), "printed.toml", printed.as_bytes());
     assert_eq!(concise(&["config", "--config", "printed.toml"]).0, Some(0));
 }
+
+/// Every page sot(1) names exists: `sot man --dir` writes them all, and `sot man
+/// COMMAND` prints the same page.
+#[test]
+fn man_writes_every_page_sot_1_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = sot(dir.path(), &["man", "--dir", "."]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let main_page = read(dir.path(), "sot.1");
+    assert_eq!(stdout(&sot(dir.path(), &["man"])), main_page);
+    let named = regex::Regex::new(r"(?m)^sot\\-([a-z]+)\(1\)$").unwrap();
+    let commands: Vec<&str> = named
+        .captures_iter(&main_page)
+        .map(|c| c.get(1).unwrap().as_str())
+        .collect();
+    assert!(
+        commands.contains(&"lint") && commands.contains(&"index"),
+        "{main_page}"
+    );
+    for command in commands {
+        let page = read(dir.path(), &format!("sot-{command}.1"));
+        assert!(page.contains(&format!(".TH sot-{command} 1")), "{page}");
+        assert!(page.contains(env!("CARGO_PKG_VERSION")), "{page}");
+        assert_eq!(stdout(&sot(dir.path(), &["man", command])), page);
+    }
+    let o = sot(dir.path(), &["man", "lnt"]);
+    assert_eq!(o.status.code(), Some(2));
+}
