@@ -169,10 +169,12 @@ enum ColorChoice {
 #[derive(clap::Args)]
 struct LintOptions {
     /// Output format [default: human on a terminal, concise otherwise]
-    #[arg(long, value_enum, env = "SOT_FORMAT")]
+    // The last `--format` (and `-o`) wins, as a wrapper that sets one must let the
+    // user's own follow it.
+    #[arg(long, value_enum, env = "SOT_FORMAT", overrides_with = "format")]
     format: Option<Format>,
     /// Write the report to FILE instead of standard output
-    #[arg(short, long, value_name = "FILE")]
+    #[arg(short, long, value_name = "FILE", overrides_with = "output")]
     output: Option<PathBuf>,
     /// Print only the findings: no summary line, no notes
     #[arg(short, long)]
@@ -355,9 +357,25 @@ fn load_stdin(path: &std::path::Path) -> Result<Loaded, Exit> {
     let (Some(parent), Some(name)) = (abs.parent(), abs.file_name()) else {
         return Err(not_a_file("it names a folder"));
     };
-    let parent = parent
+    // An editor's new buffer may sit in folders not created yet: resolve the nearest
+    // folder that exists, then the missing ones below it as written.
+    let existing = parent
+        .ancestors()
+        .find(|a| a.exists())
+        .unwrap_or(std::path::Path::new("/"));
+    let missing = parent
+        .strip_prefix(existing)
+        .unwrap_or(std::path::Path::new(""));
+    if missing
+        .components()
+        .any(|c| !matches!(c, std::path::Component::Normal(_)))
+    {
+        return Err(not_a_file("it goes through a folder that does not exist"));
+    }
+    let parent = existing
         .canonicalize()
-        .map_err(|e| fail(format!("{}: {e}", parent.display())))?;
+        .map_err(|e| fail(format!("{}: {e}", existing.display())))?
+        .join(missing);
     let root = workspace::find_root(&parent, &cwd);
     let root = root.canonicalize().unwrap_or(root);
     // A saved symlink stands for its target, as in the walk.

@@ -1606,6 +1606,22 @@ fn stdin_filename_lints_an_unsaved_buffer_against_the_workspace() {
         stdout(&o),
         "docs/new-note.md:3:75: error: link target `missing.md` does not exist [broken-link]\n"
     );
+    // A buffer in folders not created yet resolves its links from where it will be.
+    let o = lint_stdin(
+        &fixture("rules").join("broken-link"),
+        "docs/drafts/2026/new-note.md",
+        b"# Draft\n\nSee [the registry](../../../SoT.REGISTRY.md#dep-001-blue-green-rollout) and [x](missing.md).\n",
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        stdout(&o),
+        "docs/drafts/2026/new-note.md:3:81: error: link target `missing.md` does not exist [broken-link]\n"
+    );
 }
 
 #[test]
@@ -1932,4 +1948,25 @@ fn man_writes_every_page_sot_1_names() {
     }
     let o = sot(dir.path(), &["man", "lnt"]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+/// A link that differs from a file only in letter case gets a target that can be
+/// pasted over it: relative to the linking document, its fragment kept.
+#[test]
+fn case_mismatch_help_is_a_target_to_paste() {
+    let dir = workspace(&[
+        ("docs/guides/Rollout.md", "# Rollout\n\n## Steps\n"),
+        (
+            "docs/runbooks/cache.md",
+            "# Cache\n\nSee [the rollout](../guides/rollout.md#steps).\n",
+        ),
+    ]);
+    let (v, code) = json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["rule"], "broken-link");
+    assert_eq!(
+        d["help"],
+        "did you mean `../guides/Rollout.md#steps`? Paths are case-sensitive on GitHub"
+    );
 }

@@ -5,7 +5,7 @@
 mod common;
 
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Command, Output};
 
 use regex::Regex;
 
@@ -167,8 +167,14 @@ fn gitlab_ci_snippet_writes_a_code_quality_report() {
     }
 }
 
-#[test]
-fn github_action_annotates_and_writes_sarif() {
+/// Runs the Action's lint step as GitHub would: its script, with its `env` and the
+/// inputs given, in a copy of `fixture` with `files` added.
+fn run_action_lint(
+    fixture: &str,
+    files: &[(&str, &str)],
+    args: &str,
+    sarif: &str,
+) -> (tempfile::TempDir, Output) {
     let action: serde_yaml::Value =
         serde_yaml::from_str(&std::fs::read_to_string(repo().join("action.yml")).unwrap()).unwrap();
     assert_eq!(action["runs"]["using"], "composite");
@@ -180,16 +186,31 @@ fn github_action_annotates_and_writes_sarif() {
         .unwrap();
     let script = lint["run"].as_str().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    common::copy_dir(&repo().join("fixtures/rules/broken-anchor"), dir.path());
-    let o = Command::new("bash")
-        .arg("-c")
-        .arg(script)
+    common::copy_dir(&repo().join(fixture), dir.path());
+    for (path, text) in files {
+        std::fs::write(dir.path().join(path), text).unwrap();
+    }
+    let mut cmd = Command::new("bash");
+    // GitHub runs `shell: bash` steps as `bash --noprofile --norc -eo pipefail`.
+    cmd.args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
         .current_dir(dir.path())
         .env("PATH", path_with_sot())
-        .env("SOT_ARGS", "fail.md")
-        .env("SOT_SARIF", "sot.sarif")
-        .output()
-        .unwrap();
+        .env_remove("SOT_FORMAT");
+    for (key, value) in lint["env"].as_mapping().unwrap() {
+        let value = match value.as_str().unwrap() {
+            "${{ inputs.args }}" => args,
+            "${{ inputs.sarif }}" => sarif,
+            literal => literal,
+        };
+        cmd.env(key.as_str().unwrap(), value);
+    }
+    let o = cmd.output().unwrap();
+    (dir, o)
+}
+
+#[test]
+fn github_action_annotates_and_writes_sarif() {
+    let (dir, o) = run_action_lint("fixtures/rules/broken-anchor", &[], "fail.md", "sot.sarif");
     assert_eq!(
         o.status.code(),
         Some(1),
@@ -210,6 +231,34 @@ fn github_action_annotates_and_writes_sarif() {
         sarif["runs"][0]["results"].as_array().unwrap().len(),
         stdout.lines().count()
     );
+}
+
+/// `args` may choose the format (the Action's own is only a default) and quote a path
+/// with a space, as a shell would read it; nothing in it is run.
+#[test]
+fn github_action_args_choose_the_format_and_keep_quoted_paths() {
+    let spaced = [("with space.md", "# Notes\n\n[x](#nowhere)\n")];
+    let fixture = "fixtures/rules/broken-anchor";
+    let (dir, o) = run_action_lint(fixture, &spaced, "'with space.md' $(touch ran)", "");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    // `$(touch ran)` is read as two words naming paths that do not exist: exit 2, and
+    // nothing ran.
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("$(touch"), "{stderr}");
+    assert!(!dir.path().join("ran").exists());
+    let args = "--format concise 'with space.md' \"fail.md\"";
+    let (dir, o) = run_action_lint(fixture, &spaced, args, "sot.sarif");
+    let stdout = String::from_utf8(o.stdout).unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(stdout.starts_with("fail.md:"), "{stdout}");
+    assert!(stdout.contains("\nwith space.md:3:5: error: "), "{stdout}");
+    let sarif = std::fs::read_to_string(dir.path().join("sot.sarif")).unwrap();
+    assert!(sarif.contains("\"version\": \"2.1.0\""), "{sarif}");
 }
 
 /// The real pre-commit framework: a commit with a broken link is blocked, a clean

@@ -76,8 +76,12 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     let help = match &resolved.page {
                         Some(page) => page_help(ctx, page, &path),
                         None => match ctx.ws.tree.case_variant(&path) {
+                            // Written from the linking document, so it can be pasted
+                            // over the target as it stands.
                             Some(real) => format!(
-                                "did you mean `{real}`? Paths are case-sensitive on GitHub"
+                                "did you mean `{}{}`? Paths are case-sensitive on GitHub",
+                                sot_registry::relative_path(&doc.path, &real),
+                                dest.find('#').map_or("", |i| &dest[i..]),
                             ),
                             None => format!(
                                 "no file or folder `{path}` in the workspace; fix the path or create it"
