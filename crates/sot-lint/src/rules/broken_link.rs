@@ -80,7 +80,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                             // over the target as it stands.
                             Some(real) => format!(
                                 "did you mean `{}{}`? Paths are case-sensitive on GitHub",
-                                sot_registry::relative_path(&doc.path, &real),
+                                sot_registry::relative_path(&doc.path, real),
                                 dest.find('#').map_or("", |i| &dest[i..]),
                             ),
                             None => format!(
