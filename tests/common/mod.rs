@@ -3,6 +3,8 @@
 // Each test file compiles its own copy of this module and uses only some of it.
 #![allow(dead_code)]
 
+pub mod corpus;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
