@@ -1,5 +1,5 @@
 //! End-to-end tests of the built `sot` binary: fixture workspaces, exit codes, file
-//! arguments, output paths, and the shared corpus generator's planted defects.
+//! arguments, output paths, and generated workspaces with planted defects.
 
 mod common;
 
