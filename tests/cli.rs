@@ -1494,23 +1494,30 @@ fn file_name_ids_and_templates_chosen_by_document_type() {
     );
 }
 
-/// The SARIF logs the tests validate: the seeds and every rule's fixture workspace, so
-/// each rule's results appear.
+/// `sot lint --format sarif` in `dir`, which has findings.
+fn sarif_log(dir: &Path) -> serde_json::Value {
+    let o = sot(dir, &["lint", "--format", "sarif"]);
+    let log: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        !log["runs"][0]["results"].as_array().unwrap().is_empty(),
+        "{}: no results",
+        dir.display()
+    );
+    log
+}
+
+/// The SARIF logs the tests validate: the seeds', then each rule fixture's, so every
+/// rule's results appear.
 fn sarif_logs() -> Vec<(PathBuf, serde_json::Value)> {
-    let mut dirs = vec![fixture("seeds")];
-    for entry in std::fs::read_dir(fixture("rules")).unwrap() {
-        dirs.push(entry.unwrap().path());
-    }
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(fixture("rules"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
     dirs.sort();
+    dirs.insert(0, fixture("seeds"));
     dirs.into_iter()
         .map(|dir| {
-            let o = sot(&dir, &["lint", "--format", "sarif"]);
-            let log: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-            assert!(
-                !log["runs"][0]["results"].as_array().unwrap().is_empty(),
-                "{}: no results",
-                dir.display()
-            );
+            let log = sarif_log(&dir);
             (dir, log)
         })
         .collect()
@@ -1518,8 +1525,9 @@ fn sarif_logs() -> Vec<(PathBuf, serde_json::Value)> {
 
 #[test]
 fn sarif_is_valid_for_the_part_of_sarif_sot_emits() {
-    for (dir, log) in sarif_logs() {
-        let problems = common::sarif_problems(&log);
+    let logs = sarif_logs();
+    for (dir, log) in &logs {
+        let problems = common::sarif_problems(log);
         assert!(
             problems.is_empty(),
             "{}:\n{}",
@@ -1527,8 +1535,7 @@ fn sarif_is_valid_for_the_part_of_sarif_sot_emits() {
             problems.join("\n")
         );
     }
-    let (_, log) = &sarif_logs()[0];
-    let run = &log["runs"][0];
+    let run = &logs[0].1["runs"][0];
     assert_eq!(run["columnKind"], "unicodeCodePoints");
     assert_eq!(run["tool"]["driver"]["name"], "sot");
     assert!(
@@ -1543,7 +1550,7 @@ fn sarif_is_valid_for_the_part_of_sarif_sot_emits() {
 /// valid log, is caught.
 #[test]
 fn sarif_schema_rejects_what_sarif_forbids() {
-    let (_, log) = &sarif_logs()[0];
+    let log = &sarif_log(&fixture("seeds"));
     assert_eq!(common::sarif_problems(log), Vec::<String>::new());
     let result = "/runs/0/results/0";
     let region = "/runs/0/results/0/locations/0/physicalLocation/region";
