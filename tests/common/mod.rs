@@ -3,6 +3,8 @@
 // Each test file compiles its own copy of this module and uses only some of it.
 #![allow(dead_code)]
 
+pub mod corpus;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -41,23 +43,77 @@ pub fn git(dir: &Path, args: &[&str]) {
     );
 }
 
-/// A file of the data kept beside the checkout (`../shared`: the corpus generator, the
-/// SARIF schema), which a user's clone does not have. Without it the test that needs it
-/// is skipped, with a note, unless `SOT_REQUIRE_SHARED` is set (CI sets it).
-pub fn shared(rel: &str) -> Option<PathBuf> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared")
-        .join(rel);
-    if path.exists() {
-        return Some(path);
-    }
+/// The root of the checkout.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A file of the data kept beside the checkout (`../shared`, or the absolute path in
+/// `SOT_SHARED`): the outside corpus generator and scorer, the official SARIF schema.
+/// A user's clone has none of it, so only the `shared_` tests read it; they are ignored
+/// by default and CI runs them in a step of their own.
+pub fn shared(rel: &str) -> PathBuf {
+    let root =
+        std::env::var_os("SOT_SHARED").map_or_else(|| repo().join("../shared"), PathBuf::from);
+    let path = root.join(rel);
     assert!(
-        std::env::var_os("SOT_REQUIRE_SHARED").is_none(),
-        "SOT_REQUIRE_SHARED is set but {} is missing",
+        path.exists(),
+        "{} is missing: the shared_ tests need the shared data beside the checkout",
         path.display()
     );
-    eprintln!("skipped: {} is not beside the checkout", path.display());
-    None
+    path
+}
+
+/// What `schema` (read from `path`, its formats checked) finds wrong in `instance`.
+fn schema_errors(path: &Path, instance: &serde_json::Value) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    validator
+        .iter_errors(instance)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect()
+}
+
+/// What is wrong with a SARIF log `sot` wrote: against the project's schema of the part
+/// of SARIF 2.1.0 it emits, and the constraints between properties no schema states.
+pub fn sarif_problems(log: &serde_json::Value) -> Vec<String> {
+    let mut problems = schema_errors(&repo().join("tests/data/sarif-subset.schema.json"), log);
+    if !problems.is_empty() {
+        return problems;
+    }
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let ids: std::collections::BTreeSet<&str> =
+        rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    if ids.len() != rules.len() {
+        problems.push("two rules share an id".to_string());
+    }
+    for (i, result) in run["results"].as_array().unwrap().iter().enumerate() {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        if rules.get(index).map(|r| &r["id"]) != Some(&result["ruleId"]) {
+            problems.push(format!(
+                "/runs/0/results/{i}: ruleIndex {index} is not rule {}",
+                result["ruleId"]
+            ));
+        }
+        let region = &result["locations"][0]["physicalLocation"]["region"];
+        let at = |line: &str, column: &str| (region[line].as_u64(), region[column].as_u64());
+        if at("endLine", "endColumn") < at("startLine", "startColumn") {
+            problems.push(format!(
+                "/runs/0/results/{i}: the region ends before it starts"
+            ));
+        }
+    }
+    problems
+}
+
+/// What the official SARIF 2.1.0 schema, kept beside the checkout, finds wrong in `log`.
+pub fn shared_sarif_problems(log: &serde_json::Value) -> Vec<String> {
+    schema_errors(&shared("data/sarif/sarif-schema-2.1.0.json"), log)
 }
 
 /// Writes `content` at `path` under `dir`, making its folders.
