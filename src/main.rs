@@ -897,7 +897,8 @@ fn man(command: Option<&str>, dir: Option<&std::path::Path>) -> Exit {
     // Building names each command's page as sot(1) lists it: `sot-lint`.
     cmd.build();
     if let Some(dir) = dir {
-        return match clap_mangen::generate_to(cmd, dir) {
+        return match std::fs::create_dir_all(dir).and_then(|()| clap_mangen::generate_to(cmd, dir))
+        {
             Ok(()) => Exit::Clean,
             Err(e) => fail(format!(
                 "cannot write the manual pages to {}: {e}",
