@@ -603,11 +603,17 @@ fn lint(
     let checked = targets.as_ref().map_or(ws.docs.len(), Vec::len);
     // As ruff does: a run that checked nothing passes, but says so, since a wrong path
     // or an `include` that matches nothing would otherwise look like a clean workspace.
-    if checked == 0 && !options.quiet {
-        errln!(
-            "sot: warning: no Markdown files to check under {}",
-            root.display()
-        );
+    // Files named one by one (a hook's staged files, an editor's buffer) that are all
+    // excluded are what the user configured: no warning.
+    let folders_only = options.stdin_filename.is_none() && paths.iter().all(|p| p.is_dir());
+    if checked == 0 && folders_only && !options.quiet {
+        let under = if paths.is_empty() {
+            root.display().to_string()
+        } else {
+            let named: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+            named.join(", ")
+        };
+        errln!("sot: warning: no Markdown files to check under {under}");
     }
     let prefixes: Vec<String> = reg.prefixes().map(str::to_string).collect();
     // Asked to compare and unable to: an error, as a shallow CI checkout must not lose

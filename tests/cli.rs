@@ -449,6 +449,13 @@ fn excluded_files_stay_excluded_when_named() {
     write(dir.path(), "sot.toml", b"exclude = [\"drafts/**\"]\n");
     let o = sot(dir.path(), &["lint", "drafts/wip.md"]);
     assert_eq!((stdout(&o).as_str(), o.status.code()), ("", Some(0)));
+    // Named files that are all excluded are what the user configured: no warning.
+    assert_eq!(String::from_utf8_lossy(&o.stderr), "");
+    let o = sot(dir.path(), &["lint", "drafts"]);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "sot: warning: no Markdown files to check under drafts\n"
+    );
     let (v, code) = json(dir.path(), &["drafts/wip.md", "a.md"]);
     assert_eq!((places(&v), code), (vec!["a.md:1:5 broken-link".into()], 1));
     assert_eq!(v["summary"]["files_checked"], 1);
