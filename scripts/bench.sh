@@ -1,23 +1,24 @@
 #!/usr/bin/env bash
-# Times `sot lint` on a generated workspace beside `cat` of the same Markdown files
-# (the floor: reading every byte once), in one run, and prints wall time and peak
-# memory of each plus sot's time as a multiple of cat's.
+# Times `sot lint` on generated workspaces (the tests' corpus generator, three defects
+# of each rule) beside two floors measured in the same run: `cat` of every document,
+# and reading every document plus one pulldown-cmark pass over it on every core
+# (examples/parse_floor.rs). Also the one-file run a pre-commit hook makes,
+# the cpp-docs corpus when the shared data is beside the checkout, and rumdl and lychee
+# when installed. Prints the median wall time and peak memory of each, and ratios.
 #
-#   scripts/bench.sh [DOCS] [RUNS]     defaults: 10000 documents, 5 runs each
+#   scripts/bench.sh [RUNS] [SIZES...]     defaults: 5 runs; 1000 and 10000 documents
 set -euo pipefail
-docs=${1:-10000}
-runs=${2:-5}
+runs=${1:-5}
+shift || true
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
 here=$(cd "$(dirname "$0")/.." && pwd)
-shared=${SOT_SHARED:-$here/../shared}
-cargo build --release --quiet --manifest-path "$here/Cargo.toml"
-sot=$here/target/release/sot
+cargo build --release --quiet --manifest-path "$here/Cargo.toml" --bin sot --examples
+bin=$here/target/release
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-python3 "$shared/bench/gen_corpus.py" "$work/out" --docs "$docs" --defects 4 >/dev/null
-cd "$work/out/ws"
-find . -name '*.md' -not -path './.git/*' -print0 > "$work/files"
 
-measure() { # label, command...: median wall seconds and median peak RSS (KiB) over $runs
+measure() { # label, command...: median wall seconds and peak RSS (MiB) over $runs
   local label=$1; shift
   local walls=() rss=()
   for _ in $(seq "$runs"); do
@@ -28,12 +29,42 @@ measure() { # label, command...: median wall seconds and median peak RSS (KiB) o
   local w m
   w=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
   m=$(printf '%s\n' "${rss[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
-  printf '%-24s %8.2f s %10d KiB\n' "$label" "$w" "$m"
-  echo "$w" > "$work/$label.wall"
+  printf '  %-28s %7.2f s %8d MiB' "$label" "$w" "$((m / 1024))"
+  echo "$w" > "$work/last"
 }
 
-echo "$docs documents, $(du -sh --apparent-size . | cut -f1) on disk, median of $runs runs"
-measure cat sh -c "xargs -0 cat < '$work/files' > /dev/null"
-measure sot "$sot" lint --format json
-awk -v s="$(cat "$work/sot.wall")" -v c="$(cat "$work/cat.wall")" \
-  'BEGIN { if (c > 0) printf "sot / cat wall time: %.1fx\n", s / c; else print "cat too fast to compare" }'
+ratio() { # seconds of the last measure over $floor
+  awk -v s="$(cat "$work/last")" -v f="$floor" \
+    'BEGIN { if (f > 0) printf "   %5.1fx the floor\n", s / f; else print "" }'
+}
+
+suite() { # label, workspace root, one file in it
+  local label=$1 root=$2 one=$3
+  echo "$label: $(find "$root" -name '*.md' | wc -l) documents, $(du -sh --apparent-size "$root" | cut -f1)"
+  cd "$root"
+  find . -name '*.md' -not -path './.git/*' -print0 > "$work/files"
+  measure "cat" sh -c "xargs -0 cat < '$work/files' > /dev/null"; echo
+  measure "read + parse floor" "$bin/examples/parse_floor" .; echo
+  floor=$(cat "$work/last")
+  measure "sot lint" "$bin/sot" lint --format json; ratio
+  measure "sot lint ONE_FILE" "$bin/sot" lint --format json "$one"; ratio
+  if command -v rumdl >/dev/null; then
+    measure "rumdl check" rumdl check .; ratio
+  fi
+  if command -v lychee >/dev/null; then
+    measure "lychee --offline" lychee --offline --include-fragments --no-progress .; ratio
+  fi
+  cd - >/dev/null
+}
+
+for n in "${sizes[@]}"; do
+  "$bin/examples/gen_workspace" "$work/ws$n" "$n" 3 2 >/dev/null
+  one=$(cd "$work/ws$n" && find . -name 'SoT.*.md' | sort | sed -n 1p)
+  suite "generated, $n" "$work/ws$n" "$one"
+done
+shared=${SOT_SHARED:-$here/../shared}
+if [ -f "$shared/data/corpora/materialize.py" ]; then
+  python3 "$shared/data/corpora/materialize.py" cpp-docs "$work/cpp" >/dev/null
+  one=$(cd "$work/cpp" && find . -name '*.md' | sort | sed -n 1p)
+  suite "cpp-docs (shared corpus)" "$work/cpp" "$one"
+fi

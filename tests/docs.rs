@@ -101,7 +101,9 @@ fn is_synopsis(words: &[String]) -> bool {
     words.iter().any(|w| {
         w.contains(['[', ']', '|'])
             || w.contains("...")
-            || (w.len() <= 7 && w.chars().all(|c| c.is_ascii_uppercase()) && !w.contains('-'))
+            || (w.len() <= 12
+                && w.starts_with(|c: char| c.is_ascii_uppercase())
+                && w.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
     })
 }
 
