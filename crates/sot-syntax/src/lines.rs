@@ -28,12 +28,8 @@ impl LineIndex {
         let (mut at, mut chars) = (0, 0);
         while at < text.len() {
             checkpoints.push((at, chars));
+            // A character is at most 4 bytes, so this is always past `at`.
             let next = floor_char_boundary(text, (at + CHECKPOINT).min(text.len()));
-            let next = if next == at {
-                ceil_char_boundary(text, at + 1)
-            } else {
-                next
-            };
             chars += text[at..next].chars().count();
             at = next;
         }
@@ -78,13 +74,6 @@ impl LineIndex {
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     while !text.is_char_boundary(offset) {
         offset -= 1;
-    }
-    offset
-}
-
-fn ceil_char_boundary(text: &str, mut offset: usize) -> usize {
-    while !text.is_char_boundary(offset) {
-        offset += 1;
     }
     offset
 }
