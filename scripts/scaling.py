@@ -38,14 +38,15 @@ def entries(size, modulo=None):
     return "".join(out)
 
 
+# Each shape: the file it is written to (entries live in a SoT document) and its text.
 SHAPES = {
-    "one paragraph": lambda s: repeat("Plain words, a [link](notes.md) and `code`. ", s) + "\n",
-    "1 MB lines": lambda s: repeat("word " * 200_000 + "\n\n", s),
-    "dense links": lambda s: repeat("[a](notes.md) [b](#notes) <https://example.com>\n", s),
-    "entries": entries,
-    "duplicate IDs": lambda s: entries(s, modulo=1000),
-    "placeholders": lambda s: repeat("Owner {Team name} on YYYY-MM-DD, see DEP-XXX.\n\n", s),
-    "nesting": lambda s: repeat("> " * 1000 + "- " * 1000 + "x\n", s),
+    "one paragraph": ("notes.md", lambda s: repeat("Plain words, a [link](notes.md) and `code`. ", s) + "\n"),
+    "1 MB lines": ("notes.md", lambda s: repeat("word " * 200_000 + "\n\n", s)),
+    "dense links": ("notes.md", lambda s: repeat("[a](notes.md) [b](#notes) <https://example.com>\n", s)),
+    "entries": ("SoT.DEPLOY.md", entries),
+    "duplicate IDs": ("SoT.DEPLOY.md", lambda s: entries(s, modulo=1000)),
+    "placeholders": ("notes.md", lambda s: repeat("Owner {Team name} on YYYY-MM-DD, see DEP-XXX.\n\n", s)),
+    "nesting": ("notes.md", lambda s: repeat("> " * 1000 + "- " * 1000 + "x\n", s)),
 }
 
 
@@ -75,13 +76,12 @@ def main():
     size = int(args.mb * 1_000_000)
     print(f"{'shape':16} {'size':>8} {'wall':>8} {'peak':>9} {'2x/1x':>6} {'bytes/byte':>10}")
     with tempfile.TemporaryDirectory() as tmp:
-        for name, make in SHAPES.items():
+        for name, (path, make) in SHAPES.items():
             walls = []
             for factor in (1, 2):
                 root = os.path.join(tmp, f"{len(walls)}-{name.replace(' ', '-')}")
                 os.makedirs(root)
                 open(os.path.join(root, "sot.toml"), "w").close()
-                path = "SoT.DEPLOY.md" if "ID" in name or name == "entries" else "notes.md"
                 text = make(size * factor)
                 with open(os.path.join(root, path), "w") as f:
                     f.write(text)

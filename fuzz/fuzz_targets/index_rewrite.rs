@@ -38,16 +38,12 @@ fuzz_target!(|data: &[u8]| {
         errors.is_empty(),
         "the rewrite made a broken marker:\n{once}"
     );
+    // One more pass leaving the text as it is is what a second `sot index` (which
+    // regenerates until nothing changes), `--check` and `stale-index` all rest on.
     let reg = build(&again);
     assert_eq!(
         index::rewrite(&again, &reg, 0),
         None,
-        "one more pass changes:\n{once}"
-    );
-    index::rewrite_settled(&mut again, build, &[0]);
-    assert_eq!(
-        once,
-        file_text(&again.docs[0]),
-        "a second `sot index` changed the text"
+        "a second `sot index` changes:\n{once}"
     );
 });
