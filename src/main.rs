@@ -813,8 +813,8 @@ fn new(prefix: &str, title: &str, file: Option<&std::path::Path>) -> Exit {
         Err(e) => return fail(e),
     };
     let path = ws.docs[entry.doc].path.clone();
-    let original = std::mem::replace(
-        &mut ws.docs[entry.doc],
+    let original = ws.replace(
+        entry.doc,
         sot_syntax::Document::parse(path.clone(), entry.text),
     );
     let id_config = settings.id_config();

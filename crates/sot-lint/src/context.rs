@@ -93,7 +93,10 @@ impl<'a> Context<'a> {
             other_branch: None,
             templates,
             template_of,
-            site: settings.site().clone().with_pages(&ws.docs),
+            site: settings
+                .site()
+                .clone()
+                .with_pages(&ws.docs, ws.page_facts()),
             targets: mask,
         }
     }
@@ -251,10 +254,9 @@ impl<'a> Context<'a> {
         sot_registry::entry_field(self.ws, entry, "Status")
     }
 
-    /// `path:line` of a span, for messages.
-    pub fn location(&self, doc: usize, offset: usize) -> String {
-        let d = self.doc(doc);
-        format!("{}:{}", d.path, d.position(offset).line)
+    /// `path:line` of where an entry's ID is written, for messages.
+    pub fn location(&self, entry: &Entry) -> String {
+        format!("{}:{}", self.doc(entry.doc).path, entry.position.line)
     }
 
     pub(crate) fn diagnostic(&self, rule: &Rule, f: Finding) -> Diagnostic {
@@ -274,14 +276,11 @@ impl<'a> Context<'a> {
             related: f
                 .related
                 .into_iter()
-                .map(|(d, span, message)| {
-                    let p = self.doc(d).position(span.start);
-                    Related {
-                        file: self.doc(d).path.clone(),
-                        line: p.line,
-                        column: p.column,
-                        message,
-                    }
+                .map(|(d, p, message)| Related {
+                    file: self.doc(d).path.clone(),
+                    line: p.line,
+                    column: p.column,
+                    message,
                 })
                 .collect(),
             span: f.span,

@@ -381,10 +381,7 @@ pub fn rewrite_settled(
         for (d, text) in changed {
             let bom = if ws.docs[d].bom { "\u{feff}" } else { "" };
             let path = ws.docs[d].path.clone();
-            let read = std::mem::replace(
-                &mut ws.docs[d],
-                Document::parse(path, format!("{bom}{text}")),
-            );
+            let read = ws.replace(d, Document::parse(path, format!("{bom}{text}")));
             originals.entry(d).or_insert(read);
         }
     }

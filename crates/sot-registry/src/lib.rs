@@ -17,23 +17,170 @@ use std::sync::LazyLock;
 
 use rayon::prelude::*;
 use regex::Regex;
-use sot_syntax::{id_tokens, split_id, Document, Heading, IdToken};
+use serde::{Deserialize, Serialize};
+use sot_syntax::{id_tokens, split_id, Document, Heading, IdToken, Position};
 
 pub use links::{relative_path, FileTree, Resolved, Target};
 pub use page_anchors::{python_markdown_slug, AnchorPattern, HeadingIds};
-pub use site::{Generator, PageLookup, Rewrite, Site};
+pub use site::{Generator, PageFacts, PageLookup, Rewrite, Site};
 
 /// Every parsed document of a workspace, sorted by path, and the files beside them.
 #[derive(Debug, Default)]
 pub struct Workspace {
     pub docs: Vec<Document>,
     pub tree: FileTree,
+    /// Per document: what the registry reads of its text.
+    facts: Vec<DocFacts>,
+    /// Per document: what a site reads of its text, when already known (a cached
+    /// document's); the site derives the rest.
+    pages: Vec<Option<PageFacts>>,
 }
 
 impl Workspace {
-    pub fn new(mut docs: Vec<Document>, tree: FileTree) -> Self {
-        docs.sort_by(|a, b| a.path.cmp(&b.path));
-        Workspace { docs, tree }
+    /// A workspace of documents parsed from their text.
+    pub fn new(docs: Vec<Document>, tree: FileTree) -> Self {
+        let facts = docs.par_iter().map(DocFacts::of).collect();
+        let pages = docs.iter().map(|_| None).collect();
+        Workspace::sorted(docs, facts, pages, tree)
+    }
+
+    /// A workspace whose documents come with their facts: lean documents (a cache's)
+    /// carry what was derived from their text before it was dropped.
+    pub fn with_facts(parts: Vec<(Document, DocFacts, Option<PageFacts>)>, tree: FileTree) -> Self {
+        let mut docs = Vec::with_capacity(parts.len());
+        let mut facts = Vec::with_capacity(parts.len());
+        let mut pages = Vec::with_capacity(parts.len());
+        for (doc, f, page) in parts {
+            docs.push(doc);
+            facts.push(f);
+            pages.push(page);
+        }
+        Workspace::sorted(docs, facts, pages, tree)
+    }
+
+    fn sorted(
+        docs: Vec<Document>,
+        facts: Vec<DocFacts>,
+        pages: Vec<Option<PageFacts>>,
+        tree: FileTree,
+    ) -> Self {
+        let mut parts: Vec<_> = docs.into_iter().zip(facts).zip(pages).collect();
+        parts.sort_by(|((a, _), _), ((b, _), _)| a.path.cmp(&b.path));
+        let mut ws = Workspace {
+            tree,
+            ..Workspace::default()
+        };
+        for ((doc, f), page) in parts {
+            ws.docs.push(doc);
+            ws.facts.push(f);
+            ws.pages.push(page);
+        }
+        ws
+    }
+
+    /// Document `d`'s facts.
+    pub fn facts(&self, d: usize) -> &DocFacts {
+        &self.facts[d]
+    }
+
+    /// What is known of document `d` as a page of a site, when it was cached.
+    pub fn page_facts(&self) -> &[Option<PageFacts>] {
+        &self.pages
+    }
+
+    /// Puts `doc` in the place of document `d` (same path), returning the one it
+    /// replaces.
+    pub fn replace(&mut self, d: usize, doc: Document) -> Document {
+        self.facts[d] = DocFacts::of(&doc);
+        self.pages[d] = None;
+        std::mem::replace(&mut self.docs[d], doc)
+    }
+}
+
+/// What the registry reads of one document's text, derived once when it is parsed. A
+/// cached document keeps these instead of its text.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct DocFacts {
+    /// Headings shaped like entries, outside generated index blocks (a heading there
+    /// is gone after the next `sot index`, so it is no entry).
+    entry_headings: Vec<EntryHeading>,
+    /// ID-shaped tokens in prose outside generated index blocks (a catalog, not
+    /// references), with absolute spans.
+    tokens: Vec<ProseToken>,
+    /// Positions of the places an entry's ID may be written (entry-shaped headings'
+    /// IDs, frontmatter values), by offset.
+    positions: Vec<(usize, Position)>,
+}
+
+/// An ID-shaped token in prose.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct ProseToken {
+    token: IdToken,
+    /// The link whose text holds the token.
+    link: Option<usize>,
+    /// That link's text, when it is exactly the token's ID (or the ID it holds after an
+    /// unknown compound prefix): then the link is a reference by ID.
+    link_id: Option<String>,
+}
+
+impl DocFacts {
+    pub fn of(doc: &Document) -> DocFacts {
+        let generated: Vec<Range<usize>> = index::blocks(doc)
+            .0
+            .into_iter()
+            .map(|b| b.start.end..b.end.start)
+            .collect();
+        let mut entry_headings = entry_headings(doc);
+        // By where it starts: the end marker may share the heading's line.
+        entry_headings.retain(|c| {
+            let start = doc.headings[c.heading].span.start;
+            !within(&generated, &(start..start))
+        });
+        let mut tokens = Vec::new();
+        for run in doc.prose.iter().filter(|r| !within(&generated, &r.span)) {
+            for mut token in id_tokens(&doc.text[run.span.clone()]) {
+                token.span = run.span.start + token.span.start..run.span.start + token.span.end;
+                let link_id = run.link.and_then(|l| {
+                    let text = doc.links[l].text.trim();
+                    let tail = token.prefix.split_once('-').map(|(_, last)| last);
+                    let tail_id = tail.map(|t| format!("{t}-{}", token.number));
+                    (text == token.id() || tail_id.as_deref() == Some(text))
+                        .then(|| text.to_string())
+                });
+                tokens.push(ProseToken {
+                    token,
+                    link: run.link,
+                    link_id,
+                });
+            }
+        }
+        let values = doc
+            .frontmatter
+            .iter()
+            .flat_map(|f| f.keys.iter().filter_map(|k| k.value.as_ref()))
+            .map(|v| v.span.start);
+        let mut positions: Vec<(usize, Position)> = entry_headings
+            .iter()
+            .map(|c| c.id_span.start)
+            .chain(values)
+            .map(|o| (o, doc.position(o)))
+            .collect();
+        positions.sort_by_key(|&(o, _)| o);
+        positions.dedup_by_key(|&mut (o, _)| o);
+        DocFacts {
+            entry_headings,
+            tokens,
+            positions,
+        }
+    }
+
+    /// The position of `offset`, one of the places an ID may be written; a document-
+    /// level ID written nowhere (a file name's) is at the document's start.
+    fn position(&self, offset: usize) -> Position {
+        match self.positions.binary_search_by_key(&offset, |&(o, _)| o) {
+            Ok(i) => self.positions[i].1,
+            Err(_) => Position { line: 1, column: 1 },
+        }
     }
 }
 
@@ -48,6 +195,8 @@ pub struct Entry {
     pub heading: Option<usize>,
     /// Where the ID is written (in the heading, the frontmatter, or `0..0`).
     pub id_span: Range<usize>,
+    /// Where `id_span` starts.
+    pub position: Position,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -248,33 +397,6 @@ impl Registry {
         let file_prefixes: HashSet<&str> =
             config.documents.iter().map(|d| d.prefix.as_str()).collect();
         declared.extend(file_prefixes.iter().map(|p| p.to_string()));
-        // Generated index blocks list entries; they are a catalog, not references, and
-        // a heading inside one is gone after the next `sot index`, so it is no entry.
-        let generated: Vec<Vec<Range<usize>>> = ws
-            .docs
-            .par_iter()
-            .map(|doc| {
-                index::blocks(doc)
-                    .0
-                    .into_iter()
-                    .map(|b| b.start.end..b.end.start)
-                    .collect()
-            })
-            .collect();
-        let candidates: Vec<Vec<EntryHeading>> = ws
-            .docs
-            .par_iter()
-            .zip(&generated)
-            .map(|(doc, generated)| {
-                let mut headings = entry_headings(doc);
-                // By where it starts: the end marker may share the heading's line.
-                headings.retain(|c| {
-                    let start = doc.headings[c.heading].span.start;
-                    !within(generated, &(start..start))
-                });
-                headings
-            })
-            .collect();
         for doc in &ws.docs {
             declared.extend(declared_prefixes(doc));
         }
@@ -283,9 +405,11 @@ impl Registry {
             reg.doc_index.insert(doc.path.clone(), d);
             reg.anchors.push(anchors_of(doc));
             // For a `[[documents]]` prefix only files define IDs: headings are mentions.
-            let headings: Vec<&EntryHeading> = candidates[d]
+            let facts = &ws.facts[d];
+            let headings: Vec<&EntryHeading> = facts
+                .entry_headings
                 .iter()
-                .filter(|c| !file_prefixes.contains(c.prefix(doc)))
+                .filter(|c| !file_prefixes.contains(c.prefix()))
                 .collect();
             let has_entry_fields = |c: &EntryHeading| {
                 doc.headings[c.heading]
@@ -299,15 +423,16 @@ impl Registry {
             reg.sot_documents.push(sot);
             let first_entry = reg.entries.len();
             for c in headings {
-                let prefix = c.prefix(doc);
+                let prefix = c.prefix();
                 // A title heading of an ordinary document is no entry (`# KEP-1234: x`).
                 if !(sot || declared.contains(prefix) || has_entry_fields(c)) {
                     continue;
                 }
                 reg.add_entry(Entry {
                     prefix: prefix.to_string(),
-                    id: doc.text[c.id_span.clone()].to_string(),
+                    id: c.id.clone(),
                     id_span: c.id_span.clone(),
+                    position: facts.position(c.id_span.start),
                     doc: d,
                     heading: Some(c.heading),
                 });
@@ -318,6 +443,7 @@ impl Registry {
                     reg.add_entry(Entry {
                         prefix: ids.prefix.clone(),
                         id: format!("{}-{number}", ids.prefix),
+                        position: facts.position(span.start),
                         id_span: span,
                         doc: d,
                         heading: None,
@@ -330,7 +456,7 @@ impl Registry {
             .docs
             .par_iter()
             .enumerate()
-            .map(|(d, doc)| reg.references_in(d, doc, &generated[d]))
+            .map(|(d, doc)| reg.references_in(d, doc, &ws.facts[d]))
             .collect();
         for f in found {
             reg.references.extend(f.references);
@@ -431,7 +557,7 @@ impl Registry {
         Some(tok)
     }
 
-    fn references_in(&self, d: usize, doc: &Document, generated: &[Range<usize>]) -> DocReferences {
+    fn references_in(&self, d: usize, doc: &Document, facts: &DocFacts) -> DocReferences {
         let mut found = DocReferences::default();
         let mut definitions: Vec<Range<usize>> = self
             .entries_in(d)
@@ -448,51 +574,48 @@ impl Registry {
         // entries holds 100k definitions.
         definitions.sort_by_key(|r| r.start);
         let mut linked = HashSet::new();
-        for run in &doc.prose {
-            if within(generated, &run.span) {
+        for found_token in &facts.tokens {
+            let Some(tok) = self.known_token(found_token.token.clone()) else {
+                continue;
+            };
+            let span = tok.span.clone();
+            let known = KnownToken {
+                doc: d,
+                span: span.clone(),
+                token: tok.clone(),
+            };
+            if tok.is_placeholder() {
+                found.placeholders.push(known);
                 continue;
             }
-            for tok in id_tokens(&doc.text[run.span.clone()]) {
-                let Some(tok) = self.known_token(tok) else {
-                    continue;
-                };
-                let span = run.span.start + tok.span.start..run.span.start + tok.span.end;
-                let known = KnownToken {
-                    doc: d,
-                    span: span.clone(),
-                    token: tok.clone(),
-                };
-                if tok.is_placeholder() {
-                    found.placeholders.push(known);
-                    continue;
-                }
-                if tok.in_range {
-                    found.reserved.push(known);
-                    continue;
-                }
-                // An all-zero number names nothing yet (`KEP-0000`, a proposal's
-                // number before it is assigned).
-                if tok.number.bytes().all(|b| b == b'0') {
-                    continue;
-                }
-                let before = definitions.partition_point(|r| r.start <= span.start);
-                if before > 0 && span.end <= definitions[before - 1].end {
-                    continue;
-                }
-                let id = tok.id();
-                let kind = match run.link {
-                    Some(l) if doc.links[l].text.trim() == id && linked.insert(l) => {
-                        RefKind::Link(l)
-                    }
-                    _ => RefKind::Mention,
-                };
-                found.references.push(Reference {
-                    id,
-                    doc: d,
-                    span,
-                    kind,
-                });
+            if tok.in_range {
+                found.reserved.push(known);
+                continue;
             }
+            // An all-zero number names nothing yet (`KEP-0000`, a proposal's
+            // number before it is assigned).
+            if tok.number.bytes().all(|b| b == b'0') {
+                continue;
+            }
+            let before = definitions.partition_point(|r| r.start <= span.start);
+            if before > 0 && span.end <= definitions[before - 1].end {
+                continue;
+            }
+            let id = tok.id();
+            let kind = match found_token.link {
+                Some(l)
+                    if found_token.link_id.as_deref() == Some(id.as_str()) && linked.insert(l) =>
+                {
+                    RefKind::Link(l)
+                }
+                _ => RefKind::Mention,
+            };
+            found.references.push(Reference {
+                id,
+                doc: d,
+                span,
+                kind,
+            });
         }
         found
     }
@@ -548,14 +671,16 @@ fn anchors_of(doc: &Document) -> HashSet<String> {
 
 /// A heading shaped like an entry: its text starts with an ID followed by a separator
 /// or the end of the heading. Whether it is a registry entry depends on the workspace.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct EntryHeading {
     heading: usize,
+    id: String,
     id_span: Range<usize>,
 }
 
 impl EntryHeading {
-    fn prefix<'d>(&self, doc: &'d Document) -> &'d str {
-        split_id(&doc.text[self.id_span.clone()]).map_or("", |(prefix, _)| prefix)
+    fn prefix(&self) -> &str {
+        split_id(&self.id).map_or("", |(prefix, _)| prefix)
     }
 }
 
@@ -573,6 +698,7 @@ fn entry_headings(doc: &Document) -> Vec<EntryHeading> {
             let at = heading.span.start + source.find(m.as_str())?;
             Some(EntryHeading {
                 heading: h,
+                id: m.as_str().to_string(),
                 id_span: at..at + m.len(),
             })
         })

@@ -47,7 +47,7 @@ pub struct AnchorPattern {
 }
 
 /// A page's anchors (lowercased) and its headings' ids in order.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct PageAnchors {
     pub all: HashSet<String>,
     pub headings: Vec<String>,

@@ -163,6 +163,15 @@ enum Shape {
     File,
 }
 
+/// What a site reads of one document's text, derived once when it is parsed; a cached
+/// document keeps these instead of its text.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct PageFacts {
+    anchors: Option<PageAnchors>,
+    /// Names of the files the document includes, as written.
+    included: Vec<String>,
+}
+
 impl Site {
     /// `root` is root-relative and `base` a URL path, both without outer slashes.
     pub fn new(
@@ -302,18 +311,40 @@ impl Site {
     /// frontmatter (Jekyll's `permalink` and `redirect_from`, Hugo's `url` and
     /// `aliases`, Docusaurus's `id` and `slug`) and the anchors the generator gives
     /// them.
-    pub fn with_pages(mut self, docs: &[Document]) -> Site {
+    /// What the site reads of document `doc`'s text: the anchors the generator gives
+    /// it (for a page, or any document when pages include others) and the names of
+    /// the files it includes.
+    pub fn page_facts(&self, doc: &Document) -> PageFacts {
+        let anchors = (self.publishes(&doc.path) || !self.includes.is_empty())
+            .then(|| self.anchor_rules.anchors(doc));
+        let included = self
+            .includes
+            .iter()
+            .flat_map(|r| r.captures_iter(&doc.text))
+            .filter_map(|c| c.get(1).map(|m| m.as_str().trim().to_string()))
+            .collect();
+        PageFacts { anchors, included }
+    }
+
+    pub fn with_pages(mut self, docs: &[Document], known: &[Option<PageFacts>]) -> Site {
         let keys: &[&str] = match self.generator {
             Generator::Jekyll => &["permalink", "redirect_from"],
             Generator::Hugo => &["url", "aliases"],
             _ => &[],
         };
-        let page_anchors: Vec<(String, PageAnchors)> = docs
+        let facts: Vec<PageFacts> = docs
             .par_iter()
-            .filter(|doc| self.publishes(&doc.path))
-            .map(|doc| (doc.path.clone(), self.anchor_rules.anchors(doc)))
+            .enumerate()
+            .map(|(i, doc)| match known.get(i) {
+                Some(Some(facts)) => facts.clone(),
+                _ => self.page_facts(doc),
+            })
             .collect();
-        self.page_anchors.extend(page_anchors);
+        for (doc, f) in docs.iter().zip(&facts) {
+            if let Some(anchors) = f.anchors.as_ref().filter(|_| self.publishes(&doc.path)) {
+                self.page_anchors.insert(doc.path.clone(), anchors.clone());
+            }
+        }
         for doc in docs {
             if !self.publishes(&doc.path) {
                 continue;
@@ -343,33 +374,41 @@ impl Site {
             }
         }
         if !self.includes.is_empty() {
-            self.add_included_anchors(docs);
+            self.add_included_anchors(docs, &facts);
         }
         self
     }
 
     /// Gives each page the anchors of the files it includes, and of what those
     /// include in turn.
-    fn add_included_anchors(&mut self, docs: &[Document]) {
-        let by_path: HashMap<String, &Document> =
-            docs.iter().map(|d| (self.path_key(&d.path), d)).collect();
+    fn add_included_anchors(&mut self, docs: &[Document], facts: &[PageFacts]) {
+        let by_path: HashMap<String, usize> = docs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (self.path_key(&d.path), i))
+            .collect();
         let mut own: HashMap<String, HashSet<String>> = HashMap::new();
         let mut added = Vec::new();
-        for doc in docs
-            .iter()
-            .filter(|d| self.page_anchors.contains_key(&d.path))
-        {
+        for (i, doc) in docs.iter().enumerate() {
+            if !self.page_anchors.contains_key(&doc.path) {
+                continue;
+            }
             let mut seen = HashSet::from([self.path_key(&doc.path)]);
-            let mut pending = vec![doc];
+            let mut pending = vec![i];
             let mut found = HashSet::new();
             while let Some(including) = pending.pop() {
-                for included in self.included_files(including, &by_path) {
-                    if !seen.insert(self.path_key(&included.path)) {
+                let from = &docs[including].path;
+                for included in self.included_files(from, &facts[including], &by_path) {
+                    if !seen.insert(self.path_key(&docs[included].path)) {
                         continue;
                     }
-                    let anchors = own
-                        .entry(included.path.clone())
-                        .or_insert_with(|| self.anchor_rules.anchors(included).all);
+                    let anchors = own.entry(docs[included].path.clone()).or_insert_with(|| {
+                        facts[included]
+                            .anchors
+                            .as_ref()
+                            .map(|a| a.all.clone())
+                            .unwrap_or_default()
+                    });
                     found.extend(anchors.iter().cloned());
                     pending.push(included);
                 }
@@ -388,22 +427,18 @@ impl Site {
     /// workspace root (Hugo's `include` looks a page up from the page, then from the
     /// content root; pymdownx snippets from `base_path`, the folder of `mkdocs.yml`).
     /// A name without an extension is tried with `.md` too.
-    fn included_files<'d>(
+    fn included_files(
         &self,
-        doc: &Document,
-        by_path: &HashMap<String, &'d Document>,
-    ) -> Vec<&'d Document> {
-        let names = self
-            .includes
-            .iter()
-            .flat_map(|r| r.captures_iter(&doc.text))
-            .filter_map(|c| c.get(1).map(|m| m.as_str().trim().to_string()));
+        from: &str,
+        facts: &PageFacts,
+        by_path: &HashMap<String, usize>,
+    ) -> Vec<usize> {
         let mut files = Vec::new();
-        for name in names {
+        for name in &facts.included {
             let bases: Vec<&str> = if name.starts_with('/') {
                 vec![self.root.as_str()]
             } else {
-                vec![parent(&doc.path), self.root.as_str(), ""]
+                vec![parent(from), self.root.as_str(), ""]
             };
             let relative = name.trim_start_matches('/');
             let with_md = (shape(relative) != Shape::File).then(|| format!("{relative}.md"));
@@ -414,7 +449,7 @@ impl Site {
                         .chain(with_md.as_deref())
                         .filter_map(move |n| normalize(base, n))
                 })
-                .find_map(|path| by_path.get(&self.path_key(&path)));
+                .find_map(|path| by_path.get(&self.path_key(&path)).copied());
             files.extend(found);
         }
         files
@@ -1101,7 +1136,7 @@ mod tests {
             "content/about.md",
             "---\nurl: /team/\naliases: [/about-us/]\n---\n# About\n".into(),
         );
-        let s = site(Generator::Hugo, "content", "").with_pages(&[about]);
+        let s = site(Generator::Hugo, "content", "").with_pages(&[about], &[]);
         let from = "content/posts/_index.md";
         assert_eq!(
             reach(&s, &t, from, "first/"),
@@ -1172,7 +1207,7 @@ mod tests {
         let include = Regex::new(r#"\{\{[%<]\s*include\s+"([^"]+)"\s*[%>]\}\}"#).unwrap();
         let s = site(Generator::Hugo, "content", "")
             .with_includes(vec![include])
-            .with_pages(&docs);
+            .with_pages(&docs, &[]);
         let guide = s.anchors("content/guide.md").unwrap();
         for a in ["guide", "scope", "nested"] {
             assert!(guide.contains(a), "{a}");
@@ -1194,7 +1229,7 @@ mod tests {
             "docs/faq.md",
             "---\npermalink: /help/faq/\n---\n# FAQ\n".into(),
         );
-        let s = site(Generator::Jekyll, "docs", "widget").with_pages(&[faq]);
+        let s = site(Generator::Jekyll, "docs", "widget").with_pages(&[faq], &[]);
         let from = "docs/setup.md";
         assert_eq!(
             reach(&s, &t, from, "guides/backup.html"),

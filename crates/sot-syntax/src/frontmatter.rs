@@ -8,7 +8,7 @@ use regex::Regex;
 use crate::Problem;
 
 /// A frontmatter block that was found at the top of a document.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Frontmatter {
     /// From the opening `---` to the end of the closing line.
     pub span: Range<usize>,
@@ -21,7 +21,7 @@ pub struct Frontmatter {
     pub values: Vec<Value>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Key {
     pub name: String,
     pub span: Range<usize>,
@@ -32,7 +32,7 @@ pub struct Key {
     pub comment: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Value {
     pub text: String,
     pub span: Range<usize>,

@@ -16,7 +16,7 @@ static RANGE_JOIN: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// An ID-shaped token found in text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct IdToken {
     /// Offsets relative to the scanned text.
     pub span: Range<usize>,

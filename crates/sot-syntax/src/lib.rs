@@ -13,20 +13,28 @@ mod slug;
 
 use std::ops::Range;
 
+use serde::{Deserialize, Serialize};
+
 pub use frontmatter::{Frontmatter, Key, Value};
 pub use ids::{id_tokens, parse_id, split_id, IdToken};
 pub use lines::{LineIndex, Position};
 pub use slug::{slug, Slugger};
 
 /// One parsed Markdown document.
-#[derive(Debug)]
+///
+/// Serialized, it is the document's lean form: what other documents' checks read of it
+/// (its path, frontmatter, headings with their fields, and anchors). The text and what
+/// is located in it are left out; only a document being checked needs those.
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Document {
     /// Path relative to the workspace root, with `/` separators.
     pub path: String,
     /// The text with any UTF-8 BOM removed; every span indexes into it.
+    #[serde(skip)]
     pub text: String,
     /// Whether the file starts with a UTF-8 BOM (kept when the file is rewritten).
     pub bom: bool,
+    #[serde(skip)]
     pub lines: LineIndex,
     pub frontmatter: Option<Frontmatter>,
     pub headings: Vec<Heading>,
@@ -34,26 +42,34 @@ pub struct Document {
     pub html_headings: Vec<HtmlHeading>,
     /// `id`/`name` attributes in HTML (`<a id="x">`), in document order.
     pub html_anchors: Vec<(String, Range<usize>)>,
+    #[serde(skip)]
     pub links: Vec<Link>,
     /// Reference definitions (`[label]: target`), each checked once however often used.
+    #[serde(skip)]
     pub definitions: Vec<Definition>,
     /// Prose text (not code), merged into runs of contiguous source.
+    #[serde(skip)]
     pub prose: Vec<TextRun>,
     /// Contents of fenced and indented code blocks.
+    #[serde(skip)]
     pub code_blocks: Vec<Range<usize>>,
     /// HTML comments (`<!-- ... -->`), whole.
+    #[serde(skip)]
     pub html_comments: Vec<Range<usize>>,
     /// Visible text inside HTML blocks (tags and comments left out).
+    #[serde(skip)]
     pub html_text: Vec<Range<usize>>,
     /// Reference-shaped text whose label no definition matches, in document order.
+    #[serde(skip)]
     pub unresolved_references: Vec<UnresolvedReference>,
     /// What is wrong with the document's syntax (so far: its frontmatter).
+    #[serde(skip)]
     pub problems: Vec<Problem>,
     /// Why the file could not be read or decoded; the document is then empty.
     pub unreadable: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Heading {
     pub level: u8,
     /// The rendered text: markup, inline HTML and images dropped, code spans kept.
@@ -72,7 +88,7 @@ pub struct Heading {
 }
 
 /// A heading written as HTML (`<h2 align="center">Install</h2>`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct HtmlHeading {
     pub level: u8,
     /// The element's text content, tags dropped and character references decoded.
@@ -83,7 +99,7 @@ pub struct HtmlHeading {
     pub span: Range<usize>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Field {
     pub name: String,
     pub value: String,
@@ -97,7 +113,7 @@ impl Heading {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LinkKind {
     Inline,
     /// `[text][label]`, `[label][]`, `[label]`: the target is the definition's.
@@ -109,7 +125,7 @@ pub enum LinkKind {
     Html,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Link {
     pub kind: LinkKind,
     pub image: bool,
@@ -126,7 +142,7 @@ pub struct Link {
     pub definition: Option<usize>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Definition {
     pub label: String,
     pub dest: String,
@@ -135,7 +151,7 @@ pub struct Definition {
 
 /// `[text][label]`, `[label][]` or `[label]` with no definition for `label`: CommonMark
 /// renders it as the plain text it is written as.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UnresolvedReference {
     /// The whole reference, brackets included.
     pub span: Range<usize>,
@@ -144,7 +160,7 @@ pub struct UnresolvedReference {
     pub form: ReferenceForm,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ReferenceForm {
     /// `[text][label]`
     Full,
@@ -155,7 +171,7 @@ pub enum ReferenceForm {
 }
 
 /// A stretch of prose text. Runs inside a link carry its index.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TextRun {
     pub span: Range<usize>,
     pub link: Option<usize>,

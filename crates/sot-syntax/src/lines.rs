@@ -14,7 +14,9 @@ pub struct LineIndex {
 const CHECKPOINT: usize = 4096;
 
 /// A 1-based line and column; the column counts Unicode scalar values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct Position {
     pub line: usize,
     pub column: usize,

@@ -44,7 +44,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             Finding::new(r.doc, r.span.clone(), format!("`{}` is deprecated", r.id)).help(format!(
                 "{} has Status Deprecated ({}); refer to its replacement",
                 r.id,
-                ctx.location(entry.doc, entry.id_span.start)
+                ctx.location(entry)
             )),
         );
     }

@@ -36,7 +36,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             if !ctx.is_target(later.doc) {
                 continue;
             }
-            let at = ctx.location(first.doc, first.id_span.start);
+            let at = ctx.location(first);
             let mut f = Finding::new(
                 later.doc,
                 later.id_span.clone(),
@@ -45,7 +45,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .help("give this entry an unused ID and update the references meant for it");
             f.related.push((
                 first.doc,
-                first.id_span.clone(),
+                first.position,
                 format!("first definition of {}", first.id),
             ));
             out.push(f);

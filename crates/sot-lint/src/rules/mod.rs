@@ -31,8 +31,8 @@ pub struct Finding {
     pub span: Range<usize>,
     pub message: String,
     pub help: Option<String>,
-    /// Other places that explain the finding: document, span, note.
-    pub related: Vec<(usize, Range<usize>, String)>,
+    /// Other places that explain the finding: document, position, note.
+    pub related: Vec<(usize, sot_syntax::Position, String)>,
 }
 
 impl Finding {
