@@ -6,6 +6,7 @@
 
 #[macro_use]
 mod output;
+mod cache;
 mod ci_formats;
 mod detect;
 mod git;
@@ -14,6 +15,7 @@ mod render;
 mod workspace;
 mod write;
 
+use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -195,6 +197,30 @@ struct LintOptions {
     /// Colour in human output: auto (a terminal without NO_COLOR), always, never
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorChoice,
+    /// Neither read nor write the cache of parsed documents
+    #[arg(long)]
+    no_cache: bool,
+    /// Keep the cache in DIR [default: .sot_cache at the workspace root]
+    #[arg(long, value_name = "DIR", env = "SOT_CACHE_DIR")]
+    cache_dir: Option<PathBuf>,
+}
+
+impl LintOptions {
+    /// Where the cache lives, unless it is off.
+    fn cache(&self) -> Option<CacheDir> {
+        if self.no_cache {
+            return None;
+        }
+        Some(match &self.cache_dir {
+            Some(dir) => CacheDir::Given(dir.clone()),
+            None => CacheDir::AtRoot,
+        })
+    }
+}
+
+enum CacheDir {
+    AtRoot,
+    Given(PathBuf),
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -334,11 +360,24 @@ struct Loaded {
     note: Option<String>,
     /// The configuration file read, if any.
     config_file: Option<PathBuf>,
+    /// The cache the documents were loaded with, and how each file was seen.
+    cache: Option<(cache::Cache, HashMap<String, cache::Seen>)>,
+}
+
+/// The cache of the workspace at `root` read with `settings`, in `dir`.
+fn open_cache(dir: &CacheDir, root: &std::path::Path, settings: &Settings) -> cache::Cache {
+    let dir = match dir {
+        CacheDir::AtRoot => root.join(".sot_cache"),
+        CacheDir::Given(dir) => dir.clone(),
+    };
+    // Everything that shapes the facts of a document is in the effective configuration.
+    let key = serde_json::to_string(&settings.config).unwrap_or_default();
+    cache::Cache::open(&dir, root, &key)
 }
 
 /// Loads the workspace around `path` with standard input standing in for that file,
 /// which need not exist on disk yet.
-fn load_stdin(path: &std::path::Path) -> Result<Loaded, Exit> {
+fn load_stdin(path: &std::path::Path, cache_dir: Option<&CacheDir>) -> Result<Loaded, Exit> {
     let not_a_file = |why: &str| {
         fail(format!(
             "--stdin-filename {}: not the path of a file inside the workspace root ({why})",
@@ -395,15 +434,19 @@ fn load_stdin(path: &std::path::Path) -> Result<Loaded, Exit> {
         return Err(fail(format!("cannot read standard input: {e}")));
     }
     let (settings, note, config_file) = read_settings(&root)?;
-    let ws = workspace::load(&root, &[], &settings);
-    let (mut docs, mut tree) = (ws.docs, ws.tree);
+    // The buffer is not the file on disk: the cache is read, never written.
+    let mut cache = cache_dir.map(|dir| open_cache(dir, &root, &settings));
+    let needs_text = |path: &str| path == rel || settings.is_template(path);
+    let reuse = cache.as_mut().map(|cache| workspace::Reuse {
+        cache,
+        needs_text: &needs_text,
+    });
+    let (mut ws, _) = workspace::load(&root, &[], &settings, reuse);
     // An excluded file stays excluded when an editor names it.
     if !settings.excludes(&rel) {
-        docs.retain(|d| d.path != rel);
-        docs.push(sot_syntax::Document::parse(rel.clone(), text));
-        tree.add_file(&rel);
+        ws.insert(sot_syntax::Document::parse(rel.clone(), text));
+        ws.tree.add_file(&rel);
     }
-    let ws = Workspace::new(docs, tree);
     let reg = Registry::build(&ws, &settings.id_config());
     let targets = reg.doc_index(&rel).into_iter().collect();
     Ok(Loaded {
@@ -414,6 +457,7 @@ fn load_stdin(path: &std::path::Path) -> Result<Loaded, Exit> {
         targets: Some(targets),
         note,
         config_file,
+        cache: None,
     })
 }
 
@@ -516,6 +560,11 @@ fn lock_for_writing(paths: &[PathBuf]) -> Result<write::WorkspaceLock, Exit> {
 /// Finds the root from the first path (or the current directory), loads and indexes
 /// the whole workspace, and resolves `paths` to the documents to work on.
 fn load(paths: &[PathBuf]) -> Result<Loaded, Exit> {
+    load_cached(paths, None)
+}
+
+/// [`load`], with documents no finding is reported on from the cache in `cache_dir`.
+fn load_cached(paths: &[PathBuf], cache_dir: Option<&CacheDir>) -> Result<Loaded, Exit> {
     let (root, absolute) = locate(paths)?;
     let mut named_files = Vec::new();
     let mut named_dirs = Vec::new();
@@ -534,7 +583,20 @@ fn load(paths: &[PathBuf]) -> Result<Loaded, Exit> {
         }
     }
     let (settings, note, config_file) = read_settings(&root)?;
-    let ws = workspace::load(&root, &named_files, &settings);
+    let mut cache = cache_dir.map(|dir| open_cache(dir, &root, &settings));
+    let is_target = |path: &str| {
+        paths.is_empty()
+            || named_files.iter().any(|(rel, _)| rel == path)
+            || named_dirs
+                .iter()
+                .any(|dir| dir.is_empty() || path.starts_with(&format!("{dir}/")))
+    };
+    let needs_text = |path: &str| is_target(path) || settings.is_template(path);
+    let reuse = cache.as_mut().map(|cache| workspace::Reuse {
+        cache,
+        needs_text: &needs_text,
+    });
+    let (ws, seen) = workspace::load(&root, &named_files, &settings, reuse);
     let reg = Registry::build(&ws, &settings.id_config());
     for t in &settings.config.templates {
         if reg.doc_index(&t.path).is_none() {
@@ -555,12 +617,7 @@ fn load(paths: &[PathBuf]) -> Result<Loaded, Exit> {
         ws.docs
             .iter()
             .enumerate()
-            .filter(|(_, d)| {
-                named_files.iter().any(|(rel, _)| *rel == d.path)
-                    || named_dirs
-                        .iter()
-                        .any(|dir| dir.is_empty() || d.path.starts_with(&format!("{dir}/")))
-            })
+            .filter(|(_, d)| is_target(&d.path))
             .map(|(i, _)| i)
             .collect()
     });
@@ -572,6 +629,7 @@ fn load(paths: &[PathBuf]) -> Result<Loaded, Exit> {
         targets,
         note,
         config_file,
+        cache: cache.map(|cache| (cache, seen)),
     })
 }
 
@@ -581,9 +639,10 @@ fn lint(
     selection: &sot_lint::Selection,
     against: Option<&str>,
 ) -> Exit {
+    let cache_dir = options.cache();
     let loaded = match &options.stdin_filename {
-        Some(path) => load_stdin(path),
-        None => load(paths),
+        Some(path) => load_stdin(path, cache_dir.as_ref()),
+        None => load_cached(paths, cache_dir.as_ref()),
     };
     let Loaded {
         root,
@@ -592,6 +651,7 @@ fn lint(
         reg,
         targets,
         note,
+        cache,
         ..
     } = match loaded {
         Ok(l) => l,
@@ -681,6 +741,10 @@ fn lint(
     let failing = diags.iter().any(|d| {
         d.severity == Severity::Error || (options.deny_warnings && d.severity == Severity::Warning)
     });
+    // A cache that cannot be written only makes the next run slower.
+    if let Some((cache, seen)) = cache.filter(|(cache, _)| cache.is_stale()) {
+        let _ = cache.store(&ws, &seen);
+    }
     // The process ends with this command: freeing every document, entry and finding one
     // by one would only cost time (4% of a whole-workspace run).
     std::mem::forget(ctx);

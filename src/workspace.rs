@@ -3,11 +3,23 @@
 use std::io::{self, Read};
 use std::path::{Component, Path, PathBuf};
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use ignore::WalkBuilder;
 use rayon::prelude::*;
 use sot_lint::Settings;
-use sot_registry::{FileTree, Generator, Workspace};
+use sot_registry::{DocFacts, FileTree, Generator, PageFacts, Site, Workspace};
 use sot_syntax::Document;
+
+use crate::cache::{self, Cache, Seen, Stamp};
+
+/// Which documents may come from the cache in their lean form: those no finding is
+/// reported on and no check reads whole (a template's).
+pub struct Reuse<'a> {
+    pub cache: &'a mut Cache,
+    pub needs_text: &'a (dyn Fn(&str) -> bool + Sync),
+}
 
 /// The nearest ancestor of `start` holding `sot.toml`; else the git top-level;
 /// else `fallback` (the current directory).
@@ -55,7 +67,14 @@ fn in_hidden_dir(path: &str) -> bool {
 /// linted even when git ignores them (you asked for them), never when the
 /// configuration excludes them (a hook passes every staged file; ruff's
 /// `--force-exclude` does the same).
-pub fn load(root: &Path, named: &[(String, PathBuf)], settings: &Settings) -> Workspace {
+/// With `reuse`, documents come from its cache where they can, and the returned map
+/// says how each document's file was seen, for the cache's next version.
+pub fn load(
+    root: &Path,
+    named: &[(String, PathBuf)],
+    settings: &Settings,
+    reuse: Option<Reuse>,
+) -> (Workspace, HashMap<String, Seen>) {
     let mut tree = FileTree::default();
     let mut doc_paths = Vec::new();
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
@@ -66,7 +85,7 @@ pub fn load(root: &Path, named: &[(String, PathBuf)], settings: &Settings) -> Wo
     // The walk opens every `.gitignore` it meets, and a FIFO there would block it: a
     // folder whose `.gitignore` is no regular file is not walked, and one at the root
     // (or above it, inside the repository) turns ignore files off.
-    let mut unlisted = Vec::new();
+    let mut unlisted: Vec<Document> = Vec::new();
     let special_above = canonical_root
         .ancestors()
         .take_while(|d| in_repository && !d.join(".git").exists())
@@ -154,20 +173,94 @@ pub fn load(root: &Path, named: &[(String, PathBuf)], settings: &Settings) -> Wo
             doc_paths.push((rel.clone(), path.clone()));
         }
     }
-    let mut docs: Vec<Document> = doc_paths
+    let site = settings.site();
+    let needs_text = reuse.as_ref().map(|r| r.needs_text);
+    let cache = reuse.map(|r| Mutex::new(r.cache));
+    let loaded: Vec<(Loaded, Option<Seen>)> = doc_paths
         .into_par_iter()
-        .filter_map(|(rel, path)| read_document(&path, rel))
+        .filter_map(|(rel, path)| {
+            let cache = cache
+                .as_ref()
+                .map(|c| (c, needs_text.is_some_and(|n| !n(&rel))));
+            load_document(&path, rel, site, cache)
+        })
         .collect();
+    let mut seen = HashMap::new();
+    let mut parts = Vec::with_capacity(loaded.len());
+    for ((doc, facts, page), s) in loaded {
+        if let Some(s) = s {
+            seen.insert(doc.path.clone(), s);
+        }
+        parts.push((doc, facts, page));
+    }
+    let unreadable = |doc: Document| {
+        let facts = DocFacts::of(&doc);
+        (doc, facts, None)
+    };
     for (path, kind) in skipped.lock().expect("the walk is over").drain(..) {
         if let Some(rel) = relative(root, &path) {
-            docs.push(Document::unreadable(
+            parts.push(unreadable(Document::unreadable(
                 rel,
                 format!("it is not a regular file but {kind}; its folder was not walked"),
-            ));
+            )));
         }
     }
-    docs.extend(unlisted);
-    Workspace::new(docs, tree)
+    parts.extend(unlisted.into_iter().map(unreadable));
+    (Workspace::with_facts(parts, tree), seen)
+}
+
+/// A document with its facts.
+type Loaded = (Document, DocFacts, Option<PageFacts>);
+
+/// The document at `path`, shown as `rel`, from `cache` when it holds the file and
+/// the lean form will do (the flag); `None` when the file vanished after the walk
+/// listed it: the run then sees the workspace as it is now. A file that was read comes
+/// with how it was seen, when there is a cache.
+fn load_document(
+    path: &Path,
+    rel: String,
+    site: &Site,
+    cache: Option<(&Mutex<&mut Cache>, bool)>,
+) -> Option<(Loaded, Option<Seen>)> {
+    let stamp = match (cache, std::fs::metadata(path)) {
+        (Some(_), Ok(meta)) => Some(Stamp::of(&meta)),
+        _ => None,
+    };
+    if let (Some((c, true)), Some(stamp)) = (cache, &stamp) {
+        if let Some(hit) = lock(c).by_stamp(&rel, stamp) {
+            return Some(((hit.doc, hit.facts, hit.page), Some(hit.seen)));
+        }
+    }
+    let bytes = match read_regular(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return None,
+        Err(e) => return Some((parsed(Document::unreadable(rel, e.to_string()), site), None)),
+    };
+    let seen = stamp.map(|stamp| Seen {
+        stamp,
+        hash: cache::hash(&bytes),
+    });
+    if let (Some((c, lean)), Some(seen)) = (cache, seen) {
+        let mut c = lock(c);
+        if lean {
+            if let Some(hit) = c.by_hash(&rel, seen) {
+                return Some(((hit.doc, hit.facts, hit.page), Some(hit.seen)));
+            }
+        }
+        c.parsed(&rel, seen);
+    }
+    Some((parsed(read_document(bytes, rel), site), seen))
+}
+
+/// The cache, also after a thread panicked holding it (its records stay whole).
+fn lock<'c, 'a>(c: &'c Mutex<&'a mut Cache>) -> std::sync::MutexGuard<'c, &'a mut Cache> {
+    c.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn parsed(doc: Document, site: &Site) -> Loaded {
+    let facts = DocFacts::of(&doc);
+    let page = site.page_facts(&doc);
+    (doc, facts, Some(page))
 }
 
 /// The root-relative source paths a docfx build redirects (`source_path` in the
@@ -215,15 +308,9 @@ fn unlisted_folder(root: &Path, err: &ignore::Error) -> Option<(String, String)>
     }
 }
 
-/// The document at `path`, shown as `rel`; `None` when the file vanished after the
-/// walk listed it: the run then sees the workspace as it is now.
-fn read_document(path: &Path, rel: String) -> Option<Document> {
-    let bytes = match read_regular(path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return None,
-        Err(e) => return Some(Document::unreadable(rel, e.to_string())),
-    };
-    Some(match String::from_utf8(bytes) {
+/// The document in `bytes`, shown as `rel`.
+fn read_document(bytes: Vec<u8>, rel: String) -> Document {
+    match String::from_utf8(bytes) {
         Ok(text) => Document::parse(rel, text),
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
@@ -234,7 +321,7 @@ fn read_document(path: &Path, rel: String) -> Option<Document> {
                 format!("it is not valid UTF-8 (first bad byte on line {line})"),
             )
         }
-    })
+    }
 }
 
 /// The bytes of the regular file at `path` (through symlinks), never of anything

@@ -562,6 +562,12 @@ impl Settings {
 
     /// The index into `config.templates` of the template that applies to the document
     /// at `path` with frontmatter `document_type` (the template file itself excluded).
+    /// Whether the document at `path` is a configured template (read whole by the
+    /// checks of the documents made from it).
+    pub fn is_template(&self, path: &str) -> bool {
+        self.config.templates.iter().any(|t| t.path == path)
+    }
+
     pub fn template_for(&self, path: &str, document_type: Option<&str>) -> Option<usize> {
         self.config.templates.iter().enumerate().position(|(i, t)| {
             t.path != path

@@ -88,6 +88,20 @@ impl Workspace {
         &self.pages
     }
 
+    /// Puts `doc` in the place of the document at its path, or adds it.
+    pub fn insert(&mut self, doc: Document) {
+        match self.docs.binary_search_by(|d| d.path.cmp(&doc.path)) {
+            Ok(d) => {
+                self.replace(d, doc);
+            }
+            Err(at) => {
+                self.facts.insert(at, DocFacts::of(&doc));
+                self.pages.insert(at, None);
+                self.docs.insert(at, doc);
+            }
+        }
+    }
+
     /// Puts `doc` in the place of document `d` (same path), returning the one it
     /// replaces.
     pub fn replace(&mut self, d: usize, doc: Document) -> Document {
