@@ -2,7 +2,8 @@
 # Times `sot lint` on generated workspaces (the tests' corpus generator, three defects
 # of each rule) beside two floors measured in the same run: `cat` of every document,
 # and reading every document plus one pulldown-cmark pass over it on every core
-# (examples/parse_floor.rs). Also the one-file run a pre-commit hook makes,
+# (examples/parse_floor.rs). Also the one-file run a pre-commit hook makes (without
+# the cache, with it warm, and right after another document changed),
 # the cpp-docs corpus when the shared data is beside the checkout, and rumdl and lychee
 # when installed. Prints the median wall time and peak memory of each, and ratios.
 #
@@ -46,8 +47,13 @@ suite() { # label, workspace root, one file in it
   measure "cat" sh -c "xargs -0 cat < '$work/files' > /dev/null"; echo
   measure "read + parse floor" "$bin/examples/parse_floor" .; echo
   floor=$(cat "$work/last")
-  measure "sot lint" "$bin/sot" lint --format json; ratio
-  measure "sot lint ONE_FILE" "$bin/sot" lint --format json "$one"; ratio
+  measure "sot lint --no-cache" "$bin/sot" lint --format json --no-cache; ratio
+  measure "sot lint (cache written)" "$bin/sot" lint --format json; ratio
+  measure "sot lint --no-cache ONE_FILE" "$bin/sot" lint --format json --no-cache "$one"; ratio
+  measure "sot lint ONE_FILE (warm)" "$bin/sot" lint --format json "$one"; ratio
+  # Another document edited before every run: it is parsed again, the rest is not.
+  other=$(find . -name '*.md' -not -path './.git/*' | sort | sed -n 2p)
+  measure "ONE_FILE after an edit" sh -c "echo >> '$other' && '$bin/sot' lint --format json '$one'"; ratio
   if command -v rumdl >/dev/null; then
     measure "rumdl check" rumdl check .; ratio
   fi
