@@ -1,5 +1,6 @@
 //! Link targets: which file, directory or document a link points at, and its fragment.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use percent_encoding::percent_decode_str;
@@ -63,6 +64,14 @@ impl FileTree {
     /// resolves it (targets hold no symlinks, so one pass does); `None` when a
     /// symlink leads outside the root.
     pub fn real_path(&self, path: &str) -> Option<String> {
+        self.real_path_cow(path).map(Cow::into_owned)
+    }
+
+    /// [`FileTree::real_path`], borrowing `path` when no symlink can change it.
+    pub(crate) fn real_path_cow<'p>(&self, path: &'p str) -> Option<Cow<'p, str>> {
+        if self.symlinks.is_empty() {
+            return Some(Cow::Borrowed(path));
+        }
         let mut real = String::new();
         for part in path.split('/') {
             if !real.is_empty() {
@@ -73,7 +82,7 @@ impl FileTree {
                 real.clone_from(target.as_ref()?);
             }
         }
-        Some(real)
+        Some(Cow::Owned(real))
     }
 }
 
@@ -211,8 +220,12 @@ pub fn relative_path(from: &str, to: &str) -> String {
     parts.join("/")
 }
 
-fn decode(s: &str) -> String {
-    percent_decode_str(s).decode_utf8_lossy().into_owned()
+fn decode(s: &str) -> Cow<'_, str> {
+    // Most targets hold no escape: skip the decoder's byte-by-byte scan.
+    if !s.as_bytes().contains(&b'%') {
+        return Cow::Borrowed(s);
+    }
+    percent_decode_str(s).decode_utf8_lossy()
 }
 
 /// `scheme:` (two letters or more, so a Windows drive stays a path) or `//host`.
@@ -234,21 +247,33 @@ fn is_external(path: &str) -> bool {
 
 /// Joins `rel` onto `base` and folds `.` and `..`; `None` when it leaves the root.
 pub(crate) fn normalize(base: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if rel.starts_with('/') {
-        Vec::new()
-    } else {
-        base.split('/').filter(|p| !p.is_empty()).collect()
+    // Built in place: parts are never empty and hold no `/`, so the last one starts
+    // after the last `/`, and there are none left when the path is empty.
+    let mut path = String::with_capacity(base.len() + rel.len() + 1);
+    let push = |path: &mut String, part: &str| {
+        if !path.is_empty() {
+            path.push('/');
+        }
+        path.push_str(part);
     };
+    if !rel.starts_with('/') {
+        for part in base.split('/').filter(|p| !p.is_empty()) {
+            push(&mut path, part);
+        }
+    }
     for part in rel.split(['/', '\\']) {
         match part {
             "" | "." => {}
             ".." => {
-                parts.pop()?;
+                if path.is_empty() {
+                    return None;
+                }
+                path.truncate(path.rfind('/').unwrap_or(0));
             }
-            p => parts.push(p),
+            p => push(&mut path, p),
         }
     }
-    Some(parts.join("/"))
+    Some(path)
 }
 
 #[cfg(test)]

@@ -538,7 +538,11 @@ impl Site {
         // Jekyll's `{{ site.baseurl }}` aside (below), a URL that a template writes
         // when the site is built (`{{< ref x >}}`, `{% link x %}`, `<%= x %>`) is no
         // path yet, in any document.
-        let written_by_template = |t: &str| ["{{", "{%", "<%"].iter().any(|m| t.contains(m));
+        let written_by_template = |t: &str| {
+            t.as_bytes()
+                .windows(2)
+                .any(|w| matches!(w, [b'{', b'{' | b'%'] | [b'<', b'%']))
+        };
         if !page && written_by_template(target) {
             return (Located::Unchecked, None);
         }
@@ -668,13 +672,16 @@ impl Site {
 
     /// A file path resolved as on GitHub: a file, a folder, or nothing.
     fn plain(&self, tree: &FileTree, path: Option<String>) -> Located {
-        let Some(path) = path.and_then(|p| tree.real_path(&p)) else {
+        let Some(path) = path else {
+            return Located::OutsideRoot;
+        };
+        let Some(path) = tree.real_path_cow(&path) else {
             return Located::OutsideRoot;
         };
         match self.file(tree, &path) {
             Some(file) => Located::File(file),
-            None if tree.is_dir(&path) => Located::Dir(path),
-            None => Located::Missing(path),
+            None if tree.is_dir(&path) => Located::Dir(path.into_owned()),
+            None => Located::Missing(path.into_owned()),
         }
     }
 
@@ -695,9 +702,9 @@ impl Site {
     /// The file at `path` (through symlinks), in the case it is written in the
     /// workspace.
     fn file(&self, tree: &FileTree, path: &str) -> Option<String> {
-        let real = tree.real_path(path)?;
+        let real = tree.real_path_cow(path)?;
         if tree.is_file(&real) {
-            return Some(real);
+            return Some(real.into_owned());
         }
         self.ignore_case
             .then(|| tree.case_variant(path).map(str::to_string))
