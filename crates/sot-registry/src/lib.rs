@@ -83,7 +83,7 @@ impl Workspace {
         &self.facts[d]
     }
 
-    /// What is known of document `d` as a page of a site, when it was cached.
+    /// Per document: what is known of it as a page of a site, when it was cached.
     pub fn page_facts(&self) -> &[Option<PageFacts>] {
         &self.pages
     }
