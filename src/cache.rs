@@ -61,7 +61,7 @@ impl Stamp {
 }
 
 /// How a document's file was known in this run.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct Seen {
     pub stamp: Stamp,
     pub hash: u128,
@@ -71,22 +71,19 @@ pub fn hash(bytes: &[u8]) -> u128 {
     xxhash_rust::xxh3::xxh3_128(bytes)
 }
 
-#[derive(Serialize, Deserialize)]
-struct Record {
-    path: String,
-    stamp: Stamp,
-    hash: u128,
-    doc: Document,
-    facts: DocFacts,
-    page: Option<PageFacts>,
+/// A document as the cache holds it: lean, with its facts and how its file was seen.
+#[derive(Deserialize)]
+pub struct Record {
+    pub seen: Seen,
+    pub doc: Document,
+    pub facts: DocFacts,
+    pub page: Option<PageFacts>,
 }
 
 /// The same, borrowed from a workspace for writing.
 #[derive(Serialize)]
 struct RecordRef<'a> {
-    path: &'a str,
-    stamp: Stamp,
-    hash: u128,
+    seen: Seen,
     doc: &'a Document,
     facts: &'a DocFacts,
     page: &'a Option<PageFacts>,
@@ -95,7 +92,7 @@ struct RecordRef<'a> {
 #[derive(Serialize, Deserialize)]
 struct Header {
     format: u32,
-    version: String,
+    /// The hash of the `sot` build and the configuration the facts were derived with.
     key: u128,
     /// Nanoseconds since the epoch when the run that wrote the file began reading.
     began_ns: u128,
@@ -141,39 +138,36 @@ impl Cache {
             .ok()
             .and_then(|bytes| decode(&bytes))
         {
-            if header.format == FORMAT
-                && header.version == env!("CARGO_PKG_VERSION")
-                && header.key == key
-            {
+            if header.key == key {
                 cache.trusted_before_ns =
                     header.began_ns.saturating_sub(TIMESTAMP_SLACK.as_nanos());
-                cache.records = records.into_iter().map(|r| (r.path.clone(), r)).collect();
+                cache.records = records
+                    .into_iter()
+                    .map(|r| (r.doc.path.clone(), r))
+                    .collect();
             }
         }
         cache
     }
 
     /// The lean document at `path` when its file, by `stamp`, is the one cached.
-    pub fn by_stamp(&mut self, path: &str, stamp: &Stamp) -> Option<Cached> {
+    pub fn by_stamp(&mut self, path: &str, stamp: &Stamp) -> Option<Record> {
         let trusted = self
             .records
             .get(path)
             .is_some_and(|r| self.trusts(r, stamp));
-        trusted
-            .then(|| self.records.remove(path))
-            .flatten()
-            .map(Cached::from)
+        trusted.then(|| self.records.remove(path)).flatten()
     }
 
     /// The lean document at `path` when its content, read again, hashes the same.
-    pub fn by_hash(&mut self, path: &str, seen: Seen) -> Option<Cached> {
-        let same = self.records.get(path).is_some_and(|r| r.hash == seen.hash);
+    pub fn by_hash(&mut self, path: &str, seen: Seen) -> Option<Record> {
+        let same = self
+            .records
+            .get(path)
+            .is_some_and(|r| r.seen.hash == seen.hash);
         let record = same.then(|| self.records.remove(path)).flatten()?;
-        self.stale |= record.stamp != seen.stamp;
-        Some(Cached {
-            seen,
-            ..Cached::from(record)
-        })
+        self.stale |= record.seen.stamp != seen.stamp;
+        Some(Record { seen, ..record })
     }
 
     /// Notes that the document at `path` was read and parsed whole in this run.
@@ -181,12 +175,13 @@ impl Cache {
         let current = self
             .records
             .remove(path)
-            .is_some_and(|r| r.hash == seen.hash && self.trusts(&r, &seen.stamp));
+            .is_some_and(|r| r.seen.hash == seen.hash && self.trusts(&r, &seen.stamp));
         self.stale |= !current;
     }
 
     fn trusts(&self, record: &Record, stamp: &Stamp) -> bool {
-        record.stamp == *stamp && stamp.modified_ns.max(stamp.changed_ns) < self.trusted_before_ns
+        record.seen.stamp == *stamp
+            && stamp.modified_ns.max(stamp.changed_ns) < self.trusted_before_ns
     }
 
     /// Whether the file on disk no longer says what this run saw: a document
@@ -201,7 +196,6 @@ impl Cache {
     pub fn store(self, ws: &Workspace, seen: &HashMap<String, Seen>) -> std::io::Result<()> {
         let header = Header {
             format: FORMAT,
-            version: env!("CARGO_PKG_VERSION").to_string(),
             key: self.key,
             began_ns: self.began_ns,
         };
@@ -211,11 +205,8 @@ impl Cache {
             .iter()
             .enumerate()
             .filter_map(|(d, doc)| {
-                let seen = seen.get(&doc.path)?;
                 Some(RecordRef {
-                    path: &doc.path,
-                    stamp: seen.stamp,
-                    hash: seen.hash,
+                    seen: *seen.get(&doc.path)?,
                     doc,
                     facts: ws.facts(d),
                     page: &pages[d],
@@ -240,28 +231,6 @@ impl Cache {
         tmp.write_all(&bytes)?;
         tmp.persist(&self.file).map_err(|e| e.error)?;
         Ok(())
-    }
-}
-
-/// A document as the cache holds it.
-pub struct Cached {
-    pub doc: Document,
-    pub facts: DocFacts,
-    pub page: Option<PageFacts>,
-    pub seen: Seen,
-}
-
-impl From<Record> for Cached {
-    fn from(r: Record) -> Cached {
-        Cached {
-            seen: Seen {
-                stamp: r.stamp,
-                hash: r.hash,
-            },
-            doc: r.doc,
-            facts: r.facts,
-            page: r.page,
-        }
     }
 }
 

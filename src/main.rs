@@ -584,12 +584,16 @@ fn load_cached(paths: &[PathBuf], cache_dir: Option<&CacheDir>) -> Result<Loaded
     }
     let (settings, note, config_file) = read_settings(&root)?;
     let mut cache = cache_dir.map(|dir| open_cache(dir, &root, &settings));
+    // Asked once per document: a hook may name thousands of staged files.
+    let file_set: std::collections::HashSet<&str> =
+        named_files.iter().map(|(rel, _)| rel.as_str()).collect();
+    let dir_prefixes: Vec<String> = named_dirs.iter().map(|dir| format!("{dir}/")).collect();
     let is_target = |path: &str| {
         paths.is_empty()
-            || named_files.iter().any(|(rel, _)| rel == path)
-            || named_dirs
+            || file_set.contains(path)
+            || dir_prefixes
                 .iter()
-                .any(|dir| dir.is_empty() || path.starts_with(&format!("{dir}/")))
+                .any(|dir| dir == "/" || path.starts_with(dir.as_str()))
     };
     let needs_text = |path: &str| is_target(path) || settings.is_template(path);
     let reuse = cache.as_mut().map(|cache| workspace::Reuse {

@@ -176,7 +176,7 @@ pub fn load(
     let site = settings.site();
     let needs_text = reuse.as_ref().map(|r| r.needs_text);
     let cache = reuse.map(|r| Mutex::new(r.cache));
-    let loaded: Vec<(Loaded, Option<Seen>)> = doc_paths
+    let loaded: Vec<(WithFacts, Option<Seen>)> = doc_paths
         .into_par_iter()
         .filter_map(|(rel, path)| {
             let cache = cache
@@ -193,24 +193,18 @@ pub fn load(
         }
         parts.push((doc, facts, page));
     }
-    let unreadable = |doc: Document| {
-        let facts = DocFacts::of(&doc);
-        (doc, facts, None)
-    };
     for (path, kind) in skipped.lock().expect("the walk is over").drain(..) {
         if let Some(rel) = relative(root, &path) {
-            parts.push(unreadable(Document::unreadable(
-                rel,
-                format!("it is not a regular file but {kind}; its folder was not walked"),
-            )));
+            let reason = format!("it is not a regular file but {kind}; its folder was not walked");
+            parts.push(with_facts(Document::unreadable(rel, reason), site));
         }
     }
-    parts.extend(unlisted.into_iter().map(unreadable));
+    parts.extend(unlisted.into_iter().map(|doc| with_facts(doc, site)));
     (Workspace::with_facts(parts, tree), seen)
 }
 
 /// A document with its facts.
-type Loaded = (Document, DocFacts, Option<PageFacts>);
+type WithFacts = (Document, DocFacts, Option<PageFacts>);
 
 /// The document at `path`, shown as `rel`, from `cache` when it holds the file and
 /// the lean form will do (the flag); `None` when the file vanished after the walk
@@ -221,11 +215,11 @@ fn load_document(
     rel: String,
     site: &Site,
     cache: Option<(&Mutex<&mut Cache>, bool)>,
-) -> Option<(Loaded, Option<Seen>)> {
-    let stamp = match (cache, std::fs::metadata(path)) {
-        (Some(_), Ok(meta)) => Some(Stamp::of(&meta)),
-        _ => None,
-    };
+) -> Option<(WithFacts, Option<Seen>)> {
+    // Without a cache nothing needs the stamp: no `stat` beside the read.
+    let stamp = cache
+        .and_then(|_| std::fs::metadata(path).ok())
+        .map(|meta| Stamp::of(&meta));
     if let (Some((c, true)), Some(stamp)) = (cache, &stamp) {
         if let Some(hit) = lock(c).by_stamp(&rel, stamp) {
             return Some(((hit.doc, hit.facts, hit.page), Some(hit.seen)));
@@ -234,7 +228,12 @@ fn load_document(
     let bytes = match read_regular(path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return None,
-        Err(e) => return Some((parsed(Document::unreadable(rel, e.to_string()), site), None)),
+        Err(e) => {
+            return Some((
+                with_facts(Document::unreadable(rel, e.to_string()), site),
+                None,
+            ))
+        }
     };
     let seen = stamp.map(|stamp| Seen {
         stamp,
@@ -249,7 +248,7 @@ fn load_document(
         }
         c.parsed(&rel, seen);
     }
-    Some((parsed(read_document(bytes, rel), site), seen))
+    Some((with_facts(read_document(bytes, rel), site), seen))
 }
 
 /// The cache, also after a thread panicked holding it (its records stay whole).
@@ -257,7 +256,7 @@ fn lock<'c, 'a>(c: &'c Mutex<&'a mut Cache>) -> std::sync::MutexGuard<'c, &'a mu
     c.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn parsed(doc: Document, site: &Site) -> Loaded {
+fn with_facts(doc: Document, site: &Site) -> WithFacts {
     let facts = DocFacts::of(&doc);
     let page = site.page_facts(&doc);
     (doc, facts, Some(page))
