@@ -78,6 +78,8 @@ impl Secret {
 struct Shape {
     kind: Kind,
     regex: Regex,
+    /// Whether every match holds a [`NAME_WORD`], so only lines with one are searched.
+    named: bool,
     /// How much of the value names the kind and may be shown (`ghp_`).
     prefix: fn(&str) -> usize,
 }
@@ -102,6 +104,7 @@ static SHAPES: LazyLock<Vec<Shape>> = LazyLock::new(|| {
     let shape = |kind, pattern: &str, prefix| Shape {
         kind,
         regex: Regex::new(pattern).unwrap(),
+        named: kind == Kind::AwsSecretKey,
         prefix,
     };
     vec![
@@ -161,6 +164,11 @@ static PRIVATE_KEY_BEGIN: LazyLock<Regex> =
 static PRIVATE_KEY_END: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----").unwrap());
 
+/// What the name of a credential holds, in any case: every match of [`ASSIGNED`] and of
+/// the AWS secret key shapes has one, and no match of those spans lines.
+static NAME_WORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)token|secret|passw|pwd|key").unwrap());
+
 /// A name that says its value is a credential (`API_TOKEN`, `client_secret`, `apiKey`,
 /// `password`), then an assignment; the value is read after the match.
 static ASSIGNED: LazyLock<Regex> = LazyLock::new(|| {
@@ -182,11 +190,17 @@ pub fn find(text: &str) -> Vec<Secret> {
     for k in private_keys(text) {
         add(k, &mut found);
     }
+    // The patterns read by name are slow to run over a whole text; the lines that hold
+    // a name are few.
+    let named = named_lines(text);
+    let whole_text = [0..text.len()];
     for shape in SHAPES.iter() {
-        for c in shape.regex.captures_iter(text) {
+        let windows = if shape.named { &named[..] } else { &whole_text };
+        for (window, c) in captures_in(text, windows, &shape.regex) {
             let whole = c.get(0).unwrap();
             let value = c.get(1).unwrap_or(whole);
-            if !bounded(text, value.range()) {
+            let range = window + value.start()..window + value.end();
+            if !bounded(text, range.clone()) {
                 continue;
             }
             let v = value.as_str();
@@ -201,8 +215,8 @@ pub fn find(text: &str) -> Vec<Secret> {
             add(
                 Secret {
                     kind: shape.kind,
-                    span: value.range(),
-                    hidden: value.start() + prefix..value.end(),
+                    span: range.clone(),
+                    hidden: range.start + prefix..range.end,
                     before,
                     after: String::new(),
                     name: None,
@@ -233,9 +247,9 @@ pub fn find(text: &str) -> Vec<Secret> {
             &mut found,
         );
     }
-    for c in ASSIGNED.captures_iter(text) {
+    for (window, c) in captures_in(text, &named, &ASSIGNED) {
         let name = c.get(1).unwrap();
-        let start = c.get(0).unwrap().end();
+        let start = window + c.get(0).unwrap().end();
         let rest = &text[start..];
         let len = rest
             .find(|ch: char| ch.is_whitespace() || "\"'`,;&<>()[]{}|\\".contains(ch))
@@ -272,6 +286,39 @@ pub fn find(text: &str) -> Vec<Secret> {
     }
     found.sort_by_key(|s| s.span.start);
     found
+}
+
+/// The lines of `text` that hold a [`NAME_WORD`], each with the line break before it:
+/// [`ASSIGNED`] reads the character before a name, and a window that starts at the
+/// text's start only where the text does keeps its `^` true only there.
+fn named_lines(text: &str) -> Vec<Range<usize>> {
+    let mut lines: Vec<Range<usize>> = Vec::new();
+    for word in NAME_WORD.find_iter(text) {
+        if lines.last().is_some_and(|l| word.start() < l.end) {
+            continue;
+        }
+        let start = text[..word.start()].rfind('\n').unwrap_or(0);
+        let end = text[word.end()..]
+            .find('\n')
+            .map_or(text.len(), |i| word.end() + i);
+        lines.push(start..end);
+    }
+    lines
+}
+
+/// The matches of `regex` in each window of `text`, in order, with the window's start.
+/// For a pattern whose matches stay inside one window, these are its matches in the
+/// whole text.
+fn captures_in<'t>(
+    text: &'t str,
+    windows: &'t [Range<usize>],
+    regex: &'t Regex,
+) -> impl Iterator<Item = (usize, regex::Captures<'t>)> + 't {
+    windows.iter().flat_map(move |w| {
+        regex
+            .captures_iter(&text[w.clone()])
+            .map(move |c| (w.start, c))
+    })
 }
 
 /// `text` with every credential's hidden bytes replaced by `*`, byte for byte, so the
