@@ -40,7 +40,15 @@ pub struct Value {
 
 impl Frontmatter {
     pub fn get(&self, key: &str) -> Option<&serde_yaml::Value> {
-        self.mapping.as_ref()?.get(key)
+        let mapping = self.mapping.as_ref()?;
+        // A few keys are found sooner by comparing them than by hashing a YAML value.
+        if mapping.len() > 16 {
+            return mapping.get(key);
+        }
+        mapping
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .map(|(_, v)| v)
     }
 
     pub fn key(&self, name: &str) -> Option<&Key> {
