@@ -660,13 +660,17 @@ pub(crate) fn attach_fields(doc: &mut Document) {
     let mut all = Vec::new();
     for (i, h) in doc.headings.iter().enumerate() {
         let section = h.span.end.min(ends[i])..ends[i];
+        let body = &text[section.clone()];
         let mut fields = Vec::new();
-        let mut line_start = section.start;
-        for line in text[section.clone()].split_inclusive('\n') {
-            let start = line_start;
-            line_start += line.len();
-            let line = line.strip_suffix('\n').unwrap_or(line);
-            if !line.contains("**") || doc.in_code_block(start) {
+        // Only lines holding `**` can be fields: go from one to the next.
+        let mut from = 0;
+        while let Some(at) = body[from..].find("**").map(|i| from + i) {
+            let line_start = body[..at].rfind('\n').map_or(0, |i| i + 1);
+            let line_end = body[at..].find('\n').map_or(body.len(), |i| at + i);
+            from = (line_end + 1).min(body.len());
+            let line = &body[line_start..line_end];
+            let start = section.start + line_start;
+            if doc.in_code_block(start) {
                 continue;
             }
             let Some(c) = FIELD.captures(line) else {
