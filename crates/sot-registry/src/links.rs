@@ -26,9 +26,11 @@ impl FileTree {
     pub fn add_file(&mut self, path: &str) {
         let mut dir = path;
         while let Some((parent, _)) = dir.rsplit_once('/') {
-            if !self.dirs.insert(parent.to_string()) {
+            // Most parents are known already: no copy of the name to find that out.
+            if self.dirs.contains(parent) {
                 break;
             }
+            self.dirs.insert(parent.to_string());
             dir = parent;
         }
         self.folded.insert(path.to_lowercase(), path.to_string());
