@@ -607,8 +607,10 @@ fn finish_headings(text: &str, headings: &mut [Heading], html_headings: &mut [Ht
         if raw.trim_start().starts_with('#') {
             h.text_start = h.span.start + marker;
         }
-        h.custom_id = ATTRIBUTE_BLOCK
-            .captures(&h.text)
+        // Most headings have no attribute list: look for its braces before its pattern.
+        h.custom_id = Some(&h.text)
+            .filter(|t| t.contains('}'))
+            .and_then(|t| ATTRIBUTE_BLOCK.captures(t))
             .and_then(|c| attribute_id(&c[1]))
             .or_else(|| {
                 let rest = &text[h.span.end..];
@@ -617,6 +619,9 @@ fn finish_headings(text: &str, headings: &mut [Heading], html_headings: &mut [Ht
                 } else {
                     rest.trim_start_matches('\r').strip_prefix('\n')?
                 };
+                if !next_line.trim_start_matches(' ').starts_with("{:") {
+                    return None;
+                }
                 attribute_id(&ATTRIBUTE_LINE.captures(next_line)?[1])
             });
         // The parser has dropped the white space written around the text; what is
