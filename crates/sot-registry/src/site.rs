@@ -3,6 +3,7 @@
 //! URLs. `Site` maps such a URL back to the sources that could publish it, so the
 //! link is checked against the files instead of being skipped.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
@@ -546,8 +547,9 @@ impl Site {
         if !page && written_by_template(target) {
             return (Located::Unchecked, None);
         }
-        if !page && self.generator != Generator::GitHub {
-            // A document outside the site reads as on GitHub.
+        // A document outside the site reads as on GitHub, where a path that does not
+        // start at the root starts from the document's folder.
+        if !page && (self.generator != Generator::GitHub || !target.starts_with('/')) {
             return (self.plain(tree, normalize(parent(from), target)), None);
         }
         // docfx reads `~/` as the folder that holds `docfx.json`.
@@ -675,13 +677,20 @@ impl Site {
         let Some(path) = path else {
             return Located::OutsideRoot;
         };
-        let Some(path) = tree.real_path_cow(&path) else {
-            return Located::OutsideRoot;
+        let (real, as_written) = match tree.real_path_cow(&path) {
+            None => return Located::OutsideRoot,
+            Some(Cow::Owned(real)) => (Some(real), false),
+            Some(Cow::Borrowed(_)) => (None, true),
         };
+        let path = real.unwrap_or(path);
+        // A path no symlink changes is the file itself when there is one: no copy.
+        if as_written && tree.is_file(&path) {
+            return Located::File(path);
+        }
         match self.file(tree, &path) {
             Some(file) => Located::File(file),
-            None if tree.is_dir(&path) => Located::Dir(path.into_owned()),
-            None => Located::Missing(path.into_owned()),
+            None if tree.is_dir(&path) => Located::Dir(path),
+            None => Located::Missing(path),
         }
     }
 
