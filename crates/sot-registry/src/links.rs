@@ -247,6 +247,25 @@ fn is_external(path: &str) -> bool {
     }
 }
 
+/// The parts of `path` between `/` and `\\` separators, found byte by byte (both are
+/// ASCII) rather than by decoding every character.
+fn path_parts(path: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(path);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        match current.bytes().position(|b| b == b'/' || b == b'\\') {
+            Some(i) => {
+                rest = Some(&current[i + 1..]);
+                Some(&current[..i])
+            }
+            None => {
+                rest = None;
+                Some(current)
+            }
+        }
+    })
+}
+
 /// Joins `rel` onto `base` and folds `.` and `..`; `None` when it leaves the root.
 pub(crate) fn normalize(base: &str, rel: &str) -> Option<String> {
     // Built in place: parts are never empty and hold no `/`, so the last one starts
@@ -263,7 +282,7 @@ pub(crate) fn normalize(base: &str, rel: &str) -> Option<String> {
             push(&mut path, part);
         }
     }
-    for part in rel.split(['/', '\\']) {
+    for part in path_parts(rel) {
         match part {
             "" | "." => {}
             ".." => {
