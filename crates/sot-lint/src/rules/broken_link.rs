@@ -55,7 +55,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         }
         for (dest, span, link) in written_targets(ctx, doc) {
             let image = link.is_some_and(|l| l.image);
-            if dest.trim().is_empty() {
+            if dest.chars().all(char::is_whitespace) {
                 // The target's span is empty; the whole link shows what is meant.
                 let span = link.map_or(span, |l| l.span.clone());
                 let message = if image {
