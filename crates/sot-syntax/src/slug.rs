@@ -1,5 +1,6 @@
 //! GitHub's heading slugs (the `github-slugger` algorithm).
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -16,15 +17,14 @@ static DROPPED: LazyLock<Regex> = LazyLock::new(|| {
 pub fn slug(text: &str) -> String {
     if text.is_ascii() {
         // The same rule, without the Unicode tables, for the common case.
-        return text
-            .chars()
-            .filter_map(|c| match c {
-                ' ' => Some('-'),
-                '-' | '_' => Some(c),
-                c if c.is_ascii_alphanumeric() => Some(c.to_ascii_lowercase()),
-                _ => None,
-            })
-            .collect();
+        let mut slug = String::with_capacity(text.len());
+        slug.extend(text.chars().filter_map(|c| match c {
+            ' ' => Some('-'),
+            '-' | '_' => Some(c),
+            c if c.is_ascii_alphanumeric() => Some(c.to_ascii_lowercase()),
+            _ => None,
+        }));
+        return slug;
     }
     DROPPED
         .replace_all(&text.to_lowercase(), "")
@@ -40,7 +40,15 @@ pub struct Slugger {
 
 impl Slugger {
     pub fn slug(&mut self, text: &str) -> String {
-        let original = slug(text);
+        // One lookup for the common first occurrence.
+        let original = match self.occurrences.entry(slug(text)) {
+            Entry::Vacant(first) => {
+                let result = first.key().clone();
+                first.insert(0);
+                return result;
+            }
+            Entry::Occupied(seen) => seen.key().clone(),
+        };
         let mut result = original.clone();
         while self.occurrences.contains_key(&result) {
             let n = self.occurrences.entry(original.clone()).or_insert(0);
