@@ -22,10 +22,13 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         if !ctx.is_target(r.doc) {
             continue;
         }
-        let Some(mut entry) = ctx.reg.canonical(&r.id) else {
+        let mut definitions = ctx.reg.definitions(&r.id);
+        let Some(mut entry) = definitions.next() else {
             continue;
         };
-        if let RefKind::Link(l) = r.kind {
+        // Only an ID defined more than once leaves the link's target an entry to pick.
+        let defined_again = definitions.next().is_some();
+        if let (RefKind::Link(l), true) = (r.kind, defined_again) {
             let doc = ctx.doc(r.doc);
             let resolved = ctx.resolve(&doc.path, &doc.links[l].dest, doc.links[l].kind);
             if let Target::File { doc: Some(t), .. } = resolved.target {
