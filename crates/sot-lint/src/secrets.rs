@@ -193,9 +193,13 @@ pub fn find(text: &str) -> Vec<Secret> {
     // The patterns read by name are slow to run over a whole text; the lines that hold
     // a name are few.
     let named = named_lines(text);
-    let whole_text = [0..text.len()];
+    let whole_text = 0..text.len();
     for shape in SHAPES.iter() {
-        let windows = if shape.named { &named[..] } else { &whole_text };
+        let windows = if shape.named {
+            &named[..]
+        } else {
+            std::slice::from_ref(&whole_text)
+        };
         for (window, c) in captures_in(text, windows, &shape.regex) {
             let whole = c.get(0).unwrap();
             let value = c.get(1).unwrap_or(whole);
