@@ -4,8 +4,11 @@
 # and reading every document plus one pulldown-cmark pass over it on every core
 # (examples/parse_floor.rs). Also the one-file run a pre-commit hook makes (without
 # the cache, with it warm, and right after another document changed),
-# the cpp-docs corpus when the shared data is beside the checkout, and rumdl and lychee
-# when installed. Prints the median wall time and peak memory of each, and ratios.
+# the cpp-docs corpus when the shared data is beside the checkout, and rumdl (its link
+# rules) and lychee (offline, with fragments) when installed, on the PATH or where the
+# shared bench's `peers.py install` puts them ($SOT_PEERS, ~/.cache/sot-peers). Prints
+# the median wall time and peak memory of each, ratios to the floor, each peer's time
+# as a multiple of sot's, and how time and memory grow from one size to the next.
 #
 #   scripts/bench.sh [RUNS] [SIZES...]     defaults: 5 runs; 1000 and 10000 documents
 set -euo pipefail
@@ -16,6 +19,8 @@ sizes=("$@")
 here=$(cd "$(dirname "$0")/.." && pwd)
 cargo build --release --quiet --manifest-path "$here/Cargo.toml" --bin sot --examples
 bin=$here/target/release
+peers=${SOT_PEERS:-$HOME/.cache/sot-peers}/venv/bin
+PATH=$PATH:$peers
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -23,15 +28,23 @@ measure() { # label, command...: median wall seconds and peak RSS (MiB) over $ru
   local label=$1; shift
   local walls=() rss=()
   for _ in $(seq "$runs"); do
-    /usr/bin/time -f '%e %M' -o "$work/t" "$@" >/dev/null 2>&1 || true
-    read -r w m < <(tail -n 1 "$work/t")
-    walls+=("$w"); rss+=("$m")
+    # Wall time from the shell's clock (microseconds; time(1) prints hundredths).
+    local t0=$EPOCHREALTIME
+    /usr/bin/time -f '%M' -o "$work/t" "$@" >/dev/null 2>&1 || true
+    local t1=$EPOCHREALTIME
+    walls+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')")
+    rss+=("$(tail -n 1 "$work/t")")
   done
   local w m
   w=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
   m=$(printf '%s\n' "${rss[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
-  printf '  %-28s %7.2f s %8d MiB' "$label" "$w" "$((m / 1024))"
+  printf '  %-28s %7.3f s %8d MiB' "$label" "$w" "$((m / 1024))"
   echo "$w" > "$work/last"
+  echo "$m" > "$work/last_rss"
+}
+
+peer() { # seconds of the last measure (a peer's) over sot's, $1
+  awk -v s="$(cat "$work/last")" -v f="$1" 'BEGIN { printf "   %6.2fx sot\n", s / f }'
 }
 
 ratio() { # seconds of the last measure over $floor
@@ -48,17 +61,23 @@ suite() { # label, workspace root, one file in it
   measure "read + parse floor" "$bin/examples/parse_floor" .; echo
   floor=$(cat "$work/last")
   measure "sot lint --no-cache" "$bin/sot" lint --format json --no-cache; ratio
+  whole=$(cat "$work/last"); whole_rss=$(cat "$work/last_rss")
   measure "sot lint (cache written)" "$bin/sot" lint --format json; ratio
   measure "sot lint --no-cache ONE_FILE" "$bin/sot" lint --format json --no-cache "$one"; ratio
   measure "sot lint ONE_FILE (warm)" "$bin/sot" lint --format json "$one"; ratio
+  warm=$(cat "$work/last")
   # Another document edited before every run: it is parsed again, the rest is not.
   other=$(find . -name '*.md' -not -path './.git/*' | sort | sed -n 2p)
   measure "ONE_FILE after an edit" sh -c "echo >> '$other' && '$bin/sot' lint --format json '$one'"; ratio
   if command -v rumdl >/dev/null; then
-    measure "rumdl check" rumdl check .; ratio
+    local links=(check --no-cache --no-config --color never --enable MD051,MD057)
+    measure "rumdl, link rules" rumdl "${links[@]}" .; peer "$whole"
+    measure "rumdl, link rules, ONE_FILE" rumdl "${links[@]}" "$one"; peer "$warm"
   fi
   if command -v lychee >/dev/null; then
-    measure "lychee --offline" lychee --offline --include-fragments --no-progress .; ratio
+    local offline=(--offline --include-fragments --no-progress --root-dir "$PWD")
+    measure "lychee --offline" lychee "${offline[@]}" .; peer "$whole"
+    measure "lychee --offline ONE_FILE" lychee "${offline[@]}" "$one"; peer "$warm"
   fi
   cd - >/dev/null
 }
@@ -67,6 +86,13 @@ for n in "${sizes[@]}"; do
   "$bin/examples/gen_workspace" "$work/ws$n" "$n" 3 2 >/dev/null
   one=$(cd "$work/ws$n" && find . -name 'SoT.*.md' | sort | sed -n 1p)
   suite "generated, $n" "$work/ws$n" "$one"
+  # Near-linear means the whole run grows about as the workspace does.
+  if [ -n "${prev:-}" ]; then
+    awk -v p="$prev" -v n="$n" -v t="$whole" -v pt="$prev_whole" -v m="$whole_rss" -v pm="$prev_rss" \
+      'BEGIN { printf "  %d -> %d documents: %.1fx the time, %.1fx the memory of sot lint --no-cache\n", p, n, t / pt, m / pm }'
+  fi
+  prev=$n prev_whole=$whole prev_rss=$whole_rss
+  rm -rf "$work/ws$n"
 done
 shared=${SOT_SHARED:-$here/../shared}
 if [ -f "$shared/data/corpora/materialize.py" ]; then
