@@ -749,22 +749,77 @@ fn generate(out: &Path, defects: &str) {
     );
 }
 
-/// The shared generator plants defects of every rule; all must be found, nothing else.
+/// The shared generator plants defects of every rule; all must be found, nothing else:
+/// without the cache, by a whole run that writes it, and by runs over a few files each
+/// that take every other document from it.
 #[test]
 #[ignore = "reads ../shared/bench; CI runs it in its own step"]
 fn shared_generated_workspace_scores_perfectly() {
     let out = tempfile::tempdir().unwrap();
     generate(out.path(), "3");
-    let o = sot(&out.path().join("ws"), &["lint", "--format", "json"]);
-    let findings = out.path().join("findings.json");
-    std::fs::write(&findings, &o.stdout).unwrap();
-    let score = Command::new("python3")
-        .arg(shared("bench/score.py"))
-        .arg(out.path().join("expected.json"))
-        .arg(&findings)
-        .output()
-        .unwrap();
-    assert!(score.status.success(), "{}", stdout(&score));
+    let ws = out.path().join("ws");
+    let scored = |label: &str, findings: &[u8]| {
+        let file = out.path().join("findings.json");
+        std::fs::write(&file, findings).unwrap();
+        let score = Command::new("python3")
+            .arg(shared("bench/score.py"))
+            .arg(out.path().join("expected.json"))
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(score.status.success(), "{label}: {}", stdout(&score));
+    };
+    scored(
+        "--no-cache",
+        &sot(&ws, &["lint", "--format", "json", "--no-cache"]).stdout,
+    );
+    scored(
+        "cache written",
+        &sot(&ws, &["lint", "--format", "json"]).stdout,
+    );
+    let files = staged_markdown(&ws);
+    let mut merged: Option<serde_json::Value> = None;
+    for group in files.chunks(files.len().div_ceil(8)) {
+        let mut args = vec!["lint", "--format", "json"];
+        args.extend(group.iter().map(String::as_str));
+        let report: serde_json::Value = serde_json::from_slice(&sot(&ws, &args).stdout).unwrap();
+        match &mut merged {
+            None => merged = Some(report),
+            Some(all) => {
+                let found = report["diagnostics"].as_array().unwrap().clone();
+                all["diagnostics"].as_array_mut().unwrap().extend(found);
+            }
+        }
+    }
+    scored(
+        "cached, a few files a run",
+        &serde_json::to_vec(&merged.unwrap()).unwrap(),
+    );
+}
+
+/// The Markdown files git would hand a pre-commit hook in `root`: it is made a
+/// repository and everything is staged.
+fn staged_markdown(root: &Path) -> Vec<String> {
+    let git = |args: &[&str]| {
+        let o = Command::new("git")
+            .args(args)
+            .current_dir(root)
+            .output()
+            .expect("git runs");
+        assert!(
+            o.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        o.stdout
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    String::from_utf8(git(&["ls-files", "-z", "--", "*.md"]))
+        .unwrap()
+        .split_terminator('\0')
+        .map(str::to_string)
+        .collect()
 }
 
 #[test]
