@@ -249,7 +249,7 @@ impl Document {
     }
 
     pub fn position(&self, offset: usize) -> Position {
-        self.lines.position(&self.text, offset)
+        self.lines.position(offset)
     }
 
     /// Whether `offset` lies inside a code block.
