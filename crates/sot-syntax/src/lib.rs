@@ -67,6 +67,10 @@ pub struct Document {
     pub problems: Vec<Problem>,
     /// Why the file could not be read or decoded; the document is then empty.
     pub unreadable: Option<String>,
+    /// Whether [`Document::drop_text`] let go of the text: it is then read again from
+    /// the file when a snippet is shown.
+    #[serde(skip)]
+    pub text_dropped: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -234,6 +238,7 @@ impl Document {
             unresolved_references: parsed.unresolved_references,
             problems,
             unreadable: None,
+            text_dropped: false,
             bom,
             text,
         };
@@ -246,6 +251,19 @@ impl Document {
         let mut doc = Document::parse(path, String::new());
         doc.unreadable = Some(reason.into());
         doc
+    }
+
+    /// Lets go of the text and of what is located only in it (prose runs, code blocks,
+    /// HTML comments and text, unresolved references), once everything read of them
+    /// is kept elsewhere. Spans, positions, headings, links and definitions stay.
+    pub fn drop_text(&mut self) {
+        self.text = String::new();
+        self.prose = Vec::new();
+        self.code_blocks = Vec::new();
+        self.html_comments = Vec::new();
+        self.html_text = Vec::new();
+        self.unresolved_references = Vec::new();
+        self.text_dropped = true;
     }
 
     pub fn position(&self, offset: usize) -> Position {
