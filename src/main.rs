@@ -735,8 +735,10 @@ fn lint(
             &mut report,
             format,
             &diags,
-            &ws,
-            &root,
+            render::Sources {
+                ws: &ws,
+                root: &root,
+            },
             &summary,
             color,
             options.quiet,

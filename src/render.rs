@@ -81,12 +81,18 @@ impl Summary {
     }
 }
 
+/// Where snippets come from: the workspace's documents, and the root their dropped
+/// texts are read again under.
+pub struct Sources<'a> {
+    pub ws: &'a Workspace,
+    pub root: &'a Path,
+}
+
 pub fn render(
     out: &mut dyn Write,
     format: Format,
     diags: &[Diagnostic],
-    ws: &Workspace,
-    root: &Path,
+    sources: Sources,
     summary: &Summary,
     color: bool,
     quiet: bool,
@@ -142,17 +148,17 @@ pub fn render(
                 if let Some(help) = &d.help {
                     report = report.with_help(help.clone());
                 }
-                let source = ws
-                    .docs
+                let docs = &sources.ws.docs;
+                let source = docs
                     .binary_search_by(|doc| doc.path.as_str().cmp(&d.file))
                     .ok()
-                    .map(|i| &ws.docs[i])
+                    .map(|i| &docs[i])
                     .filter(|doc| doc.unreadable.is_none())
                     .and_then(|doc| {
                         masked
                             .entry(doc.path.as_str())
                             .or_insert_with(|| {
-                                source_text(root, doc)
+                                source_text(sources.root, doc)
                                     .map(|text| sot_lint::secrets::mask(&text).into_owned())
                             })
                             .clone()

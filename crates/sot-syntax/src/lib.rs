@@ -264,6 +264,20 @@ impl Document {
         self.html_text = Vec::new();
         self.unresolved_references = Vec::new();
         self.text_dropped = true;
+        // What stays is kept for the whole run: without the room left for growth.
+        self.lines.shrink_to_fit();
+        self.links.shrink_to_fit();
+        self.definitions.shrink_to_fit();
+        self.headings.shrink_to_fit();
+        for heading in &mut self.headings {
+            heading.fields.shrink_to_fit();
+        }
+        self.html_headings.shrink_to_fit();
+        self.html_anchors.shrink_to_fit();
+        if let Some(fm) = &mut self.frontmatter {
+            fm.keys.shrink_to_fit();
+            fm.values.shrink_to_fit();
+        }
     }
 
     pub fn position(&self, offset: usize) -> Position {

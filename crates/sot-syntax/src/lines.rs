@@ -89,6 +89,12 @@ impl LineIndex {
         self.starts.partition_point(|&s| s <= offset) - 1
     }
 
+    /// Drops the room left for growth.
+    pub fn shrink_to_fit(&mut self) {
+        self.starts.shrink_to_fit();
+        self.wide.shrink_to_fit();
+    }
+
     pub fn line_count(&self) -> usize {
         self.starts.len()
     }
