@@ -362,6 +362,8 @@ struct Loaded {
     config_file: Option<PathBuf>,
     /// The cache the documents were loaded with, and how each file was seen.
     cache: Option<(cache::Cache, HashMap<String, cache::Seen>)>,
+    /// Per document, what the rules read of the text it dropped (empty: none did).
+    text_facts: Vec<Option<sot_lint::TextFacts>>,
 }
 
 /// The cache of the workspace at `root` read with `settings`, in `dir`.
@@ -441,7 +443,7 @@ fn load_stdin(path: &std::path::Path, cache_dir: Option<&CacheDir>) -> Result<Lo
         cache,
         needs_text: &needs_text,
     });
-    let (mut ws, _) = workspace::load(&root, &[], &settings, reuse);
+    let mut ws = workspace::load(&root, &[], &settings, reuse, None).ws;
     // An excluded file stays excluded when an editor names it.
     if !settings.excludes(&rel) {
         ws.insert(sot_syntax::Document::parse(rel.clone(), text));
@@ -458,6 +460,7 @@ fn load_stdin(path: &std::path::Path, cache_dir: Option<&CacheDir>) -> Result<Lo
         note,
         config_file,
         cache: None,
+        text_facts: Vec::new(),
     })
 }
 
@@ -560,11 +563,15 @@ fn lock_for_writing(paths: &[PathBuf]) -> Result<write::WorkspaceLock, Exit> {
 /// Finds the root from the first path (or the current directory), loads and indexes
 /// the whole workspace, and resolves `paths` to the documents to work on.
 fn load(paths: &[PathBuf]) -> Result<Loaded, Exit> {
-    load_cached(paths, None)
+    load_cached(paths, None, false)
 }
 
 /// [`load`], with documents no finding is reported on from the cache in `cache_dir`.
-fn load_cached(paths: &[PathBuf], cache_dir: Option<&CacheDir>) -> Result<Loaded, Exit> {
+fn load_cached(
+    paths: &[PathBuf],
+    cache_dir: Option<&CacheDir>,
+    lean: bool,
+) -> Result<Loaded, Exit> {
     let (root, absolute) = locate(paths)?;
     let mut named_files = Vec::new();
     let mut named_dirs = Vec::new();
@@ -600,7 +607,17 @@ fn load_cached(paths: &[PathBuf], cache_dir: Option<&CacheDir>) -> Result<Loaded
         cache,
         needs_text: &needs_text,
     });
-    let (ws, seen) = workspace::load(&root, &named_files, &settings, reuse);
+    let workspace::Loaded {
+        ws,
+        seen,
+        text_facts,
+    } = workspace::load(
+        &root,
+        &named_files,
+        &settings,
+        reuse,
+        lean.then_some(&is_target as &workspace::IsTarget<'_>),
+    );
     let reg = Registry::build(&ws, &settings.id_config());
     for t in &settings.config.templates {
         if reg.doc_index(&t.path).is_none() {
@@ -634,6 +651,7 @@ fn load_cached(paths: &[PathBuf], cache_dir: Option<&CacheDir>) -> Result<Loaded
         note,
         config_file,
         cache: cache.map(|cache| (cache, seen)),
+        text_facts,
     })
 }
 
@@ -646,7 +664,7 @@ fn lint(
     let cache_dir = options.cache();
     let loaded = match &options.stdin_filename {
         Some(path) => load_stdin(path, cache_dir.as_ref()),
-        None => load_cached(paths, cache_dir.as_ref()),
+        None => load_cached(paths, cache_dir.as_ref(), true),
     };
     let Loaded {
         root,
@@ -656,6 +674,7 @@ fn lint(
         targets,
         note,
         cache,
+        text_facts,
         ..
     } = match loaded {
         Ok(l) => l,
@@ -687,7 +706,7 @@ fn lint(
         Some((_, Ok(other))) => Some(other),
         None => None,
     };
-    let mut ctx = Context::new(&ws, &reg, &settings, targets.as_deref());
+    let mut ctx = Context::with_text_facts(&ws, &reg, &settings, targets.as_deref(), text_facts);
     if let Some(other) = &other {
         ctx = ctx.with_other_branch(other);
     }
@@ -716,7 +735,10 @@ fn lint(
             &mut report,
             format,
             &diags,
-            &ws,
+            render::Sources {
+                ws: &ws,
+                root: &root,
+            },
             &summary,
             color,
             options.quiet,

@@ -1,6 +1,8 @@
 //! Renderers: the same diagnostics as miette reports, one-line concise, or JSON.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
+use std::path::Path;
 
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
@@ -8,6 +10,7 @@ use miette::{
 use serde::Serialize;
 use sot_lint::{Diagnostic, Severity};
 use sot_registry::Workspace;
+use sot_syntax::Document;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -78,11 +81,18 @@ impl Summary {
     }
 }
 
+/// Where snippets come from: the workspace's documents, and the root their dropped
+/// texts are read again under.
+pub struct Sources<'a> {
+    pub ws: &'a Workspace,
+    pub root: &'a Path,
+}
+
 pub fn render(
     out: &mut dyn Write,
     format: Format,
     diags: &[Diagnostic],
-    ws: &Workspace,
+    sources: Sources,
     summary: &Summary,
     color: bool,
     quiet: bool,
@@ -126,7 +136,7 @@ pub fn render(
             };
             let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
             // Source lines with every credential masked, once per file.
-            let mut masked: std::collections::HashMap<&str, String> = Default::default();
+            let mut masked: std::collections::HashMap<&str, Option<String>> = Default::default();
             for d in diags {
                 let mut report = MietteDiagnostic::new(d.message.clone())
                     .with_code(d.rule)
@@ -138,25 +148,29 @@ pub fn render(
                 if let Some(help) = &d.help {
                     report = report.with_help(help.clone());
                 }
-                let source = ws
-                    .docs
+                let docs = &sources.ws.docs;
+                let source = docs
                     .binary_search_by(|doc| doc.path.as_str().cmp(&d.file))
                     .ok()
-                    .map(|i| &ws.docs[i])
-                    .filter(|doc| doc.unreadable.is_none());
+                    .map(|i| &docs[i])
+                    .filter(|doc| doc.unreadable.is_none())
+                    .and_then(|doc| {
+                        masked
+                            .entry(doc.path.as_str())
+                            .or_insert_with(|| {
+                                source_text(sources.root, doc)
+                                    .map(|text| sot_lint::secrets::mask(&text).into_owned())
+                            })
+                            .clone()
+                    });
                 let mut rendered = String::new();
                 match source {
-                    Some(doc) => {
+                    Some(text) => {
                         let len = d.span.end.saturating_sub(d.span.start);
                         report = report
                             .with_label(LabeledSpan::at(d.span.start..d.span.start + len, d.label));
-                        let report = Report::new(report).with_source_code(NamedSource::new(
-                            &d.file,
-                            masked
-                                .entry(doc.path.as_str())
-                                .or_insert_with(|| sot_lint::secrets::mask(&doc.text).into_owned())
-                                .clone(),
-                        ));
+                        let report =
+                            Report::new(report).with_source_code(NamedSource::new(&d.file, text));
                         handler
                             .render_report(&mut rendered, report.as_ref())
                             .map_err(io::Error::other)?;
@@ -185,6 +199,20 @@ pub fn render(
             writeln!(out, "{}", summary.line())
         }
     }
+}
+
+/// The text of `doc` that its spans index: read again from its file when the document
+/// dropped it (a whole-workspace lint keeps no text); `None` when that file can no
+/// longer be read.
+fn source_text<'d>(root: &Path, doc: &'d Document) -> Option<Cow<'d, str>> {
+    if !doc.text_dropped {
+        return Some(Cow::Borrowed(&doc.text));
+    }
+    let text = crate::workspace::read_text(&root.join(&doc.path)).ok()?;
+    Some(Cow::Owned(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    }))
 }
 
 /// One line of `--statistics`.

@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use ignore::WalkBuilder;
 use rayon::prelude::*;
-use sot_lint::Settings;
+use sot_lint::{Settings, TextFacts};
 use sot_registry::{DocFacts, FileTree, Generator, PageFacts, Site, Workspace};
 use sot_syntax::Document;
 
@@ -69,12 +69,17 @@ fn in_hidden_dir(path: &str) -> bool {
 /// `--force-exclude` does the same).
 /// With `reuse`, documents come from its cache where they can, and the returned map
 /// says how each document's file was seen, for the cache's next version.
+/// With `lean` (which documents are linted), each document drops its text once the
+/// facts the rules read of it are found, unless a check reads it whole (a template, a
+/// document with index blocks): only the documents being parsed are held whole at
+/// once. The facts come back per document of the workspace (`None`: still whole).
 pub fn load(
     root: &Path,
     named: &[(String, PathBuf)],
     settings: &Settings,
     reuse: Option<Reuse>,
-) -> (Workspace, HashMap<String, Seen>) {
+    lean: Option<&IsTarget<'_>>,
+) -> Loaded {
     let mut tree = FileTree::default();
     let mut doc_paths = Vec::new();
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
@@ -176,20 +181,26 @@ pub fn load(
     let site = settings.site();
     let needs_text = reuse.as_ref().map(|r| r.needs_text);
     let cache = reuse.map(|r| Mutex::new(r.cache));
-    let loaded: Vec<(WithFacts, Option<Seen>)> = doc_paths
+    let loaded: Vec<(WithFacts, Option<Seen>, Option<TextFacts>)> = doc_paths
         .into_par_iter()
         .filter_map(|(rel, path)| {
             let cache = cache
                 .as_ref()
                 .map(|c| (c, needs_text.is_some_and(|n| !n(&rel))));
-            load_document(&path, rel, site, cache)
+            let ((mut doc, facts, page), seen) = load_document(&path, rel, site, cache)?;
+            let text_facts = lean.and_then(|is_target| shed(&mut doc, settings, is_target));
+            Some(((doc, facts, page), seen, text_facts))
         })
         .collect();
     let mut seen = HashMap::new();
+    let mut text_facts = HashMap::new();
     let mut parts = Vec::with_capacity(loaded.len());
-    for ((doc, facts, page), s) in loaded {
+    for ((doc, facts, page), s, t) in loaded {
         if let Some(s) = s {
             seen.insert(doc.path.clone(), s);
+        }
+        if let Some(t) = t {
+            text_facts.insert(doc.path.clone(), t);
         }
         parts.push((doc, facts, page));
     }
@@ -200,7 +211,46 @@ pub fn load(
         }
     }
     parts.extend(unlisted.into_iter().map(|doc| with_facts(doc, site)));
-    (Workspace::with_facts(parts, tree), seen)
+    let ws = Workspace::with_facts(parts, tree);
+    let text_facts = match text_facts.is_empty() {
+        true => Vec::new(),
+        false => ws.docs.iter().map(|d| text_facts.remove(&d.path)).collect(),
+    };
+    Loaded {
+        ws,
+        seen,
+        text_facts,
+    }
+}
+
+/// Whether the document at a root-relative path is linted.
+pub type IsTarget<'a> = dyn Fn(&str) -> bool + Sync + 'a;
+
+/// A loaded workspace, how its files were seen (with a cache), and the text facts of
+/// the documents that dropped their text.
+pub struct Loaded {
+    pub ws: Workspace,
+    pub seen: HashMap<String, Seen>,
+    pub text_facts: Vec<Option<TextFacts>>,
+}
+
+/// The text facts of `doc`, which then drops its text; `None` when a check reads the
+/// document whole: a template (documents made from it are compared with it), or one
+/// holding index blocks (compared with the registry).
+fn shed(doc: &mut Document, settings: &Settings, is_target: &IsTarget<'_>) -> Option<TextFacts> {
+    if settings.is_template(&doc.path) {
+        return None;
+    }
+    let (blocks, errors) = sot_registry::index::blocks(doc);
+    if !blocks.is_empty() || !errors.is_empty() {
+        return None;
+    }
+    let facts = match is_target(&doc.path) {
+        true => TextFacts::of(doc, settings),
+        false => TextFacts::of_other(doc),
+    };
+    doc.drop_text();
+    Some(facts)
 }
 
 /// A document with its facts.

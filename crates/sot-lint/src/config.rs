@@ -332,7 +332,7 @@ impl Settings {
     /// Parses and checks `sot.toml`.
     pub fn parse(text: &str) -> Result<Settings, ConfigError> {
         let lines = LineIndex::new(text);
-        let at = |offset: usize| lines.position(text, offset);
+        let at = |offset: usize| lines.position(offset);
         let mut config: Config = toml::from_str(text).map_err(|e| {
             let p = at(e.span().map_or(0, |s| s.start));
             ConfigError {
@@ -374,7 +374,7 @@ impl Settings {
             let p = text
                 .find(needle)
                 .map_or(sot_syntax::Position { line: 1, column: 1 }, |o| {
-                    lines.position(text, o)
+                    lines.position(o)
                 });
             (p.line, p.column)
         };

@@ -10,7 +10,8 @@ use crate::rules::{Finding, Rule};
 use std::collections::{BTreeMap, HashSet};
 
 use crate::templates::{self, Template};
-use crate::{Diagnostic, Related, Schema, Settings, ValueRule};
+use crate::{Diagnostic, Related, Schema, Settings, TextFacts, ValueRule};
+use rayon::prelude::*;
 
 pub struct Context<'a> {
     pub ws: &'a Workspace,
@@ -26,6 +27,8 @@ pub struct Context<'a> {
     /// How link targets resolve, with the URLs pages claim in their frontmatter.
     site: Site,
     targets: Vec<bool>,
+    /// Per document: what the rules read of its text.
+    text_facts: Vec<TextFacts>,
 }
 
 /// One set of frontmatter requirements that applies to a document.
@@ -61,6 +64,19 @@ impl<'a> Context<'a> {
         settings: &'a Settings,
         targets: Option<&[usize]>,
     ) -> Self {
+        Self::with_text_facts(ws, reg, settings, targets, Vec::new())
+    }
+
+    /// [`Context::new`], with the text facts of the documents that were found while
+    /// they were whole (per document, `None` where they are to be found now).
+    pub fn with_text_facts(
+        ws: &'a Workspace,
+        reg: &'a Registry,
+        settings: &'a Settings,
+        targets: Option<&[usize]>,
+        mut known: Vec<Option<TextFacts>>,
+    ) -> Self {
+        known.resize_with(ws.docs.len(), || None);
         let mut mask = vec![targets.is_none(); ws.docs.len()];
         for &t in targets.unwrap_or_default() {
             mask[t] = true;
@@ -97,8 +113,24 @@ impl<'a> Context<'a> {
                 .site()
                 .clone()
                 .with_pages(&ws.docs, ws.page_facts()),
+            text_facts: known
+                .into_par_iter()
+                .zip(&ws.docs)
+                .zip(&mask)
+                .map(|((facts, doc), &target)| {
+                    facts.unwrap_or_else(|| match target {
+                        true => TextFacts::of(doc, settings),
+                        false => TextFacts::of_other(doc),
+                    })
+                })
+                .collect(),
             targets: mask,
         }
+    }
+
+    /// What the rules read of document `doc`'s text.
+    pub fn text_facts(&self, doc: usize) -> &TextFacts {
+        &self.text_facts[doc]
     }
 
     /// Also checks IDs against those another branch added (branch collisions).

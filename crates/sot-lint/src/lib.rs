@@ -12,6 +12,7 @@ pub mod secrets;
 mod stand_ins;
 mod suppression;
 pub mod templates;
+mod text_facts;
 
 use rayon::prelude::*;
 
@@ -22,6 +23,7 @@ pub use rules::{closest_rule, unknown_rule_help, Check, Rule, RULES};
 pub use schema::{
     is_iso_date, EntrySchema, Format, FrontmatterSchema, PrefixSchema, Schema, ValueRule, When,
 };
+pub use text_facts::TextFacts;
 
 /// Which rules run: all by default, narrowed by `--select` and `--ignore`.
 #[derive(Debug, Clone)]
@@ -103,22 +105,20 @@ pub fn lint(ctx: &Context, selection: &Selection) -> Vec<Diagnostic> {
 /// Messages of other rules quote document text (a field value, a link target); a
 /// credential among it is masked, so no output format prints one.
 fn mask_quoted_secrets(ctx: &Context, diags: &mut [Diagnostic]) {
-    let mut found: std::collections::HashMap<usize, Vec<secrets::Secret>> = Default::default();
     for d in diags.iter_mut().filter(|d| d.rule != "hardcoded-secret") {
         let Some(i) = ctx.reg.doc_index(&d.file) else {
             continue;
         };
-        let text = &ctx.doc(i).text;
-        let secrets = found.entry(i).or_insert_with(|| secrets::find(text));
-        if secrets.is_empty() {
+        let values = &ctx.text_facts(i).secret_values;
+        if values.is_empty() {
             continue;
         }
-        d.message = secrets::mask_quoted(&d.message, text, secrets);
+        d.message = secrets::mask_quoted(&d.message, values);
         if let Some(help) = &d.help {
-            d.help = Some(secrets::mask_quoted(help, text, secrets));
+            d.help = Some(secrets::mask_quoted(help, values));
         }
         for r in &mut d.related {
-            r.message = secrets::mask_quoted(&r.message, text, secrets);
+            r.message = secrets::mask_quoted(&r.message, values);
         }
     }
 }

@@ -12,9 +12,12 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
-use sot_registry::{Generator, Workspace};
+use sot_registry::Generator;
 use sot_syntax::{Document, ReferenceForm, UnresolvedReference};
 
+use crate::{Context, TextFacts};
+
+#[derive(Debug)]
 pub(crate) struct BrokenReference {
     pub span: Range<usize>,
     pub message: String,
@@ -49,85 +52,128 @@ pub(crate) struct References {
     included: HashSet<String>,
 }
 
+/// A reference with no definition that is meant as a link, as one document alone tells:
+/// broken unless another file defines its label.
+#[derive(Debug)]
+pub(crate) struct ReferenceCandidate {
+    label: String,
+    /// For a shortcut followed by a `[label]` (a Python-Markdown full reference): that
+    /// label's key, and whether this document defines it.
+    split: Option<(String, bool)>,
+    broken: BrokenReference,
+}
+
 impl References {
-    pub fn new(ws: &Workspace) -> References {
-        let included = ws
-            .docs
-            .iter()
-            .filter(|d| {
-                !d.definitions.is_empty()
-                    && d.prose.is_empty()
-                    && d.headings.is_empty()
-                    && d.code_blocks.is_empty()
-            })
-            .flat_map(|d| d.definitions.iter().map(|def| label_key(&def.label)))
+    pub fn new(ctx: &Context) -> References {
+        let included = (0..ctx.ws.docs.len())
+            .flat_map(|d| ctx.text_facts(d).included_labels.iter().cloned())
             .collect();
         References { included }
     }
 
-    /// The references of `doc`, rendered by `renderer`, that are broken, in document
-    /// order.
-    pub fn broken(&self, doc: &Document, renderer: Generator) -> Vec<BrokenReference> {
-        if doc.unresolved_references.is_empty() {
-            return Vec::new();
-        }
-        let swallowed = swallowed_definitions(doc);
-        doc.unresolved_references
+    /// The references of the document with `facts`, rendered by `renderer`, that are
+    /// broken, in document order.
+    pub fn broken<'f>(
+        &self,
+        facts: &'f TextFacts,
+        renderer: Generator,
+    ) -> Vec<&'f BrokenReference> {
+        facts
+            .references
             .iter()
-            .filter(|r| !self.included.contains(&label_key(&r.label)))
-            .filter(|r| renderer != Generator::MkDocs || !self.split_reference(doc, r))
-            .filter(|r| !swallowed.iter().any(|(at, _)| *at == r.span.start))
-            .filter_map(|r| {
-                let swallowed_line = swallowed
-                    .iter()
-                    .find(|(_, label)| label_key(label) == label_key(&r.label))
-                    .map(|(at, _)| doc.position(*at).line);
-                let meant_as_link = match r.form {
-                    ReferenceForm::Full | ReferenceForm::Collapsed => !notation(doc, r),
-                    // A `[section]` alone on its line is a config snippet's header.
-                    ReferenceForm::Shortcut => {
-                        swallowed_line.is_some()
-                            || (!alone_on_line(doc, r) && nearest_label(doc, &r.label).is_some())
-                    }
-                };
-                meant_as_link.then(|| {
-                    let near = nearest_label(doc, &r.label);
-                    let help = match (swallowed_line, near) {
-                        (Some(line), _) => format!(
-                            "line {line} is meant as its definition but is read as paragraph text: put a blank line before it and check its target"
-                        ),
-                        (None, Some(label)) => format!("did you mean `[{label}]`?"),
-                        (None, None) if r.label.contains("://") => {
-                            "the label is an address: write the link inline, `[text](address)`"
-                                .to_string()
-                        }
-                        (None, None) => format!(
-                            "add a definition `[{}]: target`, or write the link inline",
-                            r.label
-                        ),
-                    };
-                    BrokenReference {
-                        span: label_span(doc, r),
-                        message: format!("reference `[{}]` has no definition", r.label),
-                        help,
-                    }
-                })
-            })
+            .filter(|r| !self.included.contains(&r.label))
+            .filter(|r| renderer != Generator::MkDocs || !self.split_reference(r))
+            .map(|r| &r.broken)
             .collect()
     }
 
     /// Whether the shortcut `r` is the text of a Python-Markdown full reference whose
     /// `[label]` follows after a space or a line break and is defined.
-    fn split_reference(&self, doc: &Document, r: &UnresolvedReference) -> bool {
-        r.form == ReferenceForm::Shortcut
-            && PYTHON_MARKDOWN_GAP
-                .captures(&doc.text[r.span.end..])
-                .is_some_and(|c| {
-                    let label = label_key(&c[1]);
-                    self.included.contains(&label)
-                        || doc.definitions.iter().any(|d| label_key(&d.label) == label)
-                })
+    fn split_reference(&self, r: &ReferenceCandidate) -> bool {
+        r.split
+            .as_ref()
+            .is_some_and(|(label, here)| *here || self.included.contains(label))
     }
+}
+
+/// The label keys `doc` defines when it holds nothing but definitions.
+pub(crate) fn included_labels(doc: &Document) -> Vec<String> {
+    let definitions_only = !doc.definitions.is_empty()
+        && doc.prose.is_empty()
+        && doc.headings.is_empty()
+        && doc.code_blocks.is_empty();
+    if !definitions_only {
+        return Vec::new();
+    }
+    doc.definitions
+        .iter()
+        .map(|def| label_key(&def.label))
+        .collect()
+}
+
+/// The references of `doc` with no definition that are meant as links, in document
+/// order.
+pub(crate) fn candidates(doc: &Document) -> Vec<ReferenceCandidate> {
+    if doc.unresolved_references.is_empty() {
+        return Vec::new();
+    }
+    let swallowed = swallowed_definitions(doc);
+    doc.unresolved_references
+        .iter()
+        .filter(|r| !swallowed.iter().any(|(at, _)| *at == r.span.start))
+        .filter_map(|r| {
+            let swallowed_line = swallowed
+                .iter()
+                .find(|(_, label)| label_key(label) == label_key(&r.label))
+                .map(|(at, _)| doc.position(*at).line);
+            let meant_as_link = match r.form {
+                ReferenceForm::Full | ReferenceForm::Collapsed => !notation(doc, r),
+                // A `[section]` alone on its line is a config snippet's header.
+                ReferenceForm::Shortcut => {
+                    swallowed_line.is_some()
+                        || (!alone_on_line(doc, r) && nearest_label(doc, &r.label).is_some())
+                }
+            };
+            meant_as_link.then(|| {
+                let near = nearest_label(doc, &r.label);
+                let help = match (swallowed_line, near) {
+                    (Some(line), _) => format!(
+                        "line {line} is meant as its definition but is read as paragraph text: put a blank line before it and check its target"
+                    ),
+                    (None, Some(label)) => format!("did you mean `[{label}]`?"),
+                    (None, None) if r.label.contains("://") => {
+                        "the label is an address: write the link inline, `[text](address)`"
+                            .to_string()
+                    }
+                    (None, None) => format!(
+                        "add a definition `[{}]: target`, or write the link inline",
+                        r.label
+                    ),
+                };
+                ReferenceCandidate {
+                    label: label_key(&r.label),
+                    split: split_label(doc, r),
+                    broken: BrokenReference {
+                        span: label_span(doc, r),
+                        message: format!("reference `[{}]` has no definition", r.label),
+                        help,
+                    },
+                }
+            })
+        })
+        .collect()
+}
+
+/// For a shortcut `r` followed, after a space or a line break, by a `[label]`: that
+/// label's key, and whether `doc` defines it.
+fn split_label(doc: &Document, r: &UnresolvedReference) -> Option<(String, bool)> {
+    if r.form != ReferenceForm::Shortcut {
+        return None;
+    }
+    let c = PYTHON_MARKDOWN_GAP.captures(&doc.text[r.span.end..])?;
+    let label = label_key(&c[1]);
+    let here = doc.definitions.iter().any(|d| label_key(&d.label) == label);
+    Some((label, here))
 }
 
 /// `a[i][j]`, `=[cpu=100m][,][memory=100Mi]`, `[Slow] [Disruptive][Feature:X]`: brackets

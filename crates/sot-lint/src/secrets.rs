@@ -349,13 +349,13 @@ pub fn mask(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// `message` with every credential of `text` it quotes replaced by its masked form.
-pub fn mask_quoted(message: &str, text: &str, found: &[Secret]) -> String {
+/// `message` with every credential it quotes (`values`, their hidden bytes) replaced by
+/// `…`.
+pub fn mask_quoted(message: &str, values: &[String]) -> String {
     let mut out = message.to_string();
-    for s in found {
-        let value = &text[s.hidden.clone()];
-        if value.len() >= 4 && out.contains(value) {
-            out = out.replace(value, "…");
+    for value in values {
+        if value.len() >= 4 && out.contains(value.as_str()) {
+            out = out.replace(value.as_str(), "…");
         }
     }
     out

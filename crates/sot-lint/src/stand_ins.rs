@@ -14,6 +14,8 @@ use regex::Regex;
 use sot_registry::Registry;
 use sot_syntax::{id_tokens, parse_id, Document, Link};
 
+use crate::TextFacts;
+
 /// Words after a stand-in that make it speak of the family (`the LL-XXX prefix`).
 static WORD_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -68,9 +70,9 @@ pub fn names_family(doc: &Document, span: Range<usize>) -> bool {
 
 /// Whether `link`'s text is a stand-in for one entry of a known prefix: such a link is
 /// reported as a `placeholder`, not also as a broken link or anchor.
-pub fn is_entry_stand_in_link(doc: &Document, link: &Link, reg: &Registry) -> bool {
+pub fn is_entry_stand_in_link(facts: &TextFacts, link: &Link, reg: &Registry) -> bool {
     parse_id(link.text.trim()).is_some_and(|t| {
-        t.is_placeholder() && reg.is_known(&t.prefix) && !names_family(doc, link.span.clone())
+        t.is_placeholder() && reg.is_known(&t.prefix) && !facts.names_family(&link.span)
     })
 }
 

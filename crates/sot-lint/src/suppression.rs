@@ -45,6 +45,7 @@ impl Suppression {
 }
 
 /// A document's suppressions, and the findings about its mistaken comments.
+#[derive(Debug, Default)]
 pub(crate) struct Parsed {
     pub suppressions: Vec<Suppression>,
     pub mistakes: Vec<Finding>,

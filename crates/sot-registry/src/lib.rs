@@ -39,38 +39,30 @@ pub struct Workspace {
 impl Workspace {
     /// A workspace of documents parsed from their text.
     pub fn new(docs: Vec<Document>, tree: FileTree) -> Self {
-        let facts = docs.par_iter().map(DocFacts::of).collect();
-        let pages = docs.iter().map(|_| None).collect();
-        Workspace::sorted(docs, facts, pages, tree)
+        let facts: Vec<DocFacts> = docs.par_iter().map(DocFacts::of).collect();
+        let parts = docs
+            .into_iter()
+            .zip(facts)
+            .map(|(doc, f)| (doc, f, None))
+            .collect();
+        Workspace::with_facts(parts, tree)
     }
 
     /// A workspace whose documents come with their facts: lean documents (a cache's)
     /// carry what was derived from their text before it was dropped.
-    pub fn with_facts(parts: Vec<(Document, DocFacts, Option<PageFacts>)>, tree: FileTree) -> Self {
-        let mut docs = Vec::with_capacity(parts.len());
-        let mut facts = Vec::with_capacity(parts.len());
-        let mut pages = Vec::with_capacity(parts.len());
-        for (doc, f, page) in parts {
-            docs.push(doc);
-            facts.push(f);
-            pages.push(page);
-        }
-        Workspace::sorted(docs, facts, pages, tree)
-    }
-
-    fn sorted(
-        docs: Vec<Document>,
-        facts: Vec<DocFacts>,
-        pages: Vec<Option<PageFacts>>,
+    pub fn with_facts(
+        mut parts: Vec<(Document, DocFacts, Option<PageFacts>)>,
         tree: FileTree,
     ) -> Self {
-        let mut parts: Vec<_> = docs.into_iter().zip(facts).zip(pages).collect();
-        parts.sort_by(|((a, _), _), ((b, _), _)| a.path.cmp(&b.path));
+        parts.sort_by(|(a, _, _), (b, _, _)| a.path.cmp(&b.path));
+        // Sized up front: growing by doubling would briefly hold every document twice.
         let mut ws = Workspace {
+            docs: Vec::with_capacity(parts.len()),
+            facts: Vec::with_capacity(parts.len()),
+            pages: Vec::with_capacity(parts.len()),
             tree,
-            ..Workspace::default()
         };
-        for ((doc, f), page) in parts {
+        for (doc, f, page) in parts {
             ws.docs.push(doc);
             ws.facts.push(f);
             ws.pages.push(page);

@@ -67,6 +67,10 @@ pub struct Document {
     pub problems: Vec<Problem>,
     /// Why the file could not be read or decoded; the document is then empty.
     pub unreadable: Option<String>,
+    /// Whether [`Document::drop_text`] let go of the text: it is then read again from
+    /// the file when a snippet is shown.
+    #[serde(skip)]
+    pub text_dropped: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -234,6 +238,7 @@ impl Document {
             unresolved_references: parsed.unresolved_references,
             problems,
             unreadable: None,
+            text_dropped: false,
             bom,
             text,
         };
@@ -248,8 +253,35 @@ impl Document {
         doc
     }
 
+    /// Lets go of the text and of what is located only in it (prose runs, code blocks,
+    /// HTML comments and text, unresolved references), once everything read of them
+    /// is kept elsewhere. Spans, positions, headings, links and definitions stay.
+    pub fn drop_text(&mut self) {
+        self.text = String::new();
+        self.prose = Vec::new();
+        self.code_blocks = Vec::new();
+        self.html_comments = Vec::new();
+        self.html_text = Vec::new();
+        self.unresolved_references = Vec::new();
+        self.text_dropped = true;
+        // What stays is kept for the whole run: without the room left for growth.
+        self.lines.shrink_to_fit();
+        self.links.shrink_to_fit();
+        self.definitions.shrink_to_fit();
+        self.headings.shrink_to_fit();
+        for heading in &mut self.headings {
+            heading.fields.shrink_to_fit();
+        }
+        self.html_headings.shrink_to_fit();
+        self.html_anchors.shrink_to_fit();
+        if let Some(fm) = &mut self.frontmatter {
+            fm.keys.shrink_to_fit();
+            fm.values.shrink_to_fit();
+        }
+    }
+
     pub fn position(&self, offset: usize) -> Position {
-        self.lines.position(&self.text, offset)
+        self.lines.position(offset)
     }
 
     /// Whether `offset` lies inside a code block.

@@ -1,17 +1,26 @@
 //! Byte offsets to 1-based line and character columns.
 
-/// Line starts of one text, for turning byte offsets into positions.
+/// Line starts of one text and where it holds multi-byte characters, for turning byte
+/// offsets into positions without the text: a document that no longer holds its text
+/// still places its findings.
 #[derive(Debug, Clone, Default)]
 pub struct LineIndex {
     starts: Vec<usize>,
-    /// Characters before every [`CHECKPOINT`]-th byte (rounded down to a character
-    /// boundary), so a column on a line of megabytes costs one checkpoint's count, not
-    /// the line's.
-    checkpoints: Vec<(usize, usize)>,
+    /// Runs of adjacent multi-byte characters of one width, in order: a column counts
+    /// characters, so an offset becomes a character count by subtracting the bytes
+    /// beyond the first of every character before it. Empty for ASCII text.
+    wide: Vec<WideRun>,
+    len: usize,
 }
 
-/// Bytes between checkpoints: columns on shorter lines are counted directly.
-const CHECKPOINT: usize = 4096;
+#[derive(Debug, Clone)]
+struct WideRun {
+    start: usize,
+    end: usize,
+    width: usize,
+    /// Bytes beyond the first of the multi-byte characters before `start`.
+    extra_before: usize,
+}
 
 /// A 1-based line and column; the column counts Unicode scalar values.
 #[derive(
@@ -26,26 +35,53 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        let mut checkpoints = Vec::with_capacity(text.len() / CHECKPOINT + 1);
-        let (mut at, mut chars) = (0, 0);
-        while at < text.len() {
-            checkpoints.push((at, chars));
-            // A character is at most 4 bytes, so this is always past `at`.
-            let next = floor_char_boundary(text, (at + CHECKPOINT).min(text.len()));
-            chars += text[at..next].chars().count();
-            at = next;
+        let mut wide: Vec<WideRun> = Vec::new();
+        if !text.is_ascii() {
+            let mut extra = 0;
+            for (at, ch) in text.char_indices() {
+                let width = ch.len_utf8();
+                if width == 1 {
+                    continue;
+                }
+                match wide.last_mut() {
+                    Some(run) if run.end == at && run.width == width => run.end += width,
+                    _ => wide.push(WideRun {
+                        start: at,
+                        end: at + width,
+                        width,
+                        extra_before: extra,
+                    }),
+                }
+                extra += width - 1;
+            }
         }
         LineIndex {
             starts,
-            checkpoints,
+            wide,
+            len: text.len(),
         }
     }
 
-    /// Characters in `text[..offset]`, `offset` on a character boundary.
-    fn chars_before(&self, text: &str, offset: usize) -> usize {
-        let i = self.checkpoints.partition_point(|&(at, _)| at <= offset);
-        let (at, chars) = i.checked_sub(1).map_or((0, 0), |i| self.checkpoints[i]);
-        chars + text[at..offset].chars().count()
+    /// The run of multi-byte characters that starts last at or before `offset`.
+    fn run_before(&self, offset: usize) -> Option<&WideRun> {
+        let i = self.wide.partition_point(|r| r.start <= offset);
+        i.checked_sub(1).map(|i| &self.wide[i])
+    }
+
+    /// Characters before `offset`, a character boundary.
+    fn chars_before(&self, offset: usize) -> usize {
+        let extra = self.run_before(offset).map_or(0, |r| {
+            r.extra_before + (offset.min(r.end) - r.start) / r.width * (r.width - 1)
+        });
+        offset - extra
+    }
+
+    /// `offset` moved back to the start of the character it falls in.
+    fn floor_char_boundary(&self, offset: usize) -> usize {
+        match self.run_before(offset) {
+            Some(r) if offset < r.end => r.start + (offset - r.start) / r.width * r.width,
+            _ => offset,
+        }
     }
 
     /// 0-based line number holding `offset`.
@@ -53,31 +89,25 @@ impl LineIndex {
         self.starts.partition_point(|&s| s <= offset) - 1
     }
 
+    /// Drops the room left for growth.
+    pub fn shrink_to_fit(&mut self) {
+        self.starts.shrink_to_fit();
+        self.wide.shrink_to_fit();
+    }
+
     pub fn line_count(&self) -> usize {
         self.starts.len()
     }
 
-    pub fn position(&self, text: &str, offset: usize) -> Position {
-        let offset = floor_char_boundary(text, offset.min(text.len()));
+    pub fn position(&self, offset: usize) -> Position {
+        let offset = self.floor_char_boundary(offset.min(self.len));
         let line = self.line_of(offset);
-        let start = self.starts[line];
-        let column = if offset - start <= CHECKPOINT {
-            text[start..offset].chars().count()
-        } else {
-            self.chars_before(text, offset) - self.chars_before(text, start)
-        } + 1;
+        let column = self.chars_before(offset) - self.chars_before(self.starts[line]) + 1;
         Position {
             line: line + 1,
             column,
         }
     }
-}
-
-fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
 }
 
 #[cfg(test)]
@@ -88,9 +118,9 @@ mod tests {
     fn positions_count_characters_and_ignore_crlf() {
         let text = "ab\r\nÜber x\n";
         let idx = LineIndex::new(text);
-        assert_eq!(idx.position(text, 0), Position { line: 1, column: 1 });
+        assert_eq!(idx.position(0), Position { line: 1, column: 1 });
         let x = text.find('x').unwrap();
-        assert_eq!(idx.position(text, x), Position { line: 2, column: 6 });
+        assert_eq!(idx.position(x), Position { line: 2, column: 6 });
     }
 
     #[test]
@@ -100,15 +130,33 @@ mod tests {
         for (offset, _) in text.char_indices().step_by(997) {
             let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
             let column = text[line_start..offset].chars().count() + 1;
-            assert_eq!(idx.position(&text, offset).column, column, "{offset}");
+            assert_eq!(idx.position(offset).column, column, "{offset}");
         }
         let x = text.find('x').unwrap();
         assert_eq!(
-            idx.position(&text, x),
+            idx.position(x),
             Position {
                 line: 2,
                 column: 12001
             }
         );
+    }
+
+    #[test]
+    fn an_offset_inside_a_character_is_placed_at_the_character() {
+        let text = "x 日本語 y\n€€ z";
+        let idx = LineIndex::new(text);
+        for offset in 0..=text.len() + 3 {
+            let mut floor = offset.min(text.len());
+            while !text.is_char_boundary(floor) {
+                floor -= 1;
+            }
+            let line_start = text[..floor].rfind('\n').map_or(0, |i| i + 1);
+            let expected = Position {
+                line: text[..floor].matches('\n').count() + 1,
+                column: text[line_start..floor].chars().count() + 1,
+            };
+            assert_eq!(idx.position(offset), expected, "{offset}");
+        }
     }
 }

@@ -32,7 +32,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     // fragment: the others need not be resolved.
     let may_gain_fragment = !ctx.settings.config.links.rewrites.is_empty();
     for (d, doc) in ctx.targets() {
-        for (dest, span, link) in written_targets(ctx, doc) {
+        for (dest, span, link) in written_targets(ctx, d) {
             if !may_gain_fragment && !dest.contains(['#', '%']) {
                 continue;
             }

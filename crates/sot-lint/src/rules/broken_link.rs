@@ -48,12 +48,15 @@ use crate::references::References;
 use crate::Context;
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    let references = References::new(ctx.ws);
+    let references = References::new(ctx);
     for (d, doc) in ctx.targets() {
-        for broken in references.broken(doc, ctx.renderer(&doc.path)) {
-            out.push(Finding::new(d, broken.span, broken.message).help(broken.help));
+        for broken in references.broken(ctx.text_facts(d), ctx.renderer(&doc.path)) {
+            out.push(
+                Finding::new(d, broken.span.clone(), broken.message.clone())
+                    .help(broken.help.clone()),
+            );
         }
-        for (dest, span, link) in written_targets(ctx, doc) {
+        for (dest, span, link) in written_targets(ctx, d) {
             let image = link.is_some_and(|l| l.image);
             if dest.chars().all(char::is_whitespace) {
                 // The target's span is empty; the whole link shows what is meant.

@@ -58,23 +58,35 @@ use crate::secrets::{self, Kind};
 use crate::Context;
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    for (d, doc) in ctx.targets() {
-        for s in secrets::find(&doc.text) {
-            if s.kind == Kind::Assigned && illustrative(doc, &s.span) {
-                continue;
-            }
-            let shown = s.masked(&doc.text);
-            let message = match &s.name {
-                Some(name) => format!("`{name}` holds a hardcoded secret (`{shown}`)"),
-                None => format!("hardcoded {} (`{shown}`)", s.kind.describe()),
-            };
+    for (d, _) in ctx.targets() {
+        for (span, message) in &ctx.text_facts(d).secrets {
             out.push(
-                Finding::new(d, s.span, message).help(
+                Finding::new(d, span.clone(), message.clone()).help(
                     "revoke it, then write where to get it (a vault path, a variable) instead",
                 ),
             );
         }
     }
+}
+
+/// The credentials in `doc` this rule reports, each with its message; and the hidden
+/// bytes of every credential, reported or not.
+pub(crate) fn found(doc: &Document) -> (Vec<(Range<usize>, String)>, Vec<String>) {
+    let mut reported = Vec::new();
+    let mut values = Vec::new();
+    for s in secrets::find(&doc.text) {
+        values.push(doc.text[s.hidden.clone()].to_string());
+        if s.kind == Kind::Assigned && illustrative(doc, &s.span) {
+            continue;
+        }
+        let shown = s.masked(&doc.text);
+        let message = match &s.name {
+            Some(name) => format!("`{name}` holds a hardcoded secret (`{shown}`)"),
+            None => format!("hardcoded {} (`{shown}`)", s.kind.describe()),
+        };
+        reported.push((s.span, message));
+    }
+    (reported, values)
 }
 
 /// Whether the text around `span` shows a format rather than a live value: its section

@@ -10,7 +10,7 @@ mod broken_anchor;
 mod broken_link;
 mod deprecated_ref;
 mod duplicate_id;
-mod hardcoded_secret;
+pub(crate) mod hardcoded_secret;
 mod id_field_mismatch;
 mod id_link_mismatch;
 mod invalid_field;
@@ -18,7 +18,7 @@ mod invalid_frontmatter;
 mod invalid_suppression;
 mod missing_field;
 mod missing_section;
-mod placeholder;
+pub(crate) mod placeholder;
 mod stale_index;
 mod undefined_id;
 mod unreadable_file;
@@ -194,8 +194,10 @@ pub(crate) fn link_kind(link: Option<&sot_syntax::Link>) -> sot_syntax::LinkKind
 /// is an ordinary link.
 pub(crate) fn written_targets<'d>(
     ctx: &'d Context,
-    doc: &'d sot_syntax::Document,
+    d: usize,
 ) -> impl Iterator<Item = (&'d str, Range<usize>, Option<&'d sot_syntax::Link>)> + 'd {
+    let doc = ctx.doc(d);
+    let facts = ctx.text_facts(d);
     let inline = doc
         .links
         .iter()
@@ -205,7 +207,7 @@ pub(crate) fn written_targets<'d>(
                 sot_syntax::LinkKind::Inline | sot_syntax::LinkKind::Html
             )
         })
-        .filter(move |l| !is_entry_stand_in_link(doc, l, ctx.reg))
+        .filter(move |l| !is_entry_stand_in_link(facts, l, ctx.reg))
         .map(|l| (l.dest.as_str(), l.dest_span.clone(), Some(l)));
     let defs = doc
         .definitions

@@ -72,18 +72,17 @@ use super::Finding;
 use crate::context::{plain, shift};
 use crate::placeholders::{dedupe, is_instruction_comment, lists_options, scan_in, Found, Tier};
 use crate::references::References;
-use crate::stand_ins::names_family;
-use crate::Context;
+use crate::{Context, Settings};
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let mut per_doc: Vec<Vec<Found>> = vec![Vec::new(); ctx.ws.docs.len()];
-    let references = References::new(ctx.ws);
+    let references = References::new(ctx);
     for (d, doc) in ctx.targets() {
         // A template's stand-ins are its point; documents made from it are checked.
         if !ctx.is_template(d) {
             let mut found = scan_document(ctx, d, doc);
             // A `[label]` meant as a reference link is `broken-link`'s to report.
-            let broken = references.broken(doc, ctx.renderer(&doc.path));
+            let broken = references.broken(ctx.text_facts(d), ctx.renderer(&doc.path));
             found.retain(|f| !broken.iter().any(|b| b.span == f.span));
             per_doc[d] = found;
         }
@@ -91,7 +90,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for t in &ctx.reg.placeholders {
         if !ctx.is_target(t.doc)
             || ctx.is_template(t.doc)
-            || names_family(ctx.doc(t.doc), t.span.clone())
+            || ctx.text_facts(t.doc).names_family(&t.span)
         {
             continue;
         }
@@ -160,9 +159,9 @@ fn add(found: &mut Vec<Found>, base: usize, items: Vec<Found>) {
 }
 
 /// The placeholder patterns `sot.toml` adds.
-fn configured(ctx: &Context, text: &str) -> Vec<Found> {
+fn configured(settings: &Settings, text: &str) -> Vec<Found> {
     let mut out = Vec::new();
-    for p in &ctx.settings.extra_placeholders {
+    for p in &settings.extra_placeholders {
         for m in p.regex.find_iter(text).filter(|m| !m.is_empty()) {
             out.push(Found {
                 span: m.range(),
@@ -180,46 +179,19 @@ fn configured(ctx: &Context, text: &str) -> Vec<Found> {
 
 /// Built-in and configured patterns in `span` of `text`, a stretch of prose-like text;
 /// spans come back relative to `span.start`.
-fn scan_prose(ctx: &Context, text: &str, span: Range<usize>) -> Vec<Found> {
+fn scan_prose(settings: &Settings, text: &str, span: Range<usize>) -> Vec<Found> {
     let mut found = scan_in(text, span.clone());
-    found.extend(configured(ctx, &text[span]));
+    found.extend(configured(settings, &text[span]));
     found
 }
 
+/// What the scan of document `d` finds: in its text, then in its frontmatter's values
+/// against the options its schema lists, then its instruction comments.
 fn scan_document(ctx: &Context, d: usize, doc: &Document) -> Vec<Found> {
-    let mut found = Vec::new();
-    for run in &doc.prose {
-        let mut items = scan_prose(ctx, &doc.text, run.span.clone());
-        // Brackets inside a link's text belong to the link (`[[Groth16]](url)`).
-        if run.link.is_some() {
-            items.retain(|f| f.kind != "brackets");
-        }
-        add(&mut found, run.span.start, items);
-    }
-    for span in &doc.html_text {
-        add(
-            &mut found,
-            span.start,
-            scan_prose(ctx, &doc.text, span.clone()),
-        );
-    }
-    if let Some(fm) = &doc.frontmatter {
-        let declaration = fm
-            .key("id_prefix")
-            .and_then(|k| k.value.as_ref())
-            .map(|v| v.span.clone());
-        for value in &fm.values {
-            if Some(&value.span) != declaration.as_ref() {
-                let items = scan_prose(ctx, &value.text, 0..value.text.len());
-                add(&mut found, value.span.start, items);
-            }
-        }
-        let checks = if fm.mapping.is_some() {
-            ctx.frontmatter_checks(d)
-        } else {
-            Vec::new()
-        };
-        for schema in checks {
+    let facts = ctx.text_facts(d);
+    let mut found = facts.placeholders.clone();
+    if let Some(fm) = doc.frontmatter.as_ref().filter(|fm| fm.mapping.is_some()) {
+        for schema in ctx.frontmatter_checks(d) {
             for (key, rule) in schema.fields {
                 let (Some(options), Some(v)) =
                     (&rule.one_of, fm.key(key).and_then(|k| k.value.as_ref()))
@@ -232,16 +204,52 @@ fn scan_document(ctx: &Context, d: usize, doc: &Document) -> Vec<Found> {
             }
         }
     }
-    for comment in &doc.html_comments {
-        if is_instruction_comment(&doc.text[comment.clone()]) {
-            found.push(Found {
-                span: comment.clone(),
-                kind: "instruction-comment",
-                tier: Tier::Strong,
-                message: "template instruction comment left in the document".into(),
-                help: "follow the instruction, then delete the comment",
-            });
+    found.extend(facts.instruction_comments.iter().cloned());
+    found
+}
+
+/// The placeholders in `doc`'s prose, visible HTML text and frontmatter values, and
+/// its template instruction comments.
+pub(crate) fn scan_text(settings: &Settings, doc: &Document) -> (Vec<Found>, Vec<Found>) {
+    let mut found = Vec::new();
+    for run in &doc.prose {
+        let mut items = scan_prose(settings, &doc.text, run.span.clone());
+        // Brackets inside a link's text belong to the link (`[[Groth16]](url)`).
+        if run.link.is_some() {
+            items.retain(|f| f.kind != "brackets");
+        }
+        add(&mut found, run.span.start, items);
+    }
+    for span in &doc.html_text {
+        add(
+            &mut found,
+            span.start,
+            scan_prose(settings, &doc.text, span.clone()),
+        );
+    }
+    if let Some(fm) = &doc.frontmatter {
+        let declaration = fm
+            .key("id_prefix")
+            .and_then(|k| k.value.as_ref())
+            .map(|v| v.span.clone());
+        for value in &fm.values {
+            if Some(&value.span) != declaration.as_ref() {
+                let items = scan_prose(settings, &value.text, 0..value.text.len());
+                add(&mut found, value.span.start, items);
+            }
         }
     }
-    found
+    let comments = doc
+        .html_comments
+        .iter()
+        .filter(|comment| is_instruction_comment(&doc.text[(*comment).clone()]))
+        .map(|comment| Found {
+            span: comment.clone(),
+            kind: "instruction-comment",
+            tier: Tier::Strong,
+            message: "template instruction comment left in the document".into(),
+            help: "follow the instruction, then delete the comment",
+        })
+        .collect();
+    (found, comments)
 }

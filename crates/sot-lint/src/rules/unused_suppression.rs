@@ -27,7 +27,7 @@
 use std::collections::HashMap;
 
 use super::Finding;
-use crate::suppression::{self, Suppression};
+use crate::suppression::Suppression;
 use crate::{Context, Diagnostic};
 
 /// Drops the diagnostics a suppression covers and returns the suppressions that
@@ -37,9 +37,9 @@ pub(crate) fn apply(
     diags: &mut Vec<Diagnostic>,
     selected: &dyn Fn(&str) -> bool,
 ) -> Vec<Finding> {
-    let mut by_file: HashMap<&str, (usize, Vec<Suppression>, Vec<bool>)> = HashMap::new();
+    let mut by_file: HashMap<&str, (usize, &[Suppression], Vec<bool>)> = HashMap::new();
     for (d, doc) in ctx.targets() {
-        let found = suppression::parse(d, doc).suppressions;
+        let found = &ctx.text_facts(d).suppression.suppressions;
         if !found.is_empty() {
             let used = vec![false; found.len()];
             by_file.insert(doc.path.as_str(), (d, found, used));
