@@ -247,7 +247,7 @@ fn shed(doc: &mut Document, settings: &Settings, is_target: &IsTarget<'_>) -> Op
     }
     let facts = match is_target(&doc.path) {
         true => TextFacts::of(doc, settings),
-        false => TextFacts::of_other(doc),
+        false => TextFacts::default(),
     };
     doc.drop_text();
     Some(facts)

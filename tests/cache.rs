@@ -305,3 +305,27 @@ fn concurrent_runs_leave_a_sound_cache() {
     assert_eq!(cache_files(&root.join(".sot_cache")).len(), 1);
     assert_eq!(lint(root, true, &[]), expected);
 }
+
+/// A file of nothing but reference definitions is included in every page by the site
+/// generator; its labels must be known to a run that reads it from the cache.
+#[test]
+fn labels_of_an_included_definitions_file_survive_the_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "includes/links.md",
+        b"[runbooks]: https://runbooks.example.com/\n[pager]: https://pager.example.com/\n",
+    );
+    write(
+        root,
+        "guide.md",
+        b"# Guide\n\nPage the on-call through [the pager][pager] and follow the [runbooks].\n\nSee [the status page][status].\n",
+    );
+    same_with_and_without(root, &["guide.md"], "first runs");
+    let report = same_with_and_without(root, &["guide.md"], "from the cache");
+    assert_eq!(
+        findings_in(&report, "guide.md"),
+        ["5:\"broken-link\" \"reference `[status]` has no definition\""]
+    );
+}

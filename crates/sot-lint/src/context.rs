@@ -120,7 +120,7 @@ impl<'a> Context<'a> {
                 .map(|((facts, doc), &target)| {
                     facts.unwrap_or_else(|| match target {
                         true => TextFacts::of(doc, settings),
-                        false => TextFacts::of_other(doc),
+                        false => TextFacts::default(),
                     })
                 })
                 .collect(),

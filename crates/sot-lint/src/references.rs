@@ -66,7 +66,8 @@ pub(crate) struct ReferenceCandidate {
 impl References {
     pub fn new(ctx: &Context) -> References {
         let included = (0..ctx.ws.docs.len())
-            .flat_map(|d| ctx.text_facts(d).included_labels.iter().cloned())
+            .flat_map(|d| ctx.ws.facts(d).included_labels())
+            .map(|label| label_key(label))
             .collect();
         References { included }
     }
@@ -94,21 +95,6 @@ impl References {
             .as_ref()
             .is_some_and(|(label, here)| *here || self.included.contains(label))
     }
-}
-
-/// The label keys `doc` defines when it holds nothing but definitions.
-pub(crate) fn included_labels(doc: &Document) -> Vec<String> {
-    let definitions_only = !doc.definitions.is_empty()
-        && doc.prose.is_empty()
-        && doc.headings.is_empty()
-        && doc.code_blocks.is_empty();
-    if !definitions_only {
-        return Vec::new();
-    }
-    doc.definitions
-        .iter()
-        .map(|def| label_key(&def.label))
-        .collect()
 }
 
 /// The references of `doc` with no definition that are meant as links, in document

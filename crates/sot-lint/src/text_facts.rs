@@ -30,8 +30,6 @@ pub struct TextFacts {
     /// References with no definition that are meant as links, before the labels other
     /// files define are known.
     pub(crate) references: Vec<ReferenceCandidate>,
-    /// The labels a file of nothing but reference definitions defines.
-    pub(crate) included_labels: Vec<String>,
     /// Spans of `XXX` stand-ins (tokens, and links whose text is one) that name their
     /// ID family, sorted.
     family_spans: Vec<Range<usize>>,
@@ -54,16 +52,7 @@ impl TextFacts {
             placeholders,
             instruction_comments,
             references: references::candidates(doc),
-            included_labels: references::included_labels(doc),
             family_spans,
-        }
-    }
-
-    /// The facts of `doc`, a document only read: what other documents' checks need.
-    pub fn of_other(doc: &Document) -> TextFacts {
-        TextFacts {
-            included_labels: references::included_labels(doc),
-            ..TextFacts::default()
         }
     }
 

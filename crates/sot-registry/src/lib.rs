@@ -116,6 +116,9 @@ pub struct DocFacts {
     /// Positions of the places an entry's ID may be written (entry-shaped headings'
     /// IDs, frontmatter values), by offset.
     positions: Vec<(usize, Position)>,
+    /// The labels of a document that holds nothing but reference definitions: a file
+    /// a site generator includes in every page, so every page may use them.
+    included_labels: Vec<String>,
 }
 
 /// An ID-shaped token in prose.
@@ -173,11 +176,26 @@ impl DocFacts {
             .collect();
         positions.sort_by_key(|&(o, _)| o);
         positions.dedup_by_key(|&mut (o, _)| o);
+        let definitions_only = !doc.definitions.is_empty()
+            && doc.prose.is_empty()
+            && doc.headings.is_empty()
+            && doc.code_blocks.is_empty();
+        let included_labels = match definitions_only {
+            true => doc.definitions.iter().map(|d| d.label.clone()).collect(),
+            false => Vec::new(),
+        };
         DocFacts {
             entry_headings,
             tokens,
             positions,
+            included_labels,
         }
+    }
+
+    /// The reference labels every page may use because this document defines them
+    /// and nothing else, as written.
+    pub fn included_labels(&self) -> &[String] {
+        &self.included_labels
     }
 
     /// The position of `offset`, one of the places an ID may be written; a document-
