@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 use sot_registry::Registry;
-use sot_syntax::{id_tokens, parse_id, Document, Link};
+use sot_syntax::{id_tokens, Document, Link};
 
 use crate::TextFacts;
 
@@ -68,12 +68,12 @@ pub fn names_family(doc: &Document, span: Range<usize>) -> bool {
         || in_list_of_families(&doc.text, span)
 }
 
-/// Whether `link`'s text is a stand-in for one entry of a known prefix: such a link is
+/// Whether the text of `link` (link `i` of its document) is a stand-in for one entry of a known prefix: such a link is
 /// reported as a `placeholder`, not also as a broken link or anchor.
-pub fn is_entry_stand_in_link(facts: &TextFacts, link: &Link, reg: &Registry) -> bool {
-    parse_id(link.text.trim()).is_some_and(|t| {
-        t.is_placeholder() && reg.is_known(&t.prefix) && !facts.names_family(&link.span)
-    })
+pub fn is_entry_stand_in_link(facts: &TextFacts, i: usize, link: &Link, reg: &Registry) -> bool {
+    facts
+        .stand_in_link(i)
+        .is_some_and(|prefix| reg.is_known(prefix) && !facts.names_family(&link.span))
 }
 
 /// The link whose whole text is the token at `span`.

@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use sot_syntax::{id_tokens, parse_id, Document};
+use sot_syntax::{id_tokens, parse_id, Document, IdToken};
 
 use crate::placeholders::Found;
 use crate::references::{self, ReferenceCandidate};
@@ -33,6 +33,9 @@ pub struct TextFacts {
     /// Spans of `XXX` stand-ins (tokens, and links whose text is one) that name their
     /// ID family, sorted.
     family_spans: Vec<Range<usize>>,
+    /// Links whose text is an `XXX` stand-in (`[DEP-XXX](#dep-xxx-name)`), by index,
+    /// with the stand-in's prefix.
+    stand_in_links: Vec<(usize, String)>,
 }
 
 impl TextFacts {
@@ -53,7 +56,21 @@ impl TextFacts {
             instruction_comments,
             references: references::candidates(doc),
             family_spans,
+            stand_in_links: doc
+                .links
+                .iter()
+                .enumerate()
+                .filter_map(|(i, l)| Some((i, stand_in(&l.text)?.prefix)))
+                .collect(),
         }
+    }
+
+    /// The prefix of the stand-in that is link `link`'s whole text, if it is one.
+    pub(crate) fn stand_in_link(&self, link: usize) -> Option<&str> {
+        self.stand_in_links
+            .binary_search_by_key(&link, |(i, _)| *i)
+            .ok()
+            .map(|i| self.stand_in_links[i].1.as_str())
     }
 
     /// Whether the `XXX` stand-in at `span` names its ID family (see
@@ -85,7 +102,12 @@ fn stand_in_spans(doc: &Document) -> impl Iterator<Item = Range<usize>> + '_ {
     let links = doc
         .links
         .iter()
-        .filter(|l| parse_id(l.text.trim()).is_some_and(|t| t.is_placeholder()))
+        .filter(|l| stand_in(&l.text).is_some())
         .map(|l| l.span.clone());
     tokens.chain(links)
+}
+
+/// The `XXX` stand-in that `text` is, trimmed.
+fn stand_in(text: &str) -> Option<IdToken> {
+    parse_id(text.trim()).filter(IdToken::is_placeholder)
 }

@@ -138,7 +138,7 @@ pub struct Link {
     pub dest: String,
     /// Where the target is written: in the link itself or in its definition.
     pub dest_span: Range<usize>,
-    /// The link's rendered text.
+    /// The link's rendered text; empty once the document dropped its text.
     pub text: String,
     pub text_span: Range<usize>,
     pub span: Range<usize>,
@@ -254,8 +254,9 @@ impl Document {
     }
 
     /// Lets go of the text and of what is located only in it (prose runs, code blocks,
-    /// HTML comments and text, unresolved references), once everything read of them
-    /// is kept elsewhere. Spans, positions, headings, links and definitions stay.
+    /// HTML comments and text, unresolved references, links' rendered text), once
+    /// everything read of them is kept elsewhere. Spans, positions, headings, links and
+    /// definitions stay.
     pub fn drop_text(&mut self) {
         self.text = String::new();
         self.prose = Vec::new();
@@ -266,6 +267,10 @@ impl Document {
         self.text_dropped = true;
         // What stays is kept for the whole run: without the room left for growth.
         self.lines.shrink_to_fit();
+        // What rules read of a link's text was found before (stand-ins, IDs).
+        for link in &mut self.links {
+            link.text = String::new();
+        }
         self.links.shrink_to_fit();
         self.definitions.shrink_to_fit();
         self.headings.shrink_to_fit();

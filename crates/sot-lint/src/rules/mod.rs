@@ -201,20 +201,25 @@ pub(crate) fn written_targets<'d>(
     let inline = doc
         .links
         .iter()
-        .filter(|l| {
+        .enumerate()
+        .filter(|(_, l)| {
             matches!(
                 l.kind,
                 sot_syntax::LinkKind::Inline | sot_syntax::LinkKind::Html
             )
         })
-        .filter(move |l| !is_entry_stand_in_link(facts, l, ctx.reg))
-        .map(|l| (l.dest.as_str(), l.dest_span.clone(), Some(l)));
+        .filter(move |(i, l)| !is_entry_stand_in_link(facts, *i, l, ctx.reg))
+        .map(|(_, l)| (l.dest.as_str(), l.dest_span.clone(), Some(l)));
+    let mut used = vec![false; doc.definitions.len()];
+    for d in doc.links.iter().filter_map(|l| l.definition) {
+        used[d] = true;
+    }
     let defs = doc
         .definitions
         .iter()
-        .enumerate()
-        .filter(|(i, _)| doc.links.iter().any(|l| l.definition == Some(*i)))
-        .map(|(_, d)| (d.dest.as_str(), d.dest_span.clone(), None));
+        .zip(used)
+        .filter(|(_, used)| *used)
+        .map(|(d, _)| (d.dest.as_str(), d.dest_span.clone(), None));
     inline.chain(defs)
 }
 
