@@ -254,9 +254,9 @@ impl Document {
     }
 
     /// Lets go of the text and of what is located only in it (prose runs, code blocks,
-    /// HTML comments and text, unresolved references, links' rendered text), once
-    /// everything read of them is kept elsewhere. Spans, positions, headings, links and
-    /// definitions stay.
+    /// HTML comments and text, unresolved references, links' rendered text, frontmatter
+    /// scalars and key comments), once everything read of them is kept elsewhere.
+    /// Spans, positions, headings, links and definitions stay.
     pub fn drop_text(&mut self) {
         self.text = String::new();
         self.prose = Vec::new();
@@ -279,9 +279,14 @@ impl Document {
         }
         self.html_headings.shrink_to_fit();
         self.html_anchors.shrink_to_fit();
+        // Every scalar's text was scanned for placeholders; key comments matter in
+        // templates only, which keep their text.
         if let Some(fm) = &mut self.frontmatter {
+            fm.values = Vec::new();
+            for key in &mut fm.keys {
+                key.comment = None;
+            }
             fm.keys.shrink_to_fit();
-            fm.values.shrink_to_fit();
         }
     }
 
