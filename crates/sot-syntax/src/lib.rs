@@ -211,9 +211,16 @@ impl Problem {
     }
 }
 
+/// The largest document `sot` reads: offsets are kept in 32 bits.
+pub const MAX_LEN: usize = u32::MAX as usize;
+
 impl Document {
-    /// Parses `text` (the whole file, BOM allowed) as the document at `path`.
+    /// Parses `text` (the whole file, BOM allowed) as the document at `path`; a text
+    /// longer than [`MAX_LEN`] is not read.
     pub fn parse(path: impl Into<String>, mut text: String) -> Document {
+        if text.len() > MAX_LEN {
+            return Document::unreadable(path, "it is larger than 4 GiB, more than sot reads");
+        }
         let bom = text.starts_with('\u{feff}');
         if bom {
             text.drain(..'\u{feff}'.len_utf8());

@@ -2,10 +2,11 @@
 
 /// Line starts of one text and where it holds multi-byte characters, for turning byte
 /// offsets into positions without the text: a document that no longer holds its text
-/// still places its findings.
+/// still places its findings. Offsets are kept in 32 bits, half the room: a document
+/// is at most [`crate::MAX_LEN`] bytes.
 #[derive(Debug, Clone, Default)]
 pub struct LineIndex {
-    starts: Vec<usize>,
+    starts: Vec<u32>,
     /// Runs of adjacent multi-byte characters of one width, in order: a column counts
     /// characters, so an offset becomes a character count by subtracting the bytes
     /// beyond the first of every character before it. Empty for ASCII text.
@@ -15,11 +16,11 @@ pub struct LineIndex {
 
 #[derive(Debug, Clone)]
 struct WideRun {
-    start: usize,
-    end: usize,
-    width: usize,
+    start: u32,
+    end: u32,
+    width: u32,
     /// Bytes beyond the first of the multi-byte characters before `start`.
-    extra_before: usize,
+    extra_before: u32,
 }
 
 /// A 1-based line and column; the column counts Unicode scalar values.
@@ -32,14 +33,18 @@ pub struct Position {
 }
 
 impl LineIndex {
+    /// The index of `text`, at most [`crate::MAX_LEN`] bytes.
     pub fn new(text: &str) -> Self {
+        debug_assert!(text.len() <= crate::MAX_LEN);
+        // Within MAX_LEN every offset fits.
+        let offset = |i: usize| i as u32;
         let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        starts.extend(text.match_indices('\n').map(|(i, _)| offset(i + 1)));
         let mut wide: Vec<WideRun> = Vec::new();
         if !text.is_ascii() {
             let mut extra = 0;
             for (at, ch) in text.char_indices() {
-                let width = ch.len_utf8();
+                let (at, width) = (offset(at), ch.len_utf8() as u32);
                 if width == 1 {
                     continue;
                 }
@@ -63,13 +68,13 @@ impl LineIndex {
     }
 
     /// The run of multi-byte characters that starts last at or before `offset`.
-    fn run_before(&self, offset: usize) -> Option<&WideRun> {
+    fn run_before(&self, offset: u32) -> Option<&WideRun> {
         let i = self.wide.partition_point(|r| r.start <= offset);
         i.checked_sub(1).map(|i| &self.wide[i])
     }
 
     /// Characters before `offset`, a character boundary.
-    fn chars_before(&self, offset: usize) -> usize {
+    fn chars_before(&self, offset: u32) -> u32 {
         let extra = self.run_before(offset).map_or(0, |r| {
             r.extra_before + (offset.min(r.end) - r.start) / r.width * (r.width - 1)
         });
@@ -77,7 +82,7 @@ impl LineIndex {
     }
 
     /// `offset` moved back to the start of the character it falls in.
-    fn floor_char_boundary(&self, offset: usize) -> usize {
+    fn floor_char_boundary(&self, offset: u32) -> u32 {
         match self.run_before(offset) {
             Some(r) if offset < r.end => r.start + (offset - r.start) / r.width * r.width,
             _ => offset,
@@ -86,6 +91,7 @@ impl LineIndex {
 
     /// 0-based line number holding `offset`.
     pub fn line_of(&self, offset: usize) -> usize {
+        let offset = u32::try_from(offset).unwrap_or(u32::MAX);
         self.starts.partition_point(|&s| s <= offset) - 1
     }
 
@@ -100,12 +106,13 @@ impl LineIndex {
     }
 
     pub fn position(&self, offset: usize) -> Position {
-        let offset = self.floor_char_boundary(offset.min(self.len));
-        let line = self.line_of(offset);
+        // Past the end is at the end, which fits in 32 bits.
+        let offset = self.floor_char_boundary(offset.min(self.len) as u32);
+        let line = self.line_of(offset as usize);
         let column = self.chars_before(offset) - self.chars_before(self.starts[line]) + 1;
         Position {
             line: line + 1,
-            column,
+            column: column as usize,
         }
     }
 }
