@@ -18,7 +18,7 @@ use std::sync::LazyLock;
 use rayon::prelude::*;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
-use sot_syntax::{id_tokens, split_id, Document, Heading, IdToken, Position};
+use sot_syntax::{id_tokens, split_id, Document, FieldValue, Heading, IdToken, Position};
 
 pub use links::{relative_path, FileTree, Resolved, Target};
 pub use page_anchors::{python_markdown_slug, AnchorPattern, HeadingIds};
@@ -741,12 +741,9 @@ fn is_sot_frontmatter(doc: &Document) -> bool {
 /// (`**ID Prefixes**: DEP-XXX (Deployment), RUN-XXX (Runbooks)`).
 pub fn declared_prefixes(doc: &Document) -> Vec<String> {
     let mut items: Vec<String> = match doc.frontmatter.as_ref().and_then(|f| f.get("id_prefix")) {
-        Some(serde_yaml::Value::String(s)) => s.split([',', ' ']).map(str::to_string).collect(),
-        Some(serde_yaml::Value::Sequence(seq)) => seq
-            .iter()
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect(),
-        _ => Vec::new(),
+        Some(FieldValue::String(s)) => s.split([',', ' ']).map(str::to_string).collect(),
+        Some(list) => list.strings().into_iter().map(str::to_string).collect(),
+        None => Vec::new(),
     };
     for field in doc.headings.iter().flat_map(|h| &h.fields) {
         if is_prefix_field(&field.name) {

@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 use rayon::prelude::*;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
-use sot_syntax::{Document, LinkKind};
+use sot_syntax::{Document, FieldValue, LinkKind};
 
 use crate::links::{normalize, FileTree};
 use crate::page_anchors::{AnchorPattern, AnchorRules, HeadingIds, PageAnchors};
@@ -360,13 +360,10 @@ impl Site {
             let Some(fm) = doc.frontmatter.as_ref() else {
                 continue;
             };
-            let urls = keys.iter().filter_map(|k| fm.get(k)).flat_map(|v| match v {
-                serde_yaml::Value::String(s) => vec![s.as_str()],
-                serde_yaml::Value::Sequence(items) => {
-                    items.iter().filter_map(|i| i.as_str()).collect()
-                }
-                _ => Vec::new(),
-            });
+            let urls = keys
+                .iter()
+                .filter_map(|k| fm.get(k))
+                .flat_map(FieldValue::strings);
             // `/:year/:title/` is a pattern, not one URL.
             for url in urls.filter(|u| !u.contains(':')) {
                 self.permalinks

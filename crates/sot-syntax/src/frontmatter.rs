@@ -12,8 +12,9 @@ use crate::Problem;
 pub struct Frontmatter {
     /// From the opening `---` to the end of the closing line.
     pub span: Range<usize>,
-    /// The parsed mapping; `None` when the YAML is invalid (a [`Problem`] says why).
-    pub mapping: Option<serde_yaml::Mapping>,
+    /// The parsed mapping's string keys with their values; `None` when the YAML is
+    /// invalid (a [`Problem`] says why).
+    pub mapping: Option<Fields>,
     /// Every top-level key with its line, in file order.
     pub keys: Vec<Key>,
     /// Every scalar value written on a line (top-level, nested, list items), comments
@@ -32,6 +33,55 @@ pub struct Key {
     pub comment: Option<String>,
 }
 
+/// Top-level keys with their values, in file order.
+pub type Fields = Box<[(Box<str>, FieldValue)]>;
+
+/// A top-level value, as much of it as checks read: a scalar as its text, a list by
+/// its strings, anything else as being there. Kept instead of the YAML tree, which
+/// takes several times the room.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum FieldValue {
+    Null,
+    String(Box<str>),
+    /// A number or a boolean, as YAML writes it (`1.0`, `true`).
+    Scalar(Box<str>),
+    /// A list, by the strings among its items.
+    List(Box<[Box<str>]>),
+    /// A nested mapping or a tagged value.
+    Other,
+}
+
+impl FieldValue {
+    fn of(value: serde_yaml::Value) -> FieldValue {
+        use serde_yaml::Value as Yaml;
+        match value {
+            Yaml::Null => FieldValue::Null,
+            Yaml::String(s) => FieldValue::String(s.into()),
+            Yaml::Number(n) => FieldValue::Scalar(n.to_string().into()),
+            Yaml::Bool(b) => FieldValue::Scalar(b.to_string().into()),
+            Yaml::Sequence(items) => FieldValue::List(
+                items
+                    .into_iter()
+                    .filter_map(|i| match i {
+                        Yaml::String(s) => Some(s.into()),
+                        _ => None,
+                    })
+                    .collect(),
+            ),
+            Yaml::Mapping(_) | Yaml::Tagged(_) => FieldValue::Other,
+        }
+    }
+
+    /// The strings the value holds: itself, or a list's.
+    pub fn strings(&self) -> Vec<&str> {
+        match self {
+            FieldValue::String(s) => vec![s],
+            FieldValue::List(items) => items.iter().map(|i| &**i).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Value {
     pub text: String,
@@ -39,16 +89,9 @@ pub struct Value {
 }
 
 impl Frontmatter {
-    pub fn get(&self, key: &str) -> Option<&serde_yaml::Value> {
+    pub fn get(&self, key: &str) -> Option<&FieldValue> {
         let mapping = self.mapping.as_ref()?;
-        // A few keys are found sooner by comparing them than by hashing a YAML value.
-        if mapping.len() > 16 {
-            return mapping.get(key);
-        }
-        mapping
-            .iter()
-            .find(|(k, _)| k.as_str() == Some(key))
-            .map(|(_, v)| v)
+        mapping.iter().find(|(k, _)| &**k == key).map(|(_, v)| v)
     }
 
     pub fn key(&self, name: &str) -> Option<&Key> {
@@ -58,9 +101,7 @@ impl Frontmatter {
     /// A key's value as text when it is a scalar (`1.0` gives `"1.0"`).
     pub fn scalar(&self, key: &str) -> Option<String> {
         match self.get(key)? {
-            serde_yaml::Value::String(s) => Some(s.clone()),
-            serde_yaml::Value::Number(n) => Some(n.to_string()),
-            serde_yaml::Value::Bool(b) => Some(b.to_string()),
+            FieldValue::String(s) | FieldValue::Scalar(s) => Some(s.to_string()),
             _ => None,
         }
     }
@@ -105,8 +146,16 @@ fn parse(
     let yaml = &text[body.clone()];
     let (keys, values) = scan_lines(text, body.clone());
     let mapping = match serde_yaml::from_str::<serde_yaml::Value>(yaml) {
-        Ok(serde_yaml::Value::Mapping(m)) => Some(m),
-        Ok(serde_yaml::Value::Null) => Some(serde_yaml::Mapping::new()),
+        // Only string keys can be asked for.
+        Ok(serde_yaml::Value::Mapping(m)) => Some(
+            m.into_iter()
+                .filter_map(|(k, v)| match k {
+                    serde_yaml::Value::String(k) => Some((k.into(), FieldValue::of(v))),
+                    _ => None,
+                })
+                .collect(),
+        ),
+        Ok(serde_yaml::Value::Null) => Some(Box::default()),
         Ok(other) => {
             let kind = match other {
                 serde_yaml::Value::Sequence(_) => "a list",
@@ -408,4 +457,30 @@ fn value_at(text: &str, from: usize, to: usize) -> Option<Value> {
         text: value.to_string(),
         span: offset..offset + value.len(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_keep_what_checks_read() {
+        let text = "---\nowner: \"Team A\"\nversion: 1.0\nlive: true\nempty:\n\
+                    id_prefix: [DEP-XXX, 7, RUN-XXX]\nnested: {a: 1}\n3: three\n---\n# T\n";
+        let (fm, _) = split(text, &mut Vec::new());
+        let fm = fm.unwrap();
+        assert_eq!(fm.scalar("owner").as_deref(), Some("Team A"));
+        assert_eq!(fm.scalar("version").as_deref(), Some("1.0"));
+        assert_eq!(fm.scalar("live").as_deref(), Some("true"));
+        assert_eq!(fm.get("empty"), Some(&FieldValue::Null));
+        assert_eq!(
+            fm.get("id_prefix").unwrap().strings(),
+            ["DEP-XXX", "RUN-XXX"]
+        );
+        assert_eq!(fm.get("nested"), Some(&FieldValue::Other));
+        assert_eq!(fm.scalar("nested"), None);
+        // Only string keys can be asked for.
+        assert_eq!(fm.get("3"), None);
+        assert_eq!(fm.get("missing"), None);
+    }
 }

@@ -15,7 +15,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
-pub use frontmatter::{Frontmatter, Key, Value};
+pub use frontmatter::{FieldValue, Frontmatter, Key, Value};
 pub use ids::{id_tokens, parse_id, split_id, IdToken};
 pub use lines::{LineIndex, Position};
 pub use slug::{slug, Slugger};

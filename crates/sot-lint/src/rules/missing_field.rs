@@ -18,7 +18,7 @@
 //!
 //! **Fix**: add the field (here `**Owner**: SRE`) with a real value.
 
-use sot_syntax::Document;
+use sot_syntax::{Document, FieldValue};
 
 use super::Finding;
 use crate::context::plain;
@@ -86,8 +86,8 @@ fn frontmatter(ctx: &Context, d: usize, doc: &Document, out: &mut Vec<Finding>) 
         for key in schema.required {
             let empty = match fm.get(key) {
                 None => true,
-                Some(serde_yaml::Value::Null) => true,
-                Some(serde_yaml::Value::String(s)) => s.trim().is_empty(),
+                Some(FieldValue::Null) => true,
+                Some(FieldValue::String(s)) => s.trim().is_empty(),
                 Some(_) => false,
             };
             if !empty {
