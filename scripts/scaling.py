@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """How `sot lint` scales with what a user can make large.
 
-For each shape (one huge paragraph, one megabyte-long lines, dense links, many entries,
+For each shape (one huge paragraph, one megabyte-long lines, dense links, reference links
+to as many definitions, many entries,
 many duplicate IDs, many placeholders, deep nesting) it lints a workspace of SIZE
 megabytes and one of twice that, and prints the wall time and peak memory of each, the
 time ratio (2.0 is linear, 4.0 quadratic) and the peak memory per input byte.
@@ -38,11 +39,23 @@ def entries(size, modulo=None):
     return "".join(out)
 
 
+def references(size):
+    """Reference links to as many definitions, all different."""
+    out, total, n = ["# Notes\n\n"], 9, 0
+    while total < size:
+        unit = f"See [item {n}][label-{n}].\n\n[label-{n}]: https://example.com/{n}\n\n"
+        out.append(unit)
+        total += len(unit)
+        n += 1
+    return "".join(out)
+
+
 # Each shape: the file it is written to (entries live in a SoT document) and its text.
 SHAPES = {
     "one paragraph": ("notes.md", lambda s: repeat("Plain words, a [link](notes.md) and `code`. ", s) + "\n"),
     "1 MB lines": ("notes.md", lambda s: repeat("word " * 200_000 + "\n\n", s)),
     "dense links": ("notes.md", lambda s: repeat("[a](notes.md) [b](#notes) <https://example.com>\n", s)),
+    "reference links": ("notes.md", references),
     "entries": ("SoT.DEPLOY.md", entries),
     "duplicate IDs": ("SoT.DEPLOY.md", lambda s: entries(s, modulo=1000)),
     "placeholders": ("notes.md", lambda s: repeat("Owner {Team name} on YYYY-MM-DD, see DEP-XXX.\n\n", s)),

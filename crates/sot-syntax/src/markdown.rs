@@ -2,6 +2,7 @@
 //! document's headings, links, prose runs, code blocks and HTML pieces.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -253,12 +254,14 @@ pub(crate) fn parse(text: &str, body_start: usize) -> Parsed {
         });
     }
     out.definitions.sort_by_key(|d| d.dest_span.start);
+    // The first definition of a label is the one that counts.
+    let mut by_label: HashMap<String, usize> = HashMap::with_capacity(out.definitions.len());
+    for (i, d) in out.definitions.iter().enumerate() {
+        by_label.entry(label_key(&d.label)).or_insert(i);
+    }
     for (i, label) in reference_labels {
         let link = &mut out.links[i];
-        link.definition = out
-            .definitions
-            .iter()
-            .position(|d| unicase_eq(&d.label, &label));
+        link.definition = by_label.get(&label_key(&label)).copied();
         if let Some(d) = link.definition {
             link.dest_span = out.definitions[d].dest_span.clone();
         }
@@ -361,14 +364,13 @@ fn is_filtered_tag(html: &str) -> bool {
     })
 }
 
-fn unicase_eq(a: &str, b: &str) -> bool {
-    let norm = |s: &str| {
-        s.split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase()
-    };
-    norm(a) == norm(b)
+/// A reference label as labels are matched: white space collapsed, case folded.
+fn label_key(label: &str) -> String {
+    label
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 fn push_link_text(link: &mut Link, t: &str, range: &Range<usize>) {
