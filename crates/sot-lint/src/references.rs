@@ -104,6 +104,11 @@ pub(crate) fn candidates(doc: &Document) -> Vec<ReferenceCandidate> {
         return Vec::new();
     }
     let swallowed = swallowed_definitions(doc);
+    let defined: HashSet<String> = doc
+        .definitions
+        .iter()
+        .map(|d| label_key(&d.label))
+        .collect();
     doc.unresolved_references
         .iter()
         .filter(|r| !swallowed.iter().any(|(at, _)| *at == r.span.start))
@@ -138,7 +143,7 @@ pub(crate) fn candidates(doc: &Document) -> Vec<ReferenceCandidate> {
                 };
                 ReferenceCandidate {
                     label: label_key(&r.label),
-                    split: split_label(doc, r),
+                    split: split_label(doc, r, &defined),
                     broken: BrokenReference {
                         span: label_span(doc, r),
                         message: format!("reference `[{}]` has no definition", r.label),
@@ -151,14 +156,18 @@ pub(crate) fn candidates(doc: &Document) -> Vec<ReferenceCandidate> {
 }
 
 /// For a shortcut `r` followed, after a space or a line break, by a `[label]`: that
-/// label's key, and whether `doc` defines it.
-fn split_label(doc: &Document, r: &UnresolvedReference) -> Option<(String, bool)> {
+/// label's key, and whether it is among the labels `doc` defines (`defined`).
+fn split_label(
+    doc: &Document,
+    r: &UnresolvedReference,
+    defined: &HashSet<String>,
+) -> Option<(String, bool)> {
     if r.form != ReferenceForm::Shortcut {
         return None;
     }
     let c = PYTHON_MARKDOWN_GAP.captures(&doc.text[r.span.end..])?;
     let label = label_key(&c[1]);
-    let here = doc.definitions.iter().any(|d| label_key(&d.label) == label);
+    let here = defined.contains(&label);
     Some((label, here))
 }
 
