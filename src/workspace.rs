@@ -4,7 +4,6 @@ use std::io::{self, Read};
 use std::path::{Component, Path, PathBuf};
 
 use std::collections::HashMap;
-use std::sync::Mutex;
 
 use ignore::WalkBuilder;
 use rayon::prelude::*;
@@ -17,7 +16,7 @@ use crate::cache::{self, Cache, Seen, Stamp};
 /// Which documents may come from the cache in their lean form: those no finding is
 /// reported on and no check reads whole (a template's).
 pub struct Reuse<'a> {
-    pub cache: &'a mut Cache,
+    pub cache: &'a Cache,
     pub needs_text: &'a (dyn Fn(&str) -> bool + Sync),
 }
 
@@ -174,14 +173,10 @@ pub fn load(
         }
     }
     let site = settings.site();
-    let needs_text = reuse.as_ref().map(|r| r.needs_text);
-    let cache = reuse.map(|r| Mutex::new(r.cache));
     let loaded: Vec<(WithFacts, Option<Seen>)> = doc_paths
         .into_par_iter()
         .filter_map(|(rel, path)| {
-            let cache = cache
-                .as_ref()
-                .map(|c| (c, needs_text.is_some_and(|n| !n(&rel))));
+            let cache = reuse.as_ref().map(|r| (r.cache, !(r.needs_text)(&rel)));
             load_document(&path, rel, site, cache)
         })
         .collect();
@@ -214,15 +209,19 @@ fn load_document(
     path: &Path,
     rel: String,
     site: &Site,
-    cache: Option<(&Mutex<&mut Cache>, bool)>,
+    cache: Option<(&Cache, bool)>,
 ) -> Option<(WithFacts, Option<Seen>)> {
     // Without a cache nothing needs the stamp: no `stat` beside the read.
     let stamp = cache
         .and_then(|_| std::fs::metadata(path).ok())
         .map(|meta| Stamp::of(&meta));
-    if let (Some((c, true)), Some(stamp)) = (cache, &stamp) {
-        if let Some(hit) = lock(c).by_stamp(&rel, stamp) {
-            return Some(((hit.doc, hit.facts, hit.page), Some(hit.seen)));
+    let entry = cache.and_then(|(c, _)| c.entry(&rel));
+    if let (Some((c, true)), Some(stamp), Some(entry)) = (cache, &stamp, entry) {
+        if c.trusts(entry, stamp) {
+            if let Some(hit) = c.record(&rel, entry) {
+                c.note(Some(entry), entry.seen);
+                return Some(((hit.doc, hit.facts, hit.page), Some(entry.seen)));
+            }
         }
     }
     let bytes = match read_regular(path) {
@@ -240,20 +239,14 @@ fn load_document(
         hash: cache::hash(&bytes),
     });
     if let (Some((c, lean)), Some(seen)) = (cache, seen) {
-        let mut c = lock(c);
-        if lean {
-            if let Some(hit) = c.by_hash(&rel, seen) {
-                return Some(((hit.doc, hit.facts, hit.page), Some(hit.seen)));
+        c.note(entry, seen);
+        if let Some(entry) = entry.filter(|e| lean && e.seen.hash == seen.hash) {
+            if let Some(hit) = c.record(&rel, entry) {
+                return Some(((hit.doc, hit.facts, hit.page), Some(seen)));
             }
         }
-        c.parsed(&rel, seen);
     }
     Some((with_facts(read_document(bytes, rel), site), seen))
-}
-
-/// The cache, also after a thread panicked holding it (its records stay whole).
-fn lock<'c, 'a>(c: &'c Mutex<&'a mut Cache>) -> std::sync::MutexGuard<'c, &'a mut Cache> {
-    c.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn with_facts(doc: Document, site: &Site) -> WithFacts {
