@@ -4,6 +4,7 @@ use std::io::{self, Read};
 use std::path::{Component, Path, PathBuf};
 
 use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
 
 use ignore::WalkBuilder;
 use rayon::prelude::*;
@@ -97,9 +98,11 @@ pub fn load(
             format!("it is not a regular file but {kind}; no .gitignore file was read"),
         ));
     }
-    let skipped = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    // The filter must be `'static`: it shares the list with the walk.
+    let skipped = std::sync::Arc::new(Mutex::new(Vec::new()));
     let skipped_in_walk = skipped.clone();
-    let walker = WalkBuilder::new(root)
+    let walked = Mutex::new(Vec::new());
+    WalkBuilder::new(root)
         .hidden(false)
         .ignore(false)
         .git_ignore(special_above.is_none())
@@ -110,18 +113,36 @@ pub fn load(
             if e.file_name() == ".git" {
                 return false;
             }
-            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-            match special_gitignore(e.path()).filter(|_| is_dir) {
+            // Only a folder's `.gitignore` is looked at: one `stat` per folder, not per file.
+            if !e.file_type().is_some_and(|t| t.is_dir()) {
+                return true;
+            }
+            match special_gitignore(e.path()) {
                 Some(kind) => {
-                    let mut skipped = skipped_in_walk.lock().expect("no panic holds it");
-                    skipped.push((e.path().join(".gitignore"), kind));
+                    let gitignore = (e.path().join(".gitignore"), kind);
+                    lock(&skipped_in_walk).push(gitignore);
                     false
                 }
                 None => true,
             }
         })
-        .build();
-    for entry in walker {
+        // On every core; what the walk found is sorted after, so the order of the
+        // threads never shows.
+        .build_parallel()
+        .run(|| {
+            Box::new(|entry| {
+                lock(&walked).push(entry);
+                ignore::WalkState::Continue
+            })
+        });
+    let mut walked = walked.into_inner().unwrap_or_else(|e| e.into_inner());
+    walked.sort_by(|a, b| match (a, b) {
+        (Ok(a), Ok(b)) => a.path().as_os_str().cmp(b.path().as_os_str()),
+        (Ok(_), Err(_)) => std::cmp::Ordering::Less,
+        (Err(_), Ok(_)) => std::cmp::Ordering::Greater,
+        (Err(a), Err(b)) => a.to_string().cmp(&b.to_string()),
+    });
+    for entry in walked {
         let entry = match entry {
             Ok(entry) => entry,
             Err(err) => {
@@ -172,6 +193,8 @@ pub fn load(
             doc_paths.push((rel.clone(), path.clone()));
         }
     }
+    // In the workspace's order (by path), so documents need not be moved to sort them.
+    doc_paths.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
     let site = settings.site();
     let loaded: Vec<(WithFacts, Option<Seen>)> = doc_paths
         .into_par_iter()
@@ -188,7 +211,9 @@ pub fn load(
         }
         parts.push((doc, facts, page));
     }
-    for (path, kind) in skipped.lock().expect("the walk is over").drain(..) {
+    let mut skipped = std::mem::take(&mut *lock(&skipped));
+    skipped.sort();
+    for (path, kind) in skipped {
         if let Some(rel) = relative(root, &path) {
             let reason = format!("it is not a regular file but {kind}; its folder was not walked");
             parts.push(with_facts(Document::unreadable(rel, reason), site));
@@ -247,6 +272,11 @@ fn load_document(
         }
     }
     Some((with_facts(read_document(bytes, rel), site), seen))
+}
+
+/// What `m` holds, also after a thread panicked holding it (a push is whole or not made).
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn with_facts(doc: Document, site: &Site) -> WithFacts {
