@@ -18,6 +18,8 @@ pub struct Frontmatter {
     pub keys: Vec<Key>,
     /// Every scalar value written on a line (top-level, nested, list items), comments
     /// stripped and quotes removed, for placeholder checks.
+    /// Not in the lean form: only a document being checked is searched for them.
+    #[serde(skip)]
     pub values: Vec<Value>,
 }
 
@@ -29,6 +31,8 @@ pub struct Key {
     pub value: Option<Value>,
     /// The YAML comment on the key's line, without `#` (templates mark keys
     /// `# REQUIRED: a | b | c`).
+    /// Not in the lean form: only a template, always read whole, is asked for it.
+    #[serde(skip)]
     pub comment: Option<String>,
 }
 
