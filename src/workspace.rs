@@ -196,16 +196,17 @@ pub fn load(
     // In the workspace's order (by path), so documents need not be moved to sort them.
     doc_paths.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
     let site = settings.site();
-    let loaded: Vec<(WithFacts, Option<Seen>)> = doc_paths
+    // Mapped, not filtered, in parallel: each result is written straight into its place.
+    let loaded: Vec<Option<(WithFacts, Option<Seen>)>> = doc_paths
         .into_par_iter()
-        .filter_map(|(rel, path)| {
+        .map(|(rel, path)| {
             let cache = reuse.as_ref().map(|r| (r.cache, !(r.needs_text)(&rel)));
             load_document(&path, rel, site, cache)
         })
         .collect();
-    let mut seen = HashMap::new();
+    let mut seen = HashMap::with_capacity(loaded.len());
     let mut parts = Vec::with_capacity(loaded.len());
-    for ((doc, facts, page), s) in loaded {
+    for ((doc, facts, page), s) in loaded.into_iter().flatten() {
         if let Some(s) = s {
             seen.insert(doc.path.clone(), s);
         }

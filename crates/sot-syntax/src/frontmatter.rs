@@ -38,6 +38,9 @@ pub struct Key {
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Value {
+    /// Not in the lean form: only a document being checked (or a template) reads it;
+    /// other documents' checks read where a value is written.
+    #[serde(skip)]
     pub text: String,
     pub span: Range<usize>,
 }
