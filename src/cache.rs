@@ -361,3 +361,84 @@ fn create_dir(dir: &Path) -> std::io::Result<()> {
     )?;
     std::fs::write(dir.join(".gitignore"), "# Created by sot.\n*\n")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sot_registry::FileTree;
+
+    fn seen(n: u64) -> Seen {
+        Seen {
+            stamp: Stamp {
+                size: n,
+                modified_ns: 1,
+                changed_ns: 1,
+                inode: n,
+            },
+            hash: u128::from(n),
+        }
+    }
+
+    /// A cache of `a.md` and `b.md` written to `dir`, and the file's bytes.
+    fn written(dir: &Path) -> (PathBuf, Vec<u8>) {
+        let docs = ["a.md", "b.md"]
+            .map(|path| Document::parse(path, format!("# {path}\n\nText.\n")))
+            .into();
+        let ws = Workspace::new(docs, FileTree::default());
+        let seen = HashMap::from([("a.md".to_string(), seen(1)), ("b.md".to_string(), seen(2))]);
+        Cache::open(dir, dir, "settings").store(&ws, &seen).unwrap();
+        let file = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "cache"))
+            .unwrap();
+        let bytes = std::fs::read(&file).unwrap();
+        (file, bytes)
+    }
+
+    #[test]
+    fn records_come_back_under_their_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        written(dir.path());
+        let cache = Cache::open(dir.path(), dir.path(), "settings");
+        for (path, n) in [("a.md", 1), ("b.md", 2)] {
+            let entry = cache.entry(path).unwrap();
+            assert_eq!(entry.seen, seen(n));
+            let record = cache.record(path, entry).unwrap();
+            assert_eq!(record.doc.path, path);
+            assert_eq!(record.doc.headings[0].text, path);
+            cache.note(Some(entry), entry.seen);
+        }
+        assert!(!cache.is_stale());
+        // Another configuration's cache is not read.
+        assert!(Cache::open(dir.path(), dir.path(), "other")
+            .entry("a.md")
+            .is_none());
+    }
+
+    #[test]
+    fn an_index_that_disagrees_with_its_records_is_not_trusted() {
+        let dir = tempfile::tempdir().unwrap();
+        let (file, mut bytes) = written(dir.path());
+        // The index names each path once: swap them, so each entry points at the
+        // other document's record, and hash the body again so the file looks whole.
+        let at =
+            |bytes: &[u8], name: &[u8]| bytes.windows(name.len()).position(|w| w == name).unwrap();
+        let (a, b) = (at(&bytes, b"a.md"), at(&bytes, b"b.md"));
+        bytes[a..a + 4].copy_from_slice(b"b.md");
+        bytes[b..b + 4].copy_from_slice(b"a.md");
+        let body_hash = hash(&bytes[HEADER_LEN..]);
+        bytes[HEADER_LEN - 16..HEADER_LEN].copy_from_slice(&body_hash.to_le_bytes());
+        std::fs::write(&file, &bytes).unwrap();
+        let cache = Cache::open(dir.path(), dir.path(), "settings");
+        let entry = cache.entry("a.md").unwrap();
+        assert!(cache.record("a.md", entry).is_none());
+        assert!(cache.is_stale(), "rewritten");
+        // A body that does not hash as written is no cache at all.
+        bytes[HEADER_LEN + 10] ^= 1;
+        std::fs::write(&file, &bytes).unwrap();
+        assert!(Cache::open(dir.path(), dir.path(), "settings")
+            .entry("a.md")
+            .is_none());
+    }
+}
