@@ -114,9 +114,11 @@ pub struct Cache {
     trusted_before_ns: u128,
     /// When this run began reading.
     began_ns: u128,
-    /// Whether the file no longer says what this run saw (a document changed, appeared,
-    /// or its record could not be used).
-    stale: AtomicBool,
+    /// Whether a record could not be used: the file is then rewritten in any case.
+    broken: AtomicBool,
+    /// How many documents this run saw that the file does not describe as they are
+    /// (changed, appeared, or to be trusted by their stamps only after a rewrite).
+    outdated: AtomicUsize,
     /// How many documents of the index were seen in this run; fewer than it holds means
     /// some vanished.
     matched: AtomicUsize,
@@ -144,7 +146,8 @@ impl Cache {
             index: HashMap::new(),
             trusted_before_ns: 0,
             began_ns,
-            stale: AtomicBool::new(false),
+            broken: AtomicBool::new(false),
+            outdated: AtomicUsize::new(0),
             matched: AtomicUsize::new(0),
         };
         if let Ok(bytes) = std::fs::read(&cache.file) {
@@ -174,7 +177,7 @@ impl Cache {
         let record =
             decode_record(&self.bytes[entry.record.clone()]).filter(|r| r.doc.path == path);
         if record.is_none() {
-            self.stale.store(true, Ordering::Relaxed);
+            self.broken.store(true, Ordering::Relaxed);
         }
         record
     }
@@ -192,15 +195,20 @@ impl Cache {
                         >= self.began_ns.saturating_sub(TIMESTAMP_SLACK.as_nanos()))
         });
         if !current {
-            self.stale.store(true, Ordering::Relaxed);
+            self.outdated.fetch_add(1, Ordering::Relaxed);
         }
     }
 
-    /// Whether the file on disk no longer says what this run saw: a document
-    /// changed, appeared or vanished.
-    pub fn is_stale(&self) -> bool {
-        self.stale.load(Ordering::Relaxed)
-            || self.matched.load(Ordering::Relaxed) != self.index.len()
+    /// Whether to write the cache again after a run that saw the documents it was
+    /// given: always when the file no longer says what this run saw and the run read
+    /// every document anyway (`whole`); after a run over a few files only once a
+    /// sixty-fourth of the documents changed, appeared or vanished, since until then
+    /// reading those again costs each run less than rewriting every record would.
+    pub fn worth_storing(&self, whole: bool) -> bool {
+        let vanished = self.index.len() - self.matched.load(Ordering::Relaxed);
+        let outdated = self.outdated.load(Ordering::Relaxed) + vanished;
+        self.broken.load(Ordering::Relaxed)
+            || (outdated > 0 && (whole || outdated * 64 >= self.index.len()))
     }
 
     /// Writes the documents of `ws` seen in this run (`seen`, by path) as the new
@@ -409,7 +417,7 @@ mod tests {
             assert_eq!(record.doc.headings[0].text, path);
             cache.note(Some(entry), entry.seen);
         }
-        assert!(!cache.is_stale());
+        assert!(!cache.worth_storing(true));
         // Another configuration's cache is not read.
         assert!(Cache::open(dir.path(), dir.path(), "other")
             .entry("a.md")
@@ -433,7 +441,7 @@ mod tests {
         let cache = Cache::open(dir.path(), dir.path(), "settings");
         let entry = cache.entry("a.md").unwrap();
         assert!(cache.record("a.md", entry).is_none());
-        assert!(cache.is_stale(), "rewritten");
+        assert!(cache.worth_storing(false), "rewritten");
         // A body that does not hash as written is no cache at all.
         bytes[HEADER_LEN + 10] ^= 1;
         std::fs::write(&file, &bytes).unwrap();

@@ -746,7 +746,8 @@ fn lint(
         d.severity == Severity::Error || (options.deny_warnings && d.severity == Severity::Warning)
     });
     // A cache that cannot be written only makes the next run slower.
-    if let Some((cache, seen)) = cache.filter(|(cache, _)| cache.is_stale()) {
+    let whole = targets.is_none();
+    if let Some((cache, seen)) = cache.filter(|(cache, _)| cache.worth_storing(whole)) {
         let _ = cache.store(&ws, &seen);
     }
     // The process ends with this command: freeing every document, entry and finding one
