@@ -217,6 +217,7 @@ impl Cache {
     /// Returns why it could not, if so.
     pub fn store(self, ws: &Workspace, seen: &HashMap<String, Seen>) -> std::io::Result<()> {
         let pages = ws.page_facts();
+        let broken = self.broken.load(Ordering::Relaxed);
         let records: Vec<(&str, Seen, Cow<[u8]>)> = ws
             .docs
             .par_iter()
@@ -224,8 +225,9 @@ impl Cache {
             .filter_map(|(d, doc)| {
                 let seen = *seen.get(&doc.path)?;
                 let record = match self.index.get(&doc.path) {
-                    // The same content under the same key gives the same record.
-                    Some(e) if e.seen.hash == seen.hash => {
+                    // The same content under the same key gives the same record, unless
+                    // a record was found unusable: then none is copied.
+                    Some(e) if e.seen.hash == seen.hash && !broken => {
                         Ok(Cow::Borrowed(&self.bytes[e.record.clone()]))
                     }
                     _ => {
@@ -387,13 +389,19 @@ mod tests {
         }
     }
 
-    /// A cache of `a.md` and `b.md` written to `dir`, and the file's bytes.
-    fn written(dir: &Path) -> (PathBuf, Vec<u8>) {
+    /// A workspace of `a.md` and `b.md`, and how their files were seen.
+    fn two_documents() -> (Workspace, HashMap<String, Seen>) {
         let docs = ["a.md", "b.md"]
             .map(|path| Document::parse(path, format!("# {path}\n\nText.\n")))
             .into();
         let ws = Workspace::new(docs, FileTree::default());
         let seen = HashMap::from([("a.md".to_string(), seen(1)), ("b.md".to_string(), seen(2))]);
+        (ws, seen)
+    }
+
+    /// A cache of [`two_documents`] written to `dir`, and the file's bytes.
+    fn written(dir: &Path) -> (PathBuf, Vec<u8>) {
+        let (ws, seen) = two_documents();
         Cache::open(dir, dir, "settings").store(&ws, &seen).unwrap();
         let file = std::fs::read_dir(dir)
             .unwrap()
@@ -442,7 +450,14 @@ mod tests {
         let entry = cache.entry("a.md").unwrap();
         assert!(cache.record("a.md", entry).is_none());
         assert!(cache.worth_storing(false), "rewritten");
+        // Rewritten from the documents, not by copying the records that disagreed.
+        let (ws, seen) = two_documents();
+        cache.store(&ws, &seen).unwrap();
+        let cache = Cache::open(dir.path(), dir.path(), "settings");
+        let entry = cache.entry("a.md").unwrap();
+        assert_eq!(cache.record("a.md", entry).unwrap().doc.path, "a.md");
         // A body that does not hash as written is no cache at all.
+        let mut bytes = std::fs::read(&file).unwrap();
         bytes[HEADER_LEN + 10] ^= 1;
         std::fs::write(&file, &bytes).unwrap();
         assert!(Cache::open(dir.path(), dir.path(), "settings")
