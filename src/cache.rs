@@ -93,8 +93,10 @@ pub struct Record {
 /// The same, borrowed from a workspace for writing.
 type RecordRef<'a> = (&'a Document, &'a DocFacts, &'a Option<PageFacts>);
 
-/// One document in the cache's index: how its file was seen, and where its record lies.
+/// One document in the cache's index: where its path lies in the file, how its file
+/// was seen, and where its record lies.
 pub struct Entry {
+    path: Range<usize>,
     pub seen: Seen,
     record: Range<usize>,
 }
@@ -109,7 +111,8 @@ pub struct Cache {
     key: u128,
     /// The file as read; records are decoded from it on demand.
     bytes: Vec<u8>,
-    index: HashMap<String, Entry>,
+    /// Sorted by path, as written: looked up without a copy of any path.
+    index: Vec<Entry>,
     /// Stamps of files changed before this are trusted.
     trusted_before_ns: u128,
     /// When this run began reading.
@@ -143,7 +146,7 @@ impl Cache {
             file,
             key,
             bytes: Vec::new(),
-            index: HashMap::new(),
+            index: Vec::new(),
             trusted_before_ns: 0,
             began_ns,
             broken: AtomicBool::new(false),
@@ -162,7 +165,10 @@ impl Cache {
 
     /// What the cache holds of the document at `path`.
     pub fn entry(&self, path: &str) -> Option<&Entry> {
-        self.index.get(path)
+        let at = self
+            .index
+            .binary_search_by(|e| self.bytes[e.path.clone()].cmp(path.as_bytes()));
+        at.ok().map(|at| &self.index[at])
     }
 
     /// Whether the file of `entry`, now seen with `stamp`, is surely the one cached:
@@ -224,7 +230,7 @@ impl Cache {
             .enumerate()
             .filter_map(|(d, doc)| {
                 let seen = *seen.get(&doc.path)?;
-                let record = match self.index.get(&doc.path) {
+                let record = match self.entry(&doc.path) {
                     // The same content under the same key gives the same record, unless
                     // a record was found unusable: then none is copied.
                     Some(e) if e.seen.hash == seen.hash && !broken => {
@@ -239,6 +245,7 @@ impl Cache {
             })
             .collect::<Result<_, _>>()
             .map_err(std::io::Error::other)?;
+        // The workspace's documents are sorted by path, as the index must be.
         let mut body = Vec::with_capacity(self.bytes.len().max(1 << 16));
         body.extend_from_slice(&(records.len() as u64).to_le_bytes());
         for (path, seen, record) in &records {
@@ -272,7 +279,7 @@ impl Cache {
 
 /// The start of the run that wrote `bytes` and the index, when they are a whole cache
 /// of this format written under `key`; `None` for anything else.
-fn read_index(bytes: &[u8], key: u128) -> Option<(u128, HashMap<String, Entry>)> {
+fn read_index(bytes: &[u8], key: u128) -> Option<(u128, Vec<Entry>)> {
     let mut r = Reader { bytes, at: 0 };
     if r.take(MAGIC.len())? != MAGIC || r.u32()? != FORMAT || r.u128()? != key {
         return None;
@@ -285,10 +292,18 @@ fn read_index(bytes: &[u8], key: u128) -> Option<(u128, HashMap<String, Entry>)>
     }
     let count = usize::try_from(r.u64()?).ok()?;
     // Each entry takes more than 64 bytes: a count the file cannot hold is corrupt.
-    let mut entries = Vec::with_capacity(count.min(bytes.len() / 64));
+    let mut entries: Vec<(Range<usize>, Seen, usize)> =
+        Vec::with_capacity(count.min(bytes.len() / 64));
     for _ in 0..count {
         let len = usize::try_from(r.u64()?).ok()?;
-        let path = std::str::from_utf8(r.take(len)?).ok()?.to_string();
+        let start = r.at;
+        std::str::from_utf8(r.take(len)?).ok()?;
+        let path = start..r.at;
+        // Strictly in order: no path twice, and each found by a binary search.
+        let previous = entries.last().map(|(last, ..)| &bytes[last.clone()]);
+        if previous.is_some_and(|last| last >= &bytes[path.clone()]) {
+            return None;
+        }
         let stamp = Stamp {
             size: r.u64()?,
             modified_ns: r.u128()?,
@@ -300,17 +315,15 @@ fn read_index(bytes: &[u8], key: u128) -> Option<(u128, HashMap<String, Entry>)>
         entries.push((path, Seen { stamp, hash }, record_len));
     }
     // The records follow in the order of the index, and fill the rest of the file.
-    let mut index = HashMap::with_capacity(entries.len());
+    let mut index = Vec::with_capacity(entries.len());
     for (path, seen, len) in entries {
         let start = r.at;
         r.take(len)?;
-        let entry = Entry {
+        index.push(Entry {
+            path,
             seen,
             record: start..r.at,
-        };
-        if index.insert(path, entry).is_some() {
-            return None;
-        }
+        });
     }
     if r.at != bytes.len() {
         return None;
@@ -412,6 +425,14 @@ mod tests {
         (file, bytes)
     }
 
+    /// Writes `bytes` to `file` with the body's hash made right again, so the cache
+    /// looks whole whatever was changed in it.
+    fn write_rehashed(file: &Path, bytes: &mut [u8]) {
+        let body_hash = hash(&bytes[HEADER_LEN..]);
+        bytes[HEADER_LEN - 16..HEADER_LEN].copy_from_slice(&body_hash.to_le_bytes());
+        std::fs::write(file, bytes).unwrap();
+    }
+
     #[test]
     fn records_come_back_under_their_paths() {
         let dir = tempfile::tempdir().unwrap();
@@ -436,16 +457,16 @@ mod tests {
     fn an_index_that_disagrees_with_its_records_is_not_trusted() {
         let dir = tempfile::tempdir().unwrap();
         let (file, mut bytes) = written(dir.path());
-        // The index names each path once: swap them, so each entry points at the
-        // other document's record, and hash the body again so the file looks whole.
-        let at =
-            |bytes: &[u8], name: &[u8]| bytes.windows(name.len()).position(|w| w == name).unwrap();
-        let (a, b) = (at(&bytes, b"a.md"), at(&bytes, b"b.md"));
-        bytes[a..a + 4].copy_from_slice(b"b.md");
-        bytes[b..b + 4].copy_from_slice(b"a.md");
-        let body_hash = hash(&bytes[HEADER_LEN..]);
-        bytes[HEADER_LEN - 16..HEADER_LEN].copy_from_slice(&body_hash.to_le_bytes());
-        std::fs::write(&file, &bytes).unwrap();
+        // Swap the two records (of the same length), so each entry points at the other
+        // document's record.
+        let key = Cache::open(dir.path(), dir.path(), "settings").key;
+        let (_, index) = read_index(&bytes, key).unwrap();
+        let (a, b) = (index[0].record.clone(), index[1].record.clone());
+        assert_eq!(a.len(), b.len());
+        let record_a = bytes[a.clone()].to_vec();
+        bytes.copy_within(b.clone(), a.start);
+        bytes[b].copy_from_slice(&record_a);
+        write_rehashed(&file, &mut bytes);
         let cache = Cache::open(dir.path(), dir.path(), "settings");
         let entry = cache.entry("a.md").unwrap();
         assert!(cache.record("a.md", entry).is_none());
@@ -456,6 +477,17 @@ mod tests {
         let cache = Cache::open(dir.path(), dir.path(), "settings");
         let entry = cache.entry("a.md").unwrap();
         assert_eq!(cache.record("a.md", entry).unwrap().doc.path, "a.md");
+        // An index out of order (each path found by a binary search) is no index.
+        let mut bytes = std::fs::read(&file).unwrap();
+        let at =
+            |bytes: &[u8], name: &[u8]| bytes.windows(name.len()).position(|w| w == name).unwrap();
+        let (a, b) = (at(&bytes, b"a.md"), at(&bytes, b"b.md"));
+        bytes[a..a + 4].copy_from_slice(b"b.md");
+        bytes[b..b + 4].copy_from_slice(b"a.md");
+        write_rehashed(&file, &mut bytes);
+        assert!(Cache::open(dir.path(), dir.path(), "settings")
+            .entry("a.md")
+            .is_none());
         // A body that does not hash as written is no cache at all.
         let mut bytes = std::fs::read(&file).unwrap();
         bytes[HEADER_LEN + 10] ^= 1;
