@@ -4,31 +4,38 @@
 //! `sot_syntax::Document`), with its facts.
 //!
 //! One file per workspace root, in `.sot_cache/` at the root (or `--cache-dir`), for
-//! one `sot` build and configuration: another's is ignored and replaced. A document is reused when its file is the one that was read
-//! (same size, times and inode, and last changed well before that run began, so a
-//! change within the timestamps' granularity is never missed) or, read again, when its
-//! content hashes the same. The file is replaced atomically; a cache that cannot be
-//! read, decoded, or is another version's is ignored and rebuilt.
+//! one `sot` build and configuration: another's is ignored and replaced. A document is
+//! reused when its file is the one that was read (same size, times and inode, and last
+//! changed well before that run began, so a change within the timestamps' granularity
+//! is never missed) or, read again, when its content hashes the same. An index of
+//! those stamps and hashes comes first, so a run decides what it reuses before it
+//! decodes a record, and decodes only those. The file is replaced atomically; a cache
+//! that cannot be read, whose content does not hash as written, or is another version's
+//! is ignored and rebuilt.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Write;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 use sot_registry::{DocFacts, PageFacts, Workspace};
 use sot_syntax::Document;
 
 /// Changes this close before a run began may share a timestamp with a later change.
 const TIMESTAMP_SLACK: Duration = Duration::from_secs(2);
+/// What the file starts with.
+const MAGIC: &[u8; 8] = b"sotcache";
 /// Bumped when the file's layout changes; the version of `sot` is checked as well.
-const FORMAT: u32 = 1;
-/// Records are written in this many pieces, decoded in parallel.
-const CHUNKS: usize = 64;
+const FORMAT: u32 = 2;
+/// Magic, format, key, start of the writing run and the hash of the rest.
+const HEADER_LEN: usize = 8 + 4 + 16 + 16 + 16;
 
 /// What identifies a file's content without reading it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stamp {
     size: u64,
     modified_ns: u128,
@@ -58,10 +65,15 @@ impl Stamp {
             inode,
         }
     }
+
+    /// When the file last changed, by either time.
+    fn last_change_ns(&self) -> u128 {
+        self.modified_ns.max(self.changed_ns)
+    }
 }
 
 /// How a document's file was known in this run.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Seen {
     pub stamp: Stamp,
     pub hash: u128,
@@ -71,44 +83,48 @@ pub fn hash(bytes: &[u8]) -> u128 {
     xxhash_rust::xxh3::xxh3_128(bytes)
 }
 
-/// A document as the cache holds it: lean, with its facts and how its file was seen.
-#[derive(Deserialize)]
+/// A document as the cache holds it: lean, with its facts.
 pub struct Record {
-    pub seen: Seen,
     pub doc: Document,
     pub facts: DocFacts,
     pub page: Option<PageFacts>,
 }
 
 /// The same, borrowed from a workspace for writing.
-#[derive(Serialize)]
-struct RecordRef<'a> {
-    seen: Seen,
-    doc: &'a Document,
-    facts: &'a DocFacts,
-    page: &'a Option<PageFacts>,
-}
+type RecordRef<'a> = (&'a Document, &'a DocFacts, &'a Option<PageFacts>);
 
-#[derive(Serialize, Deserialize)]
-struct Header {
-    format: u32,
-    /// The hash of the `sot` build and the configuration the facts were derived with.
-    key: u128,
-    /// Nanoseconds since the epoch when the run that wrote the file began reading.
-    began_ns: u128,
+/// One document in the cache's index: where its path lies in the file, how its file
+/// was seen, and where its record lies.
+pub struct Entry {
+    path: Range<usize>,
+    pub seen: Seen,
+    record: Range<usize>,
 }
 
 /// The cache of one workspace under one configuration.
+///
+/// The file holds an index (path, stamp, content hash, record length per document)
+/// ahead of the records, so a run compares stamps without decoding anything and
+/// decodes only the records it takes, each on its own.
 pub struct Cache {
     file: PathBuf,
     key: u128,
-    records: HashMap<String, Record>,
+    /// The file as read; records are decoded from it on demand.
+    bytes: Vec<u8>,
+    /// Sorted by path, as written: looked up without a copy of any path.
+    index: Vec<Entry>,
     /// Stamps of files changed before this are trusted.
     trusted_before_ns: u128,
     /// When this run began reading.
     began_ns: u128,
-    /// Whether a document was found changed or new.
-    stale: bool,
+    /// Whether a record could not be used: the file is then rewritten in any case.
+    broken: AtomicBool,
+    /// How many documents this run saw that the file does not describe as they are
+    /// (changed, appeared, or to be trusted by their stamps only after a rewrite).
+    outdated: AtomicUsize,
+    /// How many documents of the index were seen in this run; fewer than it holds means
+    /// some vanished.
+    matched: AtomicUsize,
 }
 
 impl Cache {
@@ -129,130 +145,222 @@ impl Cache {
         let mut cache = Cache {
             file,
             key,
-            records: HashMap::new(),
+            bytes: Vec::new(),
+            index: Vec::new(),
             trusted_before_ns: 0,
             began_ns,
-            stale: false,
+            broken: AtomicBool::new(false),
+            outdated: AtomicUsize::new(0),
+            matched: AtomicUsize::new(0),
         };
-        if let Some((header, records)) = std::fs::read(&cache.file)
-            .ok()
-            .and_then(|bytes| decode(&bytes))
-        {
-            if header.key == key {
-                cache.trusted_before_ns =
-                    header.began_ns.saturating_sub(TIMESTAMP_SLACK.as_nanos());
-                cache.records = records
-                    .into_iter()
-                    .map(|r| (r.doc.path.clone(), r))
-                    .collect();
+        if let Ok(bytes) = std::fs::read(&cache.file) {
+            if let Some((began_ns, index)) = read_index(&bytes, key) {
+                cache.trusted_before_ns = began_ns.saturating_sub(TIMESTAMP_SLACK.as_nanos());
+                cache.index = index;
+                cache.bytes = bytes;
             }
         }
         cache
     }
 
-    /// The lean document at `path` when its file, by `stamp`, is the one cached.
-    pub fn by_stamp(&mut self, path: &str, stamp: &Stamp) -> Option<Record> {
-        let trusted = self
-            .records
-            .get(path)
-            .is_some_and(|r| self.trusts(r, stamp));
-        trusted.then(|| self.records.remove(path)).flatten()
+    /// What the cache holds of the document at `path`.
+    pub fn entry(&self, path: &str) -> Option<&Entry> {
+        let at = self
+            .index
+            .binary_search_by(|e| self.bytes[e.path.clone()].cmp(path.as_bytes()));
+        at.ok().map(|at| &self.index[at])
     }
 
-    /// The lean document at `path` when its content, read again, hashes the same.
-    pub fn by_hash(&mut self, path: &str, seen: Seen) -> Option<Record> {
-        let same = self
-            .records
-            .get(path)
-            .is_some_and(|r| r.seen.hash == seen.hash);
-        let record = same.then(|| self.records.remove(path)).flatten()?;
-        self.stale |= record.seen.stamp != seen.stamp;
-        Some(Record { seen, ..record })
+    /// Whether the file of `entry`, now seen with `stamp`, is surely the one cached:
+    /// the same stamp, and changed long enough before the cache was written.
+    pub fn trusts(&self, entry: &Entry, stamp: &Stamp) -> bool {
+        entry.seen.stamp == *stamp && stamp.last_change_ns() < self.trusted_before_ns
     }
 
-    /// Notes that the document at `path` was read and parsed whole in this run.
-    pub fn parsed(&mut self, path: &str, seen: Seen) {
-        let current = self
-            .records
-            .remove(path)
-            .is_some_and(|r| r.seen.hash == seen.hash && self.trusts(&r, &seen.stamp));
-        self.stale |= !current;
+    /// The lean document `entry` holds for `path`, decoded; `None` (and the cache is
+    /// rewritten) when the record is not that document's.
+    pub fn record(&self, path: &str, entry: &Entry) -> Option<Record> {
+        let record =
+            decode_record(&self.bytes[entry.record.clone()]).filter(|r| r.doc.path == path);
+        if record.is_none() {
+            self.broken.store(true, Ordering::Relaxed);
+        }
+        record
     }
 
-    fn trusts(&self, record: &Record, stamp: &Stamp) -> bool {
-        record.seen.stamp == *stamp
-            && stamp.modified_ns.max(stamp.changed_ns) < self.trusted_before_ns
+    /// Notes that the document at `path` (`entry` in the cache, if any) was seen as
+    /// `now` in this run and will be in the cache's next version.
+    pub fn note(&self, entry: Option<&Entry>, now: Seen) {
+        let current = entry.is_some_and(|e| {
+            self.matched.fetch_add(1, Ordering::Relaxed);
+            // An entry trusted by its stamp only after a rewrite is worth one: every
+            // later run then skips reading the file.
+            e.seen == now
+                && (self.trusts(e, &now.stamp)
+                    || now.stamp.last_change_ns()
+                        >= self.began_ns.saturating_sub(TIMESTAMP_SLACK.as_nanos()))
+        });
+        if !current {
+            self.outdated.fetch_add(1, Ordering::Relaxed);
+        }
     }
 
-    /// Whether the file on disk no longer says what this run saw: a document
-    /// changed, appeared or vanished.
-    pub fn is_stale(&self) -> bool {
-        self.stale || !self.records.is_empty()
+    /// Whether to write the cache again after a run that saw the documents it was
+    /// given: always when the file no longer says what this run saw and the run read
+    /// every document anyway (`whole`); after a run over a few files only once a
+    /// sixty-fourth of the documents changed, appeared or vanished, since until then
+    /// reading those again costs each run less than rewriting every record would.
+    pub fn worth_storing(&self, whole: bool) -> bool {
+        let vanished = self.index.len() - self.matched.load(Ordering::Relaxed);
+        let outdated = self.outdated.load(Ordering::Relaxed) + vanished;
+        self.broken.load(Ordering::Relaxed)
+            || (outdated > 0 && (whole || outdated * 64 >= self.index.len()))
     }
 
     /// Writes the documents of `ws` seen in this run (`seen`, by path) as the new
-    /// cache, atomically. Documents not seen (standard input's) are left out. Returns
-    /// why it could not, if so.
+    /// cache, atomically. Documents not seen (standard input's) are left out. A
+    /// document whose content is the one cached keeps its record as it was written.
+    /// Returns why it could not, if so.
     pub fn store(self, ws: &Workspace, seen: &HashMap<String, Seen>) -> std::io::Result<()> {
-        let header = Header {
-            format: FORMAT,
-            key: self.key,
-            began_ns: self.began_ns,
-        };
         let pages = ws.page_facts();
-        let records: Vec<RecordRef> = ws
+        let broken = self.broken.load(Ordering::Relaxed);
+        let records: Vec<(&str, Seen, Cow<[u8]>)> = ws
             .docs
-            .iter()
+            .par_iter()
             .enumerate()
             .filter_map(|(d, doc)| {
-                Some(RecordRef {
-                    seen: *seen.get(&doc.path)?,
-                    doc,
-                    facts: ws.facts(d),
-                    page: &pages[d],
-                })
+                let seen = *seen.get(&doc.path)?;
+                let record = match self.entry(&doc.path) {
+                    // The same content under the same key gives the same record, unless
+                    // a record was found unusable: then none is copied.
+                    Some(e) if e.seen.hash == seen.hash && !broken => {
+                        Ok(Cow::Borrowed(&self.bytes[e.record.clone()]))
+                    }
+                    _ => {
+                        let record: RecordRef = (doc, ws.facts(d), &pages[d]);
+                        rmp_serde::to_vec(&record).map(Cow::Owned)
+                    }
+                };
+                Some(record.map(|r| (doc.path.as_str(), seen, r)))
             })
-            .collect();
-        // Records in chunks, each encoded on its own so they decode on every core.
-        let size = records.len().div_ceil(CHUNKS).max(1);
-        let chunks: Vec<Vec<u8>> = records
-            .par_chunks(size)
-            .map(rmp_serde::to_vec)
             .collect::<Result<_, _>>()
             .map_err(std::io::Error::other)?;
-        let mut bytes = rmp_serde::to_vec(&header).map_err(std::io::Error::other)?;
-        for chunk in &chunks {
-            bytes.extend_from_slice(&(chunk.len() as u64).to_le_bytes());
-            bytes.extend_from_slice(chunk);
+        // The workspace's documents are sorted by path, as the index must be.
+        let mut body = Vec::with_capacity(self.bytes.len().max(1 << 16));
+        body.extend_from_slice(&(records.len() as u64).to_le_bytes());
+        for (path, seen, record) in &records {
+            body.extend_from_slice(&(path.len() as u64).to_le_bytes());
+            body.extend_from_slice(path.as_bytes());
+            body.extend_from_slice(&seen.stamp.size.to_le_bytes());
+            body.extend_from_slice(&seen.stamp.modified_ns.to_le_bytes());
+            body.extend_from_slice(&seen.stamp.changed_ns.to_le_bytes());
+            body.extend_from_slice(&seen.stamp.inode.to_le_bytes());
+            body.extend_from_slice(&seen.hash.to_le_bytes());
+            body.extend_from_slice(&(record.len() as u64).to_le_bytes());
         }
+        for (_, _, record) in &records {
+            body.extend_from_slice(record);
+        }
+        let mut header = Vec::with_capacity(HEADER_LEN);
+        header.extend_from_slice(MAGIC);
+        header.extend_from_slice(&FORMAT.to_le_bytes());
+        header.extend_from_slice(&self.key.to_le_bytes());
+        header.extend_from_slice(&self.began_ns.to_le_bytes());
+        header.extend_from_slice(&hash(&body).to_le_bytes());
         let dir = self.file.parent().unwrap_or(Path::new("."));
         create_dir(dir)?;
         let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-        tmp.write_all(&bytes)?;
+        tmp.write_all(&header)?;
+        tmp.write_all(&body)?;
         tmp.persist(&self.file).map_err(|e| e.error)?;
         Ok(())
     }
 }
 
-/// The header and records, or `None` for a file that is not a whole cache.
-fn decode(bytes: &[u8]) -> Option<(Header, Vec<Record>)> {
-    let mut reader = bytes;
-    let header: Header = rmp_serde::from_read(&mut reader).ok()?;
-    if header.format != FORMAT {
+/// The start of the run that wrote `bytes` and the index, when they are a whole cache
+/// of this format written under `key`; `None` for anything else.
+fn read_index(bytes: &[u8], key: u128) -> Option<(u128, Vec<Entry>)> {
+    let mut r = Reader { bytes, at: 0 };
+    if r.take(MAGIC.len())? != MAGIC || r.u32()? != FORMAT || r.u128()? != key {
         return None;
     }
-    let mut chunks = Vec::new();
-    while !reader.is_empty() {
-        let (len, rest) = reader.split_first_chunk::<8>()?;
-        let len = usize::try_from(u64::from_le_bytes(*len)).ok()?;
-        chunks.push(rest.get(..len)?);
-        reader = &rest[len..];
+    let began_ns = r.u128()?;
+    let body_hash = r.u128()?;
+    // The whole body is checked once: a record is then trusted to be what was written.
+    if hash(&bytes[r.at..]) != body_hash {
+        return None;
     }
-    let records: Vec<Vec<Record>> = chunks
-        .par_iter()
-        .map(|chunk| rmp_serde::from_slice(chunk).ok())
-        .collect::<Option<_>>()?;
-    Some((header, records.into_iter().flatten().collect()))
+    let count = usize::try_from(r.u64()?).ok()?;
+    // Each entry takes more than 64 bytes: a count the file cannot hold is corrupt.
+    let mut entries: Vec<(Range<usize>, Seen, usize)> =
+        Vec::with_capacity(count.min(bytes.len() / 64));
+    for _ in 0..count {
+        let len = usize::try_from(r.u64()?).ok()?;
+        let start = r.at;
+        std::str::from_utf8(r.take(len)?).ok()?;
+        let path = start..r.at;
+        // Strictly in order: no path twice, and each found by a binary search.
+        let previous = entries.last().map(|(last, ..)| &bytes[last.clone()]);
+        if previous.is_some_and(|last| last >= &bytes[path.clone()]) {
+            return None;
+        }
+        let stamp = Stamp {
+            size: r.u64()?,
+            modified_ns: r.u128()?,
+            changed_ns: r.u128()?,
+            inode: r.u64()?,
+        };
+        let hash = r.u128()?;
+        let record_len = usize::try_from(r.u64()?).ok()?;
+        entries.push((path, Seen { stamp, hash }, record_len));
+    }
+    // The records follow in the order of the index, and fill the rest of the file.
+    let mut index = Vec::with_capacity(entries.len());
+    for (path, seen, len) in entries {
+        let start = r.at;
+        r.take(len)?;
+        index.push(Entry {
+            path,
+            seen,
+            record: start..r.at,
+        });
+    }
+    if r.at != bytes.len() {
+        return None;
+    }
+    Some((began_ns, index))
+}
+
+/// Reads little-endian numbers and byte strings off the front of a file.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, len: usize) -> Option<&'a [u8]> {
+        let end = self.at.checked_add(len)?;
+        let taken = self.bytes.get(self.at..end)?;
+        self.at = end;
+        Some(taken)
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+
+    fn u128(&mut self) -> Option<u128> {
+        Some(u128::from_le_bytes(self.take(16)?.try_into().ok()?))
+    }
+}
+
+fn decode_record(bytes: &[u8]) -> Option<Record> {
+    let (doc, facts, page) = rmp_serde::from_slice(bytes).ok()?;
+    Some(Record { doc, facts, page })
 }
 
 fn now_ns() -> u128 {
@@ -275,4 +383,117 @@ fn create_dir(dir: &Path) -> std::io::Result<()> {
          # For information about cache directory tags see https://bford.info/cachedir/\n",
     )?;
     std::fs::write(dir.join(".gitignore"), "# Created by sot.\n*\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sot_registry::FileTree;
+
+    fn seen(n: u64) -> Seen {
+        Seen {
+            stamp: Stamp {
+                size: n,
+                modified_ns: 1,
+                changed_ns: 1,
+                inode: n,
+            },
+            hash: u128::from(n),
+        }
+    }
+
+    /// A workspace of `a.md` and `b.md`, and how their files were seen.
+    fn two_documents() -> (Workspace, HashMap<String, Seen>) {
+        let docs = ["a.md", "b.md"]
+            .map(|path| Document::parse(path, format!("# {path}\n\nText.\n")))
+            .into();
+        let ws = Workspace::new(docs, FileTree::default());
+        let seen = HashMap::from([("a.md".to_string(), seen(1)), ("b.md".to_string(), seen(2))]);
+        (ws, seen)
+    }
+
+    /// A cache of [`two_documents`] written to `dir`, and the file's bytes.
+    fn written(dir: &Path) -> (PathBuf, Vec<u8>) {
+        let (ws, seen) = two_documents();
+        Cache::open(dir, dir, "settings").store(&ws, &seen).unwrap();
+        let file = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "cache"))
+            .unwrap();
+        let bytes = std::fs::read(&file).unwrap();
+        (file, bytes)
+    }
+
+    /// Writes `bytes` to `file` with the body's hash made right again, so the cache
+    /// looks whole whatever was changed in it.
+    fn write_rehashed(file: &Path, bytes: &mut [u8]) {
+        let body_hash = hash(&bytes[HEADER_LEN..]);
+        bytes[HEADER_LEN - 16..HEADER_LEN].copy_from_slice(&body_hash.to_le_bytes());
+        std::fs::write(file, bytes).unwrap();
+    }
+
+    #[test]
+    fn records_come_back_under_their_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        written(dir.path());
+        let cache = Cache::open(dir.path(), dir.path(), "settings");
+        for (path, n) in [("a.md", 1), ("b.md", 2)] {
+            let entry = cache.entry(path).unwrap();
+            assert_eq!(entry.seen, seen(n));
+            let record = cache.record(path, entry).unwrap();
+            assert_eq!(record.doc.path, path);
+            assert_eq!(record.doc.headings[0].text, path);
+            cache.note(Some(entry), entry.seen);
+        }
+        assert!(!cache.worth_storing(true));
+        // Another configuration's cache is not read.
+        assert!(Cache::open(dir.path(), dir.path(), "other")
+            .entry("a.md")
+            .is_none());
+    }
+
+    #[test]
+    fn an_index_that_disagrees_with_its_records_is_not_trusted() {
+        let dir = tempfile::tempdir().unwrap();
+        let (file, mut bytes) = written(dir.path());
+        // Swap the two records (of the same length), so each entry points at the other
+        // document's record.
+        let key = Cache::open(dir.path(), dir.path(), "settings").key;
+        let (_, index) = read_index(&bytes, key).unwrap();
+        let (a, b) = (index[0].record.clone(), index[1].record.clone());
+        assert_eq!(a.len(), b.len());
+        let record_a = bytes[a.clone()].to_vec();
+        bytes.copy_within(b.clone(), a.start);
+        bytes[b].copy_from_slice(&record_a);
+        write_rehashed(&file, &mut bytes);
+        let cache = Cache::open(dir.path(), dir.path(), "settings");
+        let entry = cache.entry("a.md").unwrap();
+        assert!(cache.record("a.md", entry).is_none());
+        assert!(cache.worth_storing(false), "rewritten");
+        // Rewritten from the documents, not by copying the records that disagreed.
+        let (ws, seen) = two_documents();
+        cache.store(&ws, &seen).unwrap();
+        let cache = Cache::open(dir.path(), dir.path(), "settings");
+        let entry = cache.entry("a.md").unwrap();
+        assert_eq!(cache.record("a.md", entry).unwrap().doc.path, "a.md");
+        // An index out of order (each path found by a binary search) is no index.
+        let mut bytes = std::fs::read(&file).unwrap();
+        let at =
+            |bytes: &[u8], name: &[u8]| bytes.windows(name.len()).position(|w| w == name).unwrap();
+        let (a, b) = (at(&bytes, b"a.md"), at(&bytes, b"b.md"));
+        bytes[a..a + 4].copy_from_slice(b"b.md");
+        bytes[b..b + 4].copy_from_slice(b"a.md");
+        write_rehashed(&file, &mut bytes);
+        assert!(Cache::open(dir.path(), dir.path(), "settings")
+            .entry("a.md")
+            .is_none());
+        // A body that does not hash as written is no cache at all.
+        let mut bytes = std::fs::read(&file).unwrap();
+        bytes[HEADER_LEN + 10] ^= 1;
+        std::fs::write(&file, &bytes).unwrap();
+        assert!(Cache::open(dir.path(), dir.path(), "settings")
+            .entry("a.md")
+            .is_none());
+    }
 }

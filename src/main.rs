@@ -437,9 +437,9 @@ fn load_stdin(path: &std::path::Path, cache_dir: Option<&CacheDir>) -> Result<Lo
     }
     let (settings, note, config_file) = read_settings(&root)?;
     // The buffer is not the file on disk: the cache is read, never written.
-    let mut cache = cache_dir.map(|dir| open_cache(dir, &root, &settings));
+    let cache = cache_dir.map(|dir| open_cache(dir, &root, &settings));
     let needs_text = |path: &str| path == rel || settings.is_template(path);
-    let reuse = cache.as_mut().map(|cache| workspace::Reuse {
+    let reuse = cache.as_ref().map(|cache| workspace::Reuse {
         cache,
         needs_text: &needs_text,
     });
@@ -590,7 +590,7 @@ fn load_cached(
         }
     }
     let (settings, note, config_file) = read_settings(&root)?;
-    let mut cache = cache_dir.map(|dir| open_cache(dir, &root, &settings));
+    let cache = cache_dir.map(|dir| open_cache(dir, &root, &settings));
     // Asked once per document: a hook may name thousands of staged files.
     let file_set: std::collections::HashSet<&str> =
         named_files.iter().map(|(rel, _)| rel.as_str()).collect();
@@ -603,7 +603,7 @@ fn load_cached(
                 .any(|dir| dir == "/" || path.starts_with(dir.as_str()))
     };
     let needs_text = |path: &str| is_target(path) || settings.is_template(path);
-    let reuse = cache.as_mut().map(|cache| workspace::Reuse {
+    let reuse = cache.as_ref().map(|cache| workspace::Reuse {
         cache,
         needs_text: &needs_text,
     });
@@ -768,7 +768,8 @@ fn lint(
         d.severity == Severity::Error || (options.deny_warnings && d.severity == Severity::Warning)
     });
     // A cache that cannot be written only makes the next run slower.
-    if let Some((cache, seen)) = cache.filter(|(cache, _)| cache.is_stale()) {
+    let whole = targets.is_none();
+    if let Some((cache, seen)) = cache.filter(|(cache, _)| cache.worth_storing(whole)) {
         let _ = cache.store(&ws, &seen);
     }
     // The process ends with this command: freeing every document, entry and finding one

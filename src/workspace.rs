@@ -4,7 +4,7 @@ use std::io::{self, Read};
 use std::path::{Component, Path, PathBuf};
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
 use ignore::WalkBuilder;
 use rayon::prelude::*;
@@ -17,7 +17,7 @@ use crate::cache::{self, Cache, Seen, Stamp};
 /// Which documents may come from the cache in their lean form: those no finding is
 /// reported on and no check reads whole (a template's).
 pub struct Reuse<'a> {
-    pub cache: &'a mut Cache,
+    pub cache: &'a Cache,
     pub needs_text: &'a (dyn Fn(&str) -> bool + Sync),
 }
 
@@ -103,9 +103,11 @@ pub fn load(
             format!("it is not a regular file but {kind}; no .gitignore file was read"),
         ));
     }
-    let skipped = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    // The filter must be `'static`: it shares the list with the walk.
+    let skipped = std::sync::Arc::new(Mutex::new(Vec::new()));
     let skipped_in_walk = skipped.clone();
-    let walker = WalkBuilder::new(root)
+    let walked = Mutex::new(Vec::new());
+    WalkBuilder::new(root)
         .hidden(false)
         .ignore(false)
         .git_ignore(special_above.is_none())
@@ -116,18 +118,36 @@ pub fn load(
             if e.file_name() == ".git" {
                 return false;
             }
-            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-            match special_gitignore(e.path()).filter(|_| is_dir) {
+            // Only a folder's `.gitignore` is looked at: one `stat` per folder, not per file.
+            if !e.file_type().is_some_and(|t| t.is_dir()) {
+                return true;
+            }
+            match special_gitignore(e.path()) {
                 Some(kind) => {
-                    let mut skipped = skipped_in_walk.lock().expect("no panic holds it");
-                    skipped.push((e.path().join(".gitignore"), kind));
+                    let gitignore = (e.path().join(".gitignore"), kind);
+                    lock(&skipped_in_walk).push(gitignore);
                     false
                 }
                 None => true,
             }
         })
-        .build();
-    for entry in walker {
+        // On every core; what the walk found is sorted after, so the order of the
+        // threads never shows.
+        .build_parallel()
+        .run(|| {
+            Box::new(|entry| {
+                lock(&walked).push(entry);
+                ignore::WalkState::Continue
+            })
+        });
+    let mut walked = walked.into_inner().unwrap_or_else(|e| e.into_inner());
+    walked.sort_by(|a, b| match (a, b) {
+        (Ok(a), Ok(b)) => a.path().as_os_str().cmp(b.path().as_os_str()),
+        (Ok(_), Err(_)) => std::cmp::Ordering::Less,
+        (Err(_), Ok(_)) => std::cmp::Ordering::Greater,
+        (Err(a), Err(b)) => a.to_string().cmp(&b.to_string()),
+    });
+    for entry in walked {
         let entry = match entry {
             Ok(entry) => entry,
             Err(err) => {
@@ -172,56 +192,76 @@ pub fn load(
             }
         }
     }
-    for (rel, path) in named {
-        if !settings.excludes(rel) && !doc_paths.iter().any(|(d, _)| d == rel) {
-            tree.add_file(rel);
-            doc_paths.push((rel.clone(), path.clone()));
-        }
+    let walked: std::collections::HashSet<&str> =
+        doc_paths.iter().map(|(d, _)| d.as_str()).collect();
+    let unwalked: Vec<(String, PathBuf)> = named
+        .iter()
+        .filter(|(rel, _)| !settings.excludes(rel) && !walked.contains(rel.as_str()))
+        .cloned()
+        .collect();
+    for (rel, path) in unwalked {
+        tree.add_file(&rel);
+        doc_paths.push((rel, path));
     }
+    // In the workspace's order (by path), so documents need not be moved to sort them.
+    doc_paths.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
+    // A file named twice is one document.
+    doc_paths.dedup_by(|(a, _), (b, _)| a == b);
     let site = settings.site();
-    let needs_text = reuse.as_ref().map(|r| r.needs_text);
-    let cache = reuse.map(|r| Mutex::new(r.cache));
-    let loaded: Vec<(WithFacts, Option<Seen>, Option<TextFacts>)> = doc_paths
+    // Mapped, not filtered, in parallel: each result is written straight into its place,
+    // and boxed, so that moving it out below frees it: the documents are never held twice.
+    let loaded: Vec<Option<Box<LoadedDocument>>> = doc_paths
         .into_par_iter()
-        .filter_map(|(rel, path)| {
-            let cache = cache
-                .as_ref()
-                .map(|c| (c, needs_text.is_some_and(|n| !n(&rel))));
+        .map(|(rel, path)| {
+            let cache = reuse.as_ref().map(|r| (r.cache, !(r.needs_text)(&rel)));
             let ((mut doc, facts, page), seen) = load_document(&path, rel, site, cache)?;
             let text_facts = lean.and_then(|is_target| shed(&mut doc, settings, is_target));
-            Some(((doc, facts, page), seen, text_facts))
+            Some(Box::new(((doc, facts, page), seen, text_facts)))
         })
         .collect();
-    let mut seen = HashMap::new();
-    let mut text_facts = HashMap::new();
-    let mut parts = Vec::with_capacity(loaded.len());
-    for ((doc, facts, page), s, t) in loaded {
+    let mut seen = HashMap::with_capacity(loaded.len());
+    let (mut docs, mut facts, mut pages) = (
+        Vec::with_capacity(loaded.len()),
+        Vec::with_capacity(loaded.len()),
+        Vec::with_capacity(loaded.len()),
+    );
+    let mut text_facts = Vec::with_capacity(if lean.is_some() { loaded.len() } else { 0 });
+    for part in loaded.into_iter().flatten() {
+        let ((doc, f, page), s, t) = *part;
         if let Some(s) = s {
             seen.insert(doc.path.clone(), s);
         }
-        if let Some(t) = t {
-            text_facts.insert(doc.path.clone(), t);
+        if lean.is_some() {
+            text_facts.push(t);
         }
-        parts.push((doc, facts, page));
+        docs.push(doc);
+        facts.push(f);
+        pages.push(page);
     }
-    for (path, kind) in skipped.lock().expect("the walk is over").drain(..) {
-        if let Some(rel) = relative(root, &path) {
-            let reason = format!("it is not a regular file but {kind}; its folder was not walked");
-            parts.push(with_facts(Document::unreadable(rel, reason), site));
+    let mut ws = Workspace::from_sorted(docs, facts, pages, tree);
+    let mut skipped = std::mem::take(&mut *lock(&skipped));
+    skipped.sort();
+    let skipped = skipped.into_iter().filter_map(|(path, kind)| {
+        let reason = format!("it is not a regular file but {kind}; its folder was not walked");
+        Some(Document::unreadable(relative(root, &path)?, reason))
+    });
+    for doc in skipped.chain(unlisted) {
+        let (doc, f, page) = with_facts(doc, site);
+        let at = ws.add(doc, f, page);
+        if lean.is_some() {
+            text_facts.insert(at, None);
         }
     }
-    parts.extend(unlisted.into_iter().map(|doc| with_facts(doc, site)));
-    let ws = Workspace::with_facts(parts, tree);
-    let text_facts = match text_facts.is_empty() {
-        true => Vec::new(),
-        false => ws.docs.iter().map(|d| text_facts.remove(&d.path)).collect(),
-    };
     Loaded {
         ws,
         seen,
         text_facts,
     }
 }
+
+/// A document loaded with its facts, how its file was seen (with a cache), and its text
+/// facts when it dropped its text.
+type LoadedDocument = (WithFacts, Option<Seen>, Option<TextFacts>);
 
 /// Whether the document at a root-relative path is linted.
 pub type IsTarget<'a> = dyn Fn(&str) -> bool + Sync + 'a;
@@ -264,15 +304,19 @@ fn load_document(
     path: &Path,
     rel: String,
     site: &Site,
-    cache: Option<(&Mutex<&mut Cache>, bool)>,
+    cache: Option<(&Cache, bool)>,
 ) -> Option<(WithFacts, Option<Seen>)> {
     // Without a cache nothing needs the stamp: no `stat` beside the read.
     let stamp = cache
         .and_then(|_| std::fs::metadata(path).ok())
         .map(|meta| Stamp::of(&meta));
-    if let (Some((c, true)), Some(stamp)) = (cache, &stamp) {
-        if let Some(hit) = lock(c).by_stamp(&rel, stamp) {
-            return Some(((hit.doc, hit.facts, hit.page), Some(hit.seen)));
+    let entry = cache.and_then(|(c, _)| c.entry(&rel));
+    if let (Some((c, true)), Some(stamp), Some(entry)) = (cache, &stamp, entry) {
+        if c.trusts(entry, stamp) {
+            if let Some(hit) = c.record(&rel, entry) {
+                c.note(Some(entry), entry.seen);
+                return Some(((hit.doc, hit.facts, hit.page), Some(entry.seen)));
+            }
         }
     }
     let bytes = match read_regular(path) {
@@ -290,20 +334,19 @@ fn load_document(
         hash: cache::hash(&bytes),
     });
     if let (Some((c, lean)), Some(seen)) = (cache, seen) {
-        let mut c = lock(c);
-        if lean {
-            if let Some(hit) = c.by_hash(&rel, seen) {
-                return Some(((hit.doc, hit.facts, hit.page), Some(hit.seen)));
+        c.note(entry, seen);
+        if let Some(entry) = entry.filter(|e| lean && e.seen.hash == seen.hash) {
+            if let Some(hit) = c.record(&rel, entry) {
+                return Some(((hit.doc, hit.facts, hit.page), Some(seen)));
             }
         }
-        c.parsed(&rel, seen);
     }
     Some((with_facts(read_document(bytes, rel), site), seen))
 }
 
-/// The cache, also after a thread panicked holding it (its records stay whole).
-fn lock<'c, 'a>(c: &'c Mutex<&'a mut Cache>) -> std::sync::MutexGuard<'c, &'a mut Cache> {
-    c.lock().unwrap_or_else(|e| e.into_inner())
+/// What `m` holds, also after a thread panicked holding it (a push is whole or not made).
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn with_facts(doc: Document, site: &Site) -> WithFacts {

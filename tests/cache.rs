@@ -219,6 +219,50 @@ fn one_file_runs_from_the_cache_report_what_the_whole_run_reports_for_that_file(
     }
 }
 
+#[test]
+fn a_few_changed_documents_are_read_again_until_enough_changed_to_rewrite_the_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "sot.toml", b"");
+    let corpus = corpus::generate(200, 1, 9);
+    corpus.write(root);
+    let mut docs: Vec<&str> = corpus
+        .files
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .filter(|p| p.ends_with(".md") && !p.starts_with("node_modules/"))
+        .collect();
+    docs.sort();
+    assert!(docs.len() >= 128, "{} documents", docs.len());
+    let (target, others) = docs.split_first().unwrap();
+    // Trusted by their stamps once the whole run has written the cache.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    same_with_and_without(root, &[], "first run");
+    let cache_file = &cache_files(&root.join(".sot_cache"))[0];
+    let written = std::fs::read(cache_file).unwrap();
+    let edit = |path: &str| {
+        let mut text = std::fs::read(root.join(path)).unwrap();
+        text.extend_from_slice(b"\nA line added later.\n");
+        write(root, path, &text);
+    };
+
+    // One document changed: a run over another reads it again and keeps the file.
+    edit(others[0]);
+    let one = lint(root, true, &[target]);
+    assert_eq!(one, lint(root, false, &[target]));
+    assert_eq!(std::fs::read(cache_file).unwrap(), written, "not rewritten");
+
+    // An eighth changed: rewriting once costs less than reading them in every run.
+    for path in others.iter().step_by(8) {
+        edit(path);
+    }
+    let one = lint(root, true, &[target]);
+    assert_eq!(one, lint(root, false, &[target]));
+    let rewritten = std::fs::read(cache_file).unwrap();
+    assert_ne!(rewritten, written, "rewritten");
+    same_with_and_without(root, &[target], "after the rewrite");
+}
+
 fn cache_files(dir: &Path) -> Vec<std::path::PathBuf> {
     std::fs::read_dir(dir)
         .map(|d| {

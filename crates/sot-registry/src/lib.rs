@@ -70,6 +70,32 @@ impl Workspace {
         ws
     }
 
+    /// A workspace of documents already in path order, with their facts.
+    pub fn from_sorted(
+        docs: Vec<Document>,
+        facts: Vec<DocFacts>,
+        pages: Vec<Option<PageFacts>>,
+        tree: FileTree,
+    ) -> Self {
+        debug_assert!(docs.windows(2).all(|w| w[0].path < w[1].path));
+        debug_assert!(docs.len() == facts.len() && docs.len() == pages.len());
+        Workspace {
+            docs,
+            facts,
+            pages,
+            tree,
+        }
+    }
+
+    /// Adds a document with its facts in its place by path, returning its index.
+    pub fn add(&mut self, doc: Document, facts: DocFacts, page: Option<PageFacts>) -> usize {
+        let at = self.docs.partition_point(|d| d.path < doc.path);
+        self.docs.insert(at, doc);
+        self.facts.insert(at, facts);
+        self.pages.insert(at, page);
+        at
+    }
+
     /// Document `d`'s facts.
     pub fn facts(&self, d: usize) -> &DocFacts {
         &self.facts[d]

@@ -19,6 +19,8 @@ pub struct Frontmatter {
     pub keys: Vec<Key>,
     /// Every scalar value written on a line (top-level, nested, list items), comments
     /// stripped and quotes removed, for placeholder checks.
+    /// Not in the lean form: only a document being checked is searched for them.
+    #[serde(skip)]
     pub values: Vec<Value>,
 }
 
@@ -30,6 +32,8 @@ pub struct Key {
     pub value: Option<Value>,
     /// The YAML comment on the key's line, without `#` (templates mark keys
     /// `# REQUIRED: a | b | c`).
+    /// Not in the lean form: only a template, always read whole, is asked for it.
+    #[serde(skip)]
     pub comment: Option<String>,
 }
 
@@ -84,6 +88,9 @@ impl FieldValue {
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Value {
+    /// Not in the lean form: only a document being checked (or a template) reads it;
+    /// other documents' checks read where a value is written.
+    #[serde(skip)]
     pub text: String,
     pub span: Range<usize>,
 }
