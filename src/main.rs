@@ -245,6 +245,10 @@ enum Exit {
     Failure = 2,
 }
 
+#[cfg(unix)]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let source = match (cli.config, cli.no_config) {
