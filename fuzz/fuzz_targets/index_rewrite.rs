@@ -32,7 +32,7 @@ fuzz_target!(|data: &[u8]| {
     }
     index::rewrite_settled(&mut ws, build, &[0]);
     let once = file_text(&ws.docs[0]);
-    let mut again = workspace(once.clone());
+    let again = workspace(once.clone());
     let errors = index::blocks(&again.docs[0]).1;
     assert!(
         errors.is_empty(),

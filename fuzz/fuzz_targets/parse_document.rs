@@ -25,9 +25,9 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     for l in &doc.links {
-        check(&l.span);
-        check(&l.dest_span);
-        check(&l.text_span);
+        check(&l.span.range());
+        check(&l.dest_span.range());
+        check(&l.text_span.range());
     }
     for d in &doc.definitions {
         check(&d.dest_span);

@@ -60,7 +60,7 @@ const WINDOW: usize = 200;
 /// Whether the stand-in written at `span` of `doc` names its ID family rather than
 /// standing for one entry.
 pub fn names_family(doc: &Document, span: Range<usize>) -> bool {
-    let span = link_around(doc, &span).map_or(span, |l| l.span.clone());
+    let span = link_around(doc, &span).map_or(span, |l| l.span.range());
     in_prefix_field(doc, span.start)
         || under_family_heading(doc, span.start)
         || in_family_table_cell(&doc.text, span.clone())
@@ -73,14 +73,14 @@ pub fn names_family(doc: &Document, span: Range<usize>) -> bool {
 pub fn is_entry_stand_in_link(facts: &TextFacts, i: usize, link: &Link, reg: &Registry) -> bool {
     facts
         .stand_in_link(i)
-        .is_some_and(|prefix| reg.is_known(prefix) && !facts.names_family(&link.span))
+        .is_some_and(|prefix| reg.is_known(prefix) && !facts.names_family(&link.span.range()))
 }
 
 /// The link whose whole text is the token at `span`.
 fn link_around<'d>(doc: &'d Document, span: &Range<usize>) -> Option<&'d Link> {
     doc.links.iter().find(|l| {
-        l.text_span.start <= span.start
-            && span.end <= l.text_span.end
+        l.text_span.range().start <= span.start
+            && span.end <= l.text_span.range().end
             && l.text.trim() == &doc.text[span.clone()]
     })
 }

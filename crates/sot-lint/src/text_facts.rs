@@ -103,7 +103,7 @@ fn stand_in_spans(doc: &Document) -> impl Iterator<Item = Range<usize>> + '_ {
         .links
         .iter()
         .filter(|l| stand_in(&l.text).is_some())
-        .map(|l| l.span.clone());
+        .map(|l| l.span.range());
     tokens.chain(links)
 }
 

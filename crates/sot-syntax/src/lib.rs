@@ -135,15 +135,39 @@ pub struct Link {
     pub image: bool,
     /// The target as written (escapes and character references resolved, `<>`
     /// removed, percent-encoding kept).
-    pub dest: String,
+    pub dest: Box<str>,
     /// Where the target is written: in the link itself or in its definition.
-    pub dest_span: Range<usize>,
+    pub dest_span: Span,
     /// The link's rendered text; empty once the document dropped its text.
     pub text: String,
-    pub text_span: Range<usize>,
-    pub span: Range<usize>,
+    pub text_span: Span,
+    pub span: Span,
     /// Index into [`Document::definitions`] for reference links.
-    pub definition: Option<usize>,
+    pub definition: Option<u32>,
+}
+
+/// A byte range of a document in half the room of a `Range<usize>`, for what a
+/// document keeps many of (a document is at most [`MAX_LEN`] bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn range(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+impl From<Range<usize>> for Span {
+    /// Offsets of a document fit: [`Document::parse`] reads none longer than [`MAX_LEN`].
+    fn from(r: Range<usize>) -> Span {
+        Span {
+            start: r.start as u32,
+            end: r.end as u32,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

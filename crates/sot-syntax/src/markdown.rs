@@ -168,11 +168,11 @@ pub(crate) fn parse(text: &str, body_start: usize) -> Parsed {
                 out.links.push(Link {
                     kind,
                     image,
-                    dest: dest_url.to_string(),
-                    dest_span: range.clone(),
+                    dest: dest_url.as_ref().into(),
+                    dest_span: range.clone().into(),
                     text: String::new(),
-                    text_span: range.start..range.start,
-                    span: range,
+                    text_span: (range.start..range.start).into(),
+                    span: range.into(),
                     definition: None,
                 });
             }
@@ -261,9 +261,10 @@ pub(crate) fn parse(text: &str, body_start: usize) -> Parsed {
     }
     for (i, label) in reference_labels {
         let link = &mut out.links[i];
-        link.definition = by_label.get(&label_key(&label)).copied();
-        if let Some(d) = link.definition {
-            link.dest_span = out.definitions[d].dest_span.clone();
+        let definition = by_label.get(&label_key(&label)).copied();
+        link.definition = definition.map(|d| d as u32);
+        if let Some(d) = definition {
+            link.dest_span = out.definitions[d].dest_span.clone().into();
         }
     }
     finish_headings(text, &mut out.headings, &mut out.html_headings);
@@ -375,10 +376,10 @@ fn label_key(label: &str) -> String {
 
 fn push_link_text(link: &mut Link, t: &str, range: &Range<usize>) {
     link.text.push_str(t);
-    if link.text_span.is_empty() {
-        link.text_span = range.clone();
+    if link.text_span.start == link.text_span.end {
+        link.text_span = range.clone().into();
     } else {
-        link.text_span.end = link.text_span.end.max(range.end);
+        link.text_span.end = link.text_span.end.max(range.end as u32);
     }
 }
 
@@ -406,12 +407,13 @@ fn finish_link(text: &str, link: &mut Link) {
     if link.kind != LinkKind::Inline {
         return;
     }
-    let from = link.text_span.end.max(link.span.start);
-    let Some(open) = text[from..link.span.end].find("](") else {
+    let span = link.span.range();
+    let from = (link.text_span.end as usize).max(span.start);
+    let Some(open) = text[from..span.end].find("](") else {
         return;
     };
     let start = from + open + 2;
-    link.dest_span = dest_span(text, start, link.span.end);
+    link.dest_span = dest_span(text, start, span.end).into();
 }
 
 /// The target's span from `start`: `<...>` whole, or up to white space or the closing paren.
@@ -574,11 +576,11 @@ fn html_link(value: &str, value_span: Range<usize>, image: bool, tag: &Range<usi
         kind: LinkKind::Html,
         image,
         // A browser strips the white space around a URL.
-        dest: decode_entities(value).trim().to_string(),
-        dest_span: value_span,
+        dest: decode_entities(value).trim().into(),
+        dest_span: value_span.into(),
         text: String::new(),
-        text_span: tag.end..tag.end,
-        span: tag.clone(),
+        text_span: (tag.end..tag.end).into(),
+        span: tag.clone().into(),
         definition: None,
     }
 }
@@ -837,7 +839,7 @@ mod tests {
         let links: Vec<_> = d
             .links
             .iter()
-            .map(|l| (l.kind, l.image, l.dest.as_str(), &text[l.dest_span.clone()]))
+            .map(|l| (l.kind, l.image, &*l.dest, &text[l.dest_span.range()]))
             .collect();
         assert_eq!(
             links,

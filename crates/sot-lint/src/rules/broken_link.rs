@@ -60,7 +60,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             let image = link.is_some_and(|l| l.image);
             if dest.chars().all(char::is_whitespace) {
                 // The target's span is empty; the whole link shows what is meant.
-                let span = link.map_or(span, |l| l.span.clone());
+                let span = link.map_or(span, |l| l.span.range());
                 let message = if image {
                     "image path is empty"
                 } else {

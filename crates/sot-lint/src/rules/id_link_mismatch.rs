@@ -93,7 +93,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         out.push(
             Finding::new(
                 r.doc,
-                link.dest_span.clone(),
+                link.dest_span.range(),
                 format!("link text says `{}` but the link goes to {actual}", r.id),
             )
             .help(format!("{} is defined at `{right}`", r.id)),

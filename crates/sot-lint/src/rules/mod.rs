@@ -209,10 +209,10 @@ pub(crate) fn written_targets<'d>(
             )
         })
         .filter(move |(i, l)| !is_entry_stand_in_link(facts, *i, l, ctx.reg))
-        .map(|(_, l)| (l.dest.as_str(), l.dest_span.clone(), Some(l)));
+        .map(|(_, l)| (&*l.dest, l.dest_span.range(), Some(l)));
     let mut used = vec![false; doc.definitions.len()];
     for d in doc.links.iter().filter_map(|l| l.definition) {
-        used[d] = true;
+        used[d as usize] = true;
     }
     let defs = doc
         .definitions
