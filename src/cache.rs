@@ -188,8 +188,8 @@ impl Cache {
         record
     }
 
-    /// Notes that the document at `path` (`entry` in the cache, if any) was seen as
-    /// `now` in this run and will be in the cache's next version.
+    /// Notes that a document (`entry` in the cache, if any) was seen as `now` in this
+    /// run and belongs in the cache's next version. Called once per document.
     pub fn note(&self, entry: Option<&Entry>, now: Seen) {
         let current = entry.is_some_and(|e| {
             self.matched.fetch_add(1, Ordering::Relaxed);
@@ -211,7 +211,10 @@ impl Cache {
     /// sixty-fourth of the documents changed, appeared or vanished, since until then
     /// reading those again costs each run less than rewriting every record would.
     pub fn worth_storing(&self, whole: bool) -> bool {
-        let vanished = self.index.len() - self.matched.load(Ordering::Relaxed);
+        let vanished = self
+            .index
+            .len()
+            .saturating_sub(self.matched.load(Ordering::Relaxed));
         let outdated = self.outdated.load(Ordering::Relaxed) + vanished;
         self.broken.load(Ordering::Relaxed)
             || (outdated > 0 && (whole || outdated * 64 >= self.index.len()))
