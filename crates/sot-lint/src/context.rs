@@ -254,10 +254,12 @@ impl<'a> Context<'a> {
 
     /// Every anchor of document `target` as a link in the document at `from` sees
     /// them, for suggestions.
-    pub fn anchors(&self, from: &str, target: usize) -> Vec<&str> {
+    pub fn anchors(&self, from: &str, target: usize) -> Vec<String> {
         match self.site_anchors(from, target) {
-            Some(anchors) => anchors.iter().map(String::as_str).collect(),
-            None => self.reg.anchors(target).collect(),
+            Some(anchors) => anchors.iter().cloned().collect(),
+            None => sot_registry::anchors_of(self.doc(target))
+                .into_iter()
+                .collect(),
         }
     }
 

@@ -428,7 +428,9 @@ pub struct Registry {
     /// Each document's entries, which are contiguous in `entries`.
     entries_by_doc: Vec<Range<usize>>,
     sot_documents: Vec<bool>,
-    anchors: Vec<HashSet<String>>,
+    /// Every document's anchors, by document and a 64-bit hash of the anchor: no copy
+    /// of the slugs the documents hold.
+    anchors: HashSet<(usize, u64)>,
 }
 
 static HEADING_ID: LazyLock<Regex> =
@@ -453,7 +455,8 @@ impl Registry {
         reg.prefixes = declared.clone();
         for (d, doc) in ws.docs.iter().enumerate() {
             reg.doc_index.insert(doc.path.clone(), d);
-            reg.anchors.push(anchors_of(doc));
+            reg.anchors
+                .extend(anchors_of(doc).iter().map(|a| (d, anchor_hash(a))));
             // For a `[[documents]]` prefix only files define IDs: headings are mentions.
             let facts = &ws.facts[d];
             let headings: Vec<&EntryHeading> = facts
@@ -584,12 +587,7 @@ impl Registry {
 
     /// Whether `fragment` (already percent-decoded) names an anchor in document `doc`.
     pub fn has_anchor(&self, doc: usize, fragment: &str) -> bool {
-        anchor_in(&self.anchors[doc], fragment)
-    }
-
-    /// The anchors document `doc` offers, for suggestions.
-    pub fn anchors(&self, doc: usize) -> impl Iterator<Item = &str> {
-        self.anchors[doc].iter().map(String::as_str)
+        anchor_key(fragment).is_none_or(|f| self.anchors.contains(&(doc, anchor_hash(&f))))
     }
 
     /// Resolves a known-prefix token, trying the last segment of an unknown compound
@@ -692,17 +690,28 @@ fn is_line_fragment(f: &str) -> bool {
 /// Whether `fragment` (percent-decoded) names one of `anchors` (lowercased), or a
 /// place every page has (`#top`, GitHub's line fragments, docfx tabs).
 pub fn anchor_in(anchors: &HashSet<String>, fragment: &str) -> bool {
-    let f = fragment.to_lowercase();
-    let f = f.strip_prefix("user-content-").unwrap_or(&f);
-    // `#tab/name` selects a tab in docfx-built sites; it is no heading anchor.
-    f.is_empty()
-        || f == "top"
-        || f.starts_with("tab/")
-        || is_line_fragment(f)
-        || anchors.contains(f)
+    anchor_key(fragment).is_none_or(|f| anchors.contains(&f))
 }
 
-fn anchors_of(doc: &Document) -> HashSet<String> {
+/// `fragment` as anchors are compared (lowercased, without GitHub's `user-content-`),
+/// or `None` for a place every page has (`#top`, GitHub's line fragments, and
+/// `#tab/name`, which selects a tab in docfx-built sites).
+fn anchor_key(fragment: &str) -> Option<String> {
+    let mut f = fragment.to_lowercase();
+    if let Some(rest) = f.strip_prefix("user-content-") {
+        f = rest.to_string();
+    }
+    let anywhere = f.is_empty() || f == "top" || f.starts_with("tab/") || is_line_fragment(&f);
+    (!anywhere).then_some(f)
+}
+
+/// A collision of 64-bit hashes among one document's anchors is not to be expected.
+fn anchor_hash(anchor: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(anchor.as_bytes())
+}
+
+/// The anchors GitHub gives document `doc`, lowercased.
+pub fn anchors_of(doc: &Document) -> HashSet<String> {
     let mut set = HashSet::new();
     for h in &doc.headings {
         set.insert(h.slug.clone());

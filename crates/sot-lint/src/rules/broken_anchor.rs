@@ -96,7 +96,7 @@ fn suggestion(ctx: &Context, from: &str, target: usize, fragment: &str) -> Optio
     let best = ctx
         .anchors(from, target)
         .into_iter()
-        .map(|a| (strsim::levenshtein(a, &f), a))
+        .map(|a| (strsim::levenshtein(&a, &f), a))
         .min()?;
     if best.0 > (f.chars().count() / 4).max(2) {
         return None;
@@ -110,7 +110,7 @@ fn suggestion(ctx: &Context, from: &str, target: usize, fragment: &str) -> Optio
             "did you mean `#{anchor}`? It holds U+{:04X}, a combining mark you cannot see; \
              write it `#{}`",
             mark as u32,
-            utf8_percent_encode(anchor, FRAGMENT)
+            utf8_percent_encode(&anchor, FRAGMENT)
         ),
         None => format!("did you mean `#{anchor}`?"),
     })
