@@ -208,36 +208,37 @@ pub fn load(
     // A file named twice is one document.
     doc_paths.dedup_by(|(a, _), (b, _)| a == b);
     let site = settings.site();
-    // Mapped, not filtered, in parallel: each result is written straight into its place,
-    // and boxed, so that moving it out below frees it: the documents are never held twice.
-    let loaded: Vec<Option<Box<LoadedDocument>>> = doc_paths
-        .into_par_iter()
-        .map(|(rel, path)| {
-            let cache = reuse.as_ref().map(|r| (r.cache, !(r.needs_text)(&rel)));
-            let ((mut doc, facts, page), seen) = load_document(&path, rel, site, cache)?;
-            let text_facts = lean.and_then(|is_target| shed(&mut doc, settings, is_target));
-            Some(Box::new(((doc, facts, page), seen, text_facts)))
-        })
-        .collect();
-    let mut seen = HashMap::with_capacity(loaded.len());
-    let (mut docs, mut facts, mut pages) = (
-        Vec::with_capacity(loaded.len()),
-        Vec::with_capacity(loaded.len()),
-        Vec::with_capacity(loaded.len()),
-    );
-    let mut text_facts = Vec::with_capacity(if lean.is_some() { loaded.len() } else { 0 });
-    for part in loaded.into_iter().flatten() {
-        let ((doc, f, page), s, t) = *part;
-        if let Some(s) = s {
-            seen.insert(doc.path.clone(), s);
-        }
-        if lean.is_some() {
-            text_facts.push(t);
-        }
-        docs.push(doc);
-        facts.push(f);
-        pages.push(page);
+    // Mapped, not filtered, in parallel, and split as it goes: each part is written
+    // straight into its place in its own list, so no document is held twice. A file
+    // that vanished after the walk listed it leaves a stand-in without a path, dropped
+    // below: the run then sees the workspace as it is now.
+    let (mut docs, (mut facts, (mut pages, (mut seen_as, mut text_facts)))): LoadedParts =
+        doc_paths
+            .into_par_iter()
+            .map(|(rel, path)| {
+                let cache = reuse.as_ref().map(|r| (r.cache, !(r.needs_text)(&rel)));
+                let Some(((mut doc, facts, page), seen)) = load_document(&path, rel, site, cache)
+                else {
+                    let vanished = Document::unreadable(String::new(), String::new());
+                    return (vanished, (DocFacts::default(), (None, (None, None))));
+                };
+                let text_facts = lean.and_then(|is_target| shed(&mut doc, settings, is_target));
+                (doc, (facts, (page, (seen, text_facts))))
+            })
+            .unzip();
+    if docs.iter().any(|d| d.path.is_empty()) {
+        let kept: Vec<bool> = docs.iter().map(|d| !d.path.is_empty()).collect();
+        keep(&mut docs, &kept);
+        keep(&mut facts, &kept);
+        keep(&mut pages, &kept);
+        keep(&mut seen_as, &kept);
+        keep(&mut text_facts, &kept);
     }
+    let seen: HashMap<String, Seen> = docs
+        .iter()
+        .zip(seen_as)
+        .filter_map(|(doc, s)| Some((doc.path.clone(), s?)))
+        .collect();
     let mut ws = Workspace::from_sorted(docs, facts, pages, tree);
     let mut skipped = std::mem::take(&mut *lock(&skipped));
     skipped.sort();
@@ -248,9 +249,7 @@ pub fn load(
     for doc in skipped.chain(unlisted) {
         let (doc, f, page) = with_facts(doc, site);
         let at = ws.add(doc, f, page);
-        if lean.is_some() {
-            text_facts.insert(at, None);
-        }
+        text_facts.insert(at, None);
     }
     Loaded {
         ws,
@@ -259,9 +258,23 @@ pub fn load(
     }
 }
 
-/// A document loaded with its facts, how its file was seen (with a cache), and its text
-/// facts when it dropped its text.
-type LoadedDocument = (WithFacts, Option<Seen>, Option<TextFacts>);
+/// The parts of the loaded documents, each in its own list, in path order.
+type LoadedParts = (
+    Vec<Document>,
+    (
+        Vec<DocFacts>,
+        (
+            Vec<Option<PageFacts>>,
+            (Vec<Option<Seen>>, Vec<Option<TextFacts>>),
+        ),
+    ),
+);
+
+/// Keeps the items of `list` whose place in `kept` says so.
+fn keep<T>(list: &mut Vec<T>, kept: &[bool]) {
+    let mut kept = kept.iter();
+    list.retain(|_| kept.next().copied().unwrap_or(true));
+}
 
 /// Whether the document at a root-relative path is linted.
 pub type IsTarget<'a> = dyn Fn(&str) -> bool + Sync + 'a;
