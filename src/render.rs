@@ -164,7 +164,11 @@ pub fn render(
                             .clone()
                     });
                 let mut rendered = String::new();
-                match source {
+                // A file rewritten since it was parsed may no longer hold the span whole.
+                let fits = |text: &String| {
+                    text.is_char_boundary(d.span.start) && text.is_char_boundary(d.span.end)
+                };
+                match source.filter(fits) {
                     Some(text) => {
                         let len = d.span.end.saturating_sub(d.span.start);
                         report = report
@@ -203,16 +207,18 @@ pub fn render(
 
 /// The text of `doc` that its spans index: read again from its file when the document
 /// dropped it (a whole-workspace lint keeps no text); `None` when that file can no
-/// longer be read.
+/// longer be read, or was changed to another length since it was parsed (its spans
+/// would no longer fit it).
 fn source_text<'d>(root: &Path, doc: &'d Document) -> Option<Cow<'d, str>> {
     if !doc.text_dropped {
         return Some(Cow::Borrowed(&doc.text));
     }
     let text = crate::workspace::read_text(&root.join(&doc.path)).ok()?;
-    Some(Cow::Owned(match text.strip_prefix('\u{feff}') {
+    let text = match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_string(),
         None => text,
-    }))
+    };
+    (text.len() == doc.lines.text_len()).then_some(Cow::Owned(text))
 }
 
 /// One line of `--statistics`.
@@ -252,4 +258,24 @@ pub fn statistics(out: &mut dyn Write, diags: &[Diagnostic]) -> io::Result<()> {
 pub fn statistics_json(out: &mut dyn Write, diags: &[Diagnostic]) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &rule_counts(diags))?;
     writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dropped_text_is_read_again_only_while_its_spans_fit() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "\u{feff}# Title\n\nSee [x](y.md).\n";
+        std::fs::write(dir.path().join("a.md"), text).unwrap();
+        let mut doc = Document::parse("a.md", text.to_string());
+        let parsed = doc.text.clone();
+        doc.drop_text();
+        assert_eq!(source_text(dir.path(), &doc).as_deref(), Some(parsed.as_str()));
+        std::fs::write(dir.path().join("a.md"), "# Title\n").unwrap();
+        assert_eq!(source_text(dir.path(), &doc), None);
+        std::fs::remove_file(dir.path().join("a.md")).unwrap();
+        assert_eq!(source_text(dir.path(), &doc), None);
+    }
 }

@@ -101,6 +101,11 @@ impl LineIndex {
         self.wide.shrink_to_fit();
     }
 
+    /// The length in bytes of the text indexed.
+    pub fn text_len(&self) -> usize {
+        self.len
+    }
+
     pub fn line_count(&self) -> usize {
         self.starts.len()
     }
