@@ -272,7 +272,10 @@ mod tests {
         let mut doc = Document::parse("a.md", text.to_string());
         let parsed = doc.text.clone();
         doc.drop_text();
-        assert_eq!(source_text(dir.path(), &doc).as_deref(), Some(parsed.as_str()));
+        assert_eq!(
+            source_text(dir.path(), &doc).as_deref(),
+            Some(parsed.as_str())
+        );
         std::fs::write(dir.path().join("a.md"), "# Title\n").unwrap();
         assert_eq!(source_text(dir.path(), &doc), None);
         std::fs::remove_file(dir.path().join("a.md")).unwrap();
