@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 use sot_registry::Generator;
-use sot_syntax::{Document, ReferenceForm, UnresolvedReference};
+use sot_syntax::{label_key, Document, ReferenceForm, UnresolvedReference};
 
 use crate::{Context, TextFacts};
 
@@ -258,13 +258,4 @@ fn letters_and_digits(label: &str) -> String {
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
         .collect()
-}
-
-/// A label as CommonMark matches it: case-insensitive, runs of white space as one space.
-fn label_key(label: &str) -> String {
-    label
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
 }

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 pub use frontmatter::{FieldValue, Frontmatter, Key, Value};
 pub use ids::{id_tokens, parse_id, split_id, IdToken};
 pub use lines::{LineIndex, Position};
+pub use markdown::label_key;
 pub use slug::{slug, Slugger};
 
 /// One parsed Markdown document.

@@ -365,8 +365,9 @@ fn is_filtered_tag(html: &str) -> bool {
     })
 }
 
-/// A reference label as labels are matched: white space collapsed, case folded.
-fn label_key(label: &str) -> String {
+/// A reference label as CommonMark matches it: case-insensitive, runs of white space
+/// as one space.
+pub fn label_key(label: &str) -> String {
     label
         .split_whitespace()
         .collect::<Vec<_>>()
