@@ -11,7 +11,8 @@
 //! those stamps and hashes comes first, so a run decides what it reuses before it
 //! decodes a record, and decodes only those. The file is replaced atomically; a cache
 //! that cannot be read, whose content does not hash as written, or is another version's
-//! is ignored and rebuilt.
+//! is ignored and rebuilt. A run that parses every document anyway reads only the
+//! index, which is hashed on its own: it decodes no record, so it need not hold them.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -30,9 +31,10 @@ const TIMESTAMP_SLACK: Duration = Duration::from_secs(2);
 /// What the file starts with.
 const MAGIC: &[u8; 8] = b"sotcache";
 /// Bumped when the file's layout changes; the version of `sot` is checked as well.
-const FORMAT: u32 = 2;
-/// Magic, format, key, start of the writing run and the hash of the rest.
-const HEADER_LEN: usize = 8 + 4 + 16 + 16 + 16;
+const FORMAT: u32 = 3;
+/// Magic, format, key, start of the writing run, the index's length and hash, and the
+/// records' hash.
+const HEADER_LEN: usize = 8 + 4 + 16 + 16 + 8 + 16 + 16;
 
 /// What identifies a file's content without reading it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,8 +111,11 @@ pub struct Entry {
 pub struct Cache {
     file: PathBuf,
     key: u128,
-    /// The file as read; records are decoded from it on demand.
+    /// The file as read; records are decoded from it on demand. Without records, only
+    /// the header and the index.
     bytes: Vec<u8>,
+    /// Whether `bytes` holds the records.
+    has_records: bool,
     /// Sorted by path, as written: looked up without a copy of any path.
     index: Vec<Entry>,
     /// Stamps of files changed before this are trusted.
@@ -129,8 +134,10 @@ pub struct Cache {
 
 impl Cache {
     /// The cache in `dir` for the workspace at `root` read with `settings_key`
-    /// (what shapes the facts), loaded when present and sound.
-    pub fn open(dir: &Path, root: &Path, settings_key: &str) -> Cache {
+    /// (what shapes the facts), loaded when present and sound. Without `records`, only
+    /// its index is read: enough for a run that parses every document, which then writes
+    /// every record it stores afresh.
+    pub fn open(dir: &Path, root: &Path, settings_key: &str, records: bool) -> Cache {
         let began_ns = now_ns();
         // The executable's own stamp too: a rebuilt `sot` of the same version may
         // derive other facts.
@@ -146,6 +153,7 @@ impl Cache {
             file,
             key,
             bytes: Vec::new(),
+            has_records: records,
             index: Vec::new(),
             trusted_before_ns: 0,
             began_ns,
@@ -153,12 +161,16 @@ impl Cache {
             outdated: AtomicUsize::new(0),
             matched: AtomicUsize::new(0),
         };
-        if let Ok(bytes) = std::fs::read(&cache.file) {
-            if let Some((began_ns, index)) = read_index(&bytes, key) {
-                cache.trusted_before_ns = began_ns.saturating_sub(TIMESTAMP_SLACK.as_nanos());
-                cache.index = index;
-                cache.bytes = bytes;
-            }
+        let read = if records {
+            std::fs::read(&cache.file)
+        } else {
+            read_front(&cache.file)
+        };
+        if let Some((began_ns, index, bytes)) = read.ok().and_then(|b| read_index(b, key, records))
+        {
+            cache.trusted_before_ns = began_ns.saturating_sub(TIMESTAMP_SLACK.as_nanos());
+            cache.index = index;
+            cache.bytes = bytes;
         }
         cache
     }
@@ -180,6 +192,9 @@ impl Cache {
     /// The lean document `entry` holds for `path`, decoded; `None` (and the cache is
     /// rewritten) when the record is not that document's.
     pub fn record(&self, path: &str, entry: &Entry) -> Option<Record> {
+        if !self.has_records {
+            return None;
+        }
         let record =
             decode_record(&self.bytes[entry.record.clone()]).filter(|r| r.doc.path == path);
         if record.is_none() {
@@ -236,7 +251,7 @@ impl Cache {
                 let record = match self.entry(&doc.path) {
                     // The same content under the same key gives the same record, unless
                     // a record was found unusable: then none is copied.
-                    Some(e) if e.seen.hash == seen.hash && !broken => {
+                    Some(e) if e.seen.hash == seen.hash && !broken && self.has_records => {
                         Ok(Cow::Borrowed(&self.bytes[e.record.clone()]))
                     }
                     _ => {
@@ -249,61 +264,100 @@ impl Cache {
             .collect::<Result<_, _>>()
             .map_err(std::io::Error::other)?;
         // The workspace's documents are sorted by path, as the index must be.
-        let mut body = Vec::with_capacity(self.bytes.len().max(1 << 16));
-        body.extend_from_slice(&(records.len() as u64).to_le_bytes());
+        let mut index = Vec::with_capacity(records.len() * 96 + 8);
+        index.extend_from_slice(&(records.len() as u64).to_le_bytes());
         for (path, seen, record) in &records {
-            body.extend_from_slice(&(path.len() as u64).to_le_bytes());
-            body.extend_from_slice(path.as_bytes());
-            body.extend_from_slice(&seen.stamp.size.to_le_bytes());
-            body.extend_from_slice(&seen.stamp.modified_ns.to_le_bytes());
-            body.extend_from_slice(&seen.stamp.changed_ns.to_le_bytes());
-            body.extend_from_slice(&seen.stamp.inode.to_le_bytes());
-            body.extend_from_slice(&seen.hash.to_le_bytes());
-            body.extend_from_slice(&(record.len() as u64).to_le_bytes());
+            index.extend_from_slice(&(path.len() as u64).to_le_bytes());
+            index.extend_from_slice(path.as_bytes());
+            index.extend_from_slice(&seen.stamp.size.to_le_bytes());
+            index.extend_from_slice(&seen.stamp.modified_ns.to_le_bytes());
+            index.extend_from_slice(&seen.stamp.changed_ns.to_le_bytes());
+            index.extend_from_slice(&seen.stamp.inode.to_le_bytes());
+            index.extend_from_slice(&seen.hash.to_le_bytes());
+            index.extend_from_slice(&(record.len() as u64).to_le_bytes());
         }
+        let mut bodies = Vec::with_capacity(records.iter().map(|(.., r)| r.len()).sum());
         for (_, _, record) in &records {
-            body.extend_from_slice(record);
+            bodies.extend_from_slice(record);
         }
         let mut header = Vec::with_capacity(HEADER_LEN);
         header.extend_from_slice(MAGIC);
         header.extend_from_slice(&FORMAT.to_le_bytes());
         header.extend_from_slice(&self.key.to_le_bytes());
         header.extend_from_slice(&self.began_ns.to_le_bytes());
-        header.extend_from_slice(&hash(&body).to_le_bytes());
+        header.extend_from_slice(&(index.len() as u64).to_le_bytes());
+        header.extend_from_slice(&hash(&index).to_le_bytes());
+        header.extend_from_slice(&hash(&bodies).to_le_bytes());
         let dir = self.file.parent().unwrap_or(Path::new("."));
         create_dir(dir)?;
         let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
         tmp.write_all(&header)?;
-        tmp.write_all(&body)?;
+        tmp.write_all(&index)?;
+        tmp.write_all(&bodies)?;
         tmp.persist(&self.file).map_err(|e| e.error)?;
         Ok(())
     }
 }
 
-/// The start of the run that wrote `bytes` and the index, when they are a whole cache
-/// of this format written under `key`; `None` for anything else.
-fn read_index(bytes: &[u8], key: u128) -> Option<(u128, Vec<Entry>)> {
-    let mut r = Reader { bytes, at: 0 };
+/// Where the index's length lies in the header.
+const INDEX_LEN_AT: usize = 8 + 4 + 16 + 16;
+
+/// The header and index of the cache `file`, without its records.
+fn read_front(file: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(file)?;
+    let mut bytes = vec![0; HEADER_LEN];
+    f.read_exact(&mut bytes)?;
+    let index_len = u64::from_le_bytes(
+        bytes[INDEX_LEN_AT..INDEX_LEN_AT + 8]
+            .try_into()
+            .unwrap_or_default(),
+    );
+    // Read up to that length, never allocated ahead: a corrupt length reads what is there.
+    f.take(index_len).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// The start of the run that wrote the cache, its index and `bytes` (the whole file
+/// `with_records`, else its header and index), when they are a whole cache of this
+/// format written under `key`; `None` for anything else.
+fn read_index(
+    bytes: Vec<u8>,
+    key: u128,
+    with_records: bool,
+) -> Option<(u128, Vec<Entry>, Vec<u8>)> {
+    let mut r = Reader {
+        bytes: &bytes,
+        at: 0,
+    };
     if r.take(MAGIC.len())? != MAGIC || r.u32()? != FORMAT || r.u128()? != key {
         return None;
     }
     let began_ns = r.u128()?;
-    let body_hash = r.u128()?;
-    // The whole body is checked once: a record is then trusted to be what was written.
-    if hash(&bytes[r.at..]) != body_hash {
+    let index_len = usize::try_from(r.u64()?).ok()?;
+    let index_hash = r.u128()?;
+    let records_hash = r.u128()?;
+    let index_end = HEADER_LEN.checked_add(index_len)?;
+    // Each part is checked once, as a whole: a record is then trusted to be what was
+    // written.
+    if hash(bytes.get(HEADER_LEN..index_end)?) != index_hash {
+        return None;
+    }
+    let records = &bytes[index_end..];
+    if with_records && hash(records) != records_hash {
         return None;
     }
     let count = usize::try_from(r.u64()?).ok()?;
     // Each entry takes more than 64 bytes: a count the file cannot hold is corrupt.
-    let mut entries: Vec<(Range<usize>, Seen, usize)> =
-        Vec::with_capacity(count.min(bytes.len() / 64));
+    let mut index = Vec::with_capacity(count.min(index_len / 64));
+    let mut record_start = index_end;
     for _ in 0..count {
         let len = usize::try_from(r.u64()?).ok()?;
         let start = r.at;
         std::str::from_utf8(r.take(len)?).ok()?;
         let path = start..r.at;
         // Strictly in order: no path twice, and each found by a binary search.
-        let previous = entries.last().map(|(last, ..)| &bytes[last.clone()]);
+        let previous = index.last().map(|last: &Entry| &bytes[last.path.clone()]);
         if previous.is_some_and(|last| last >= &bytes[path.clone()]) {
             return None;
         }
@@ -315,23 +369,25 @@ fn read_index(bytes: &[u8], key: u128) -> Option<(u128, Vec<Entry>)> {
         };
         let hash = r.u128()?;
         let record_len = usize::try_from(r.u64()?).ok()?;
-        entries.push((path, Seen { stamp, hash }, record_len));
-    }
-    // The records follow in the order of the index, and fill the rest of the file.
-    let mut index = Vec::with_capacity(entries.len());
-    for (path, seen, len) in entries {
-        let start = r.at;
-        r.take(len)?;
+        // The records follow the index in its order.
+        let record_end = record_start.checked_add(record_len)?;
         index.push(Entry {
             path,
-            seen,
-            record: start..r.at,
+            seen: Seen { stamp, hash },
+            record: record_start..record_end,
         });
+        record_start = record_end;
     }
-    if r.at != bytes.len() {
+    // The index fills its part; the records, when read, the rest of the file.
+    let end = if with_records {
+        record_start
+    } else {
+        index_end
+    };
+    if r.at != index_end || end != bytes.len() {
         return None;
     }
-    Some((began_ns, index))
+    Some((began_ns, index, bytes))
 }
 
 /// Reads little-endian numbers and byte strings off the front of a file.
@@ -418,7 +474,9 @@ mod tests {
     /// A cache of [`two_documents`] written to `dir`, and the file's bytes.
     fn written(dir: &Path) -> (PathBuf, Vec<u8>) {
         let (ws, seen) = two_documents();
-        Cache::open(dir, dir, "settings").store(&ws, &seen).unwrap();
+        Cache::open(dir, dir, "settings", true)
+            .store(&ws, &seen)
+            .unwrap();
         let file = std::fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().path())
@@ -431,8 +489,13 @@ mod tests {
     /// Writes `bytes` to `file` with the body's hash made right again, so the cache
     /// looks whole whatever was changed in it.
     fn write_rehashed(file: &Path, bytes: &mut [u8]) {
-        let body_hash = hash(&bytes[HEADER_LEN..]);
-        bytes[HEADER_LEN - 16..HEADER_LEN].copy_from_slice(&body_hash.to_le_bytes());
+        let index_len =
+            u64::from_le_bytes(bytes[INDEX_LEN_AT..INDEX_LEN_AT + 8].try_into().unwrap());
+        let index_end = HEADER_LEN + index_len as usize;
+        let index_hash = hash(&bytes[HEADER_LEN..index_end]);
+        let records_hash = hash(&bytes[index_end..]);
+        bytes[HEADER_LEN - 32..HEADER_LEN - 16].copy_from_slice(&index_hash.to_le_bytes());
+        bytes[HEADER_LEN - 16..HEADER_LEN].copy_from_slice(&records_hash.to_le_bytes());
         std::fs::write(file, bytes).unwrap();
     }
 
@@ -440,7 +503,7 @@ mod tests {
     fn records_come_back_under_their_paths() {
         let dir = tempfile::tempdir().unwrap();
         written(dir.path());
-        let cache = Cache::open(dir.path(), dir.path(), "settings");
+        let cache = Cache::open(dir.path(), dir.path(), "settings", true);
         for (path, n) in [("a.md", 1), ("b.md", 2)] {
             let entry = cache.entry(path).unwrap();
             assert_eq!(entry.seen, seen(n));
@@ -451,7 +514,7 @@ mod tests {
         }
         assert!(!cache.worth_storing(true));
         // Another configuration's cache is not read.
-        assert!(Cache::open(dir.path(), dir.path(), "other")
+        assert!(Cache::open(dir.path(), dir.path(), "other", true)
             .entry("a.md")
             .is_none());
     }
@@ -462,22 +525,22 @@ mod tests {
         let (file, mut bytes) = written(dir.path());
         // Swap the two records (of the same length), so each entry points at the other
         // document's record.
-        let key = Cache::open(dir.path(), dir.path(), "settings").key;
-        let (_, index) = read_index(&bytes, key).unwrap();
+        let key = Cache::open(dir.path(), dir.path(), "settings", true).key;
+        let (_, index, _) = read_index(bytes.clone(), key, true).unwrap();
         let (a, b) = (index[0].record.clone(), index[1].record.clone());
         assert_eq!(a.len(), b.len());
         let record_a = bytes[a.clone()].to_vec();
         bytes.copy_within(b.clone(), a.start);
         bytes[b].copy_from_slice(&record_a);
         write_rehashed(&file, &mut bytes);
-        let cache = Cache::open(dir.path(), dir.path(), "settings");
+        let cache = Cache::open(dir.path(), dir.path(), "settings", true);
         let entry = cache.entry("a.md").unwrap();
         assert!(cache.record("a.md", entry).is_none());
         assert!(cache.worth_storing(false), "rewritten");
         // Rewritten from the documents, not by copying the records that disagreed.
         let (ws, seen) = two_documents();
         cache.store(&ws, &seen).unwrap();
-        let cache = Cache::open(dir.path(), dir.path(), "settings");
+        let cache = Cache::open(dir.path(), dir.path(), "settings", true);
         let entry = cache.entry("a.md").unwrap();
         assert_eq!(cache.record("a.md", entry).unwrap().doc.path, "a.md");
         // An index out of order (each path found by a binary search) is no index.
@@ -488,15 +551,57 @@ mod tests {
         bytes[a..a + 4].copy_from_slice(b"b.md");
         bytes[b..b + 4].copy_from_slice(b"a.md");
         write_rehashed(&file, &mut bytes);
-        assert!(Cache::open(dir.path(), dir.path(), "settings")
+        assert!(Cache::open(dir.path(), dir.path(), "settings", true)
             .entry("a.md")
             .is_none());
         // A body that does not hash as written is no cache at all.
         let mut bytes = std::fs::read(&file).unwrap();
         bytes[HEADER_LEN + 10] ^= 1;
         std::fs::write(&file, &bytes).unwrap();
-        assert!(Cache::open(dir.path(), dir.path(), "settings")
+        assert!(Cache::open(dir.path(), dir.path(), "settings", true)
             .entry("a.md")
             .is_none());
+    }
+
+    #[test]
+    fn a_run_that_parses_everything_reads_only_the_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let (file, bytes) = written(dir.path());
+        let cache = Cache::open(dir.path(), dir.path(), "settings", false);
+        assert!(cache.bytes.len() < bytes.len(), "the records were not read");
+        let entry = cache.entry("b.md").unwrap();
+        assert_eq!(entry.seen, seen(2));
+        assert!(cache.record("b.md", entry).is_none());
+        assert!(!cache.broken.load(Ordering::Relaxed));
+        // What it stores is written from the documents, records and all.
+        let (ws, mut seen_now) = two_documents();
+        seen_now.insert("a.md".into(), seen(3));
+        cache.note(None, seen(3));
+        assert!(cache.worth_storing(true));
+        cache.store(&ws, &seen_now).unwrap();
+        let cache = Cache::open(dir.path(), dir.path(), "settings", true);
+        for path in ["a.md", "b.md"] {
+            let entry = cache.entry(path).unwrap();
+            assert_eq!(cache.record(path, entry).unwrap().doc.path, path);
+        }
+        // A flipped bit in a record spoils the whole file for a run that reads records,
+        // not the index for one that does not.
+        let mut bytes = std::fs::read(&file).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        std::fs::write(&file, &bytes).unwrap();
+        assert!(Cache::open(dir.path(), dir.path(), "settings", true)
+            .entry("a.md")
+            .is_none());
+        assert!(Cache::open(dir.path(), dir.path(), "settings", false)
+            .entry("a.md")
+            .is_some());
+        // A file cut short within its index is no cache for either.
+        std::fs::write(&file, &bytes[..HEADER_LEN + 20]).unwrap();
+        for records in [true, false] {
+            assert!(Cache::open(dir.path(), dir.path(), "settings", records)
+                .entry("a.md")
+                .is_none());
+        }
     }
 }

@@ -370,15 +370,21 @@ struct Loaded {
     text_facts: Vec<Option<sot_lint::TextFacts>>,
 }
 
-/// The cache of the workspace at `root` read with `settings`, in `dir`.
-fn open_cache(dir: &CacheDir, root: &std::path::Path, settings: &Settings) -> cache::Cache {
+/// The cache of the workspace at `root` read with `settings`, in `dir`; its records
+/// only for a run that takes documents from it (one that does not parse them all).
+fn open_cache(
+    dir: &CacheDir,
+    root: &std::path::Path,
+    settings: &Settings,
+    records: bool,
+) -> cache::Cache {
     let dir = match dir {
         CacheDir::AtRoot => root.join(".sot_cache"),
         CacheDir::Given(dir) => dir.clone(),
     };
     // Everything that shapes the facts of a document is in the effective configuration.
     let key = serde_json::to_string(&settings.config).unwrap_or_default();
-    cache::Cache::open(&dir, root, &key)
+    cache::Cache::open(&dir, root, &key, records)
 }
 
 /// Loads the workspace around `path` with standard input standing in for that file,
@@ -441,7 +447,7 @@ fn load_stdin(path: &std::path::Path, cache_dir: Option<&CacheDir>) -> Result<Lo
     }
     let (settings, note, config_file) = read_settings(&root)?;
     // The buffer is not the file on disk: the cache is read, never written.
-    let cache = cache_dir.map(|dir| open_cache(dir, &root, &settings));
+    let cache = cache_dir.map(|dir| open_cache(dir, &root, &settings, true));
     let needs_text = |path: &str| path == rel || settings.is_template(path);
     let reuse = cache.as_ref().map(|cache| workspace::Reuse {
         cache,
@@ -594,7 +600,8 @@ fn load_cached(
         }
     }
     let (settings, note, config_file) = read_settings(&root)?;
-    let cache = cache_dir.map(|dir| open_cache(dir, &root, &settings));
+    // A run over the whole workspace parses every document: it decodes no record.
+    let cache = cache_dir.map(|dir| open_cache(dir, &root, &settings, !paths.is_empty()));
     // Asked once per document: a hook may name thousands of staged files.
     let file_set: std::collections::HashSet<&str> =
         named_files.iter().map(|(rel, _)| rel.as_str()).collect();
