@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Times `sot lint` on generated workspaces (the tests' corpus generator, three defects
 # of each rule) beside two floors measured in the same run: `cat` of every document,
-# and reading every document plus one pulldown-cmark pass over it on every core
-# (examples/parse_floor.rs). Also the one-file run a pre-commit hook makes (without
+# reading every document plus one pulldown-cmark pass over it on every core
+# (examples/parse_floor.rs), and the same plus parsing each document's YAML frontmatter
+# with serde_yaml (`parse_floor --frontmatter`, the floor of any linter that reads
+# frontmatter). Also the one-file run a pre-commit hook makes (without
 # the cache, with it warm, and right after another document changed),
 # the cpp-docs corpus when the shared data is beside the checkout, and rumdl (its link
 # rules) and lychee (offline, with fragments) when installed, on the PATH or where the
@@ -47,9 +49,9 @@ peer() { # seconds of the last measure (a peer's) over sot's, $1
   awk -v s="$(cat "$work/last")" -v f="$1" 'BEGIN { printf "   %6.2fx sot\n", s / f }'
 }
 
-ratio() { # seconds of the last measure over $floor
-  awk -v s="$(cat "$work/last")" -v f="$floor" \
-    'BEGIN { if (f > 0) printf "   %5.1fx the floor\n", s / f; else print "" }'
+ratio() { # seconds of the last measure over $floor and over $yaml_floor
+  awk -v s="$(cat "$work/last")" -v f="$floor" -v y="$yaml_floor" \
+    'BEGIN { if (f > 0 && y > 0) printf "   %5.1fx the floor, %5.1fx with YAML\n", s / f, s / y; else print "" }'
 }
 
 suite() { # label, workspace root, one file in it
@@ -60,6 +62,9 @@ suite() { # label, workspace root, one file in it
   measure "cat" sh -c "xargs -0 cat < '$work/files' > /dev/null"; echo
   measure "read + parse floor" "$bin/examples/parse_floor" .; echo
   floor=$(cat "$work/last")
+  measure "read + parse + YAML floor" "$bin/examples/parse_floor" --frontmatter .
+  yaml_floor=$(cat "$work/last")
+  awk -v y="$yaml_floor" -v f="$floor" 'BEGIN { printf "   %5.1fx the floor\n", y / f }'
   measure "sot lint --no-cache" "$bin/sot" lint --format json --no-cache; ratio
   whole=$(cat "$work/last"); whole_rss=$(cat "$work/last_rss")
   measure "sot lint (cache written)" "$bin/sot" lint --format json; ratio

@@ -428,9 +428,9 @@ pub struct Registry {
     /// Each document's entries, which are contiguous in `entries`.
     entries_by_doc: Vec<Range<usize>>,
     sot_documents: Vec<bool>,
-    /// Every document's anchors, by document and a 64-bit hash of the anchor: no copy
-    /// of the slugs the documents hold.
-    anchors: HashSet<(usize, u64)>,
+    /// Each document's anchors as sorted 64-bit hashes: no copy of the slugs the
+    /// documents hold, and no table to grow.
+    anchors: Vec<Box<[u64]>>,
 }
 
 static HEADING_ID: LazyLock<Regex> =
@@ -453,10 +453,9 @@ impl Registry {
             declared.extend(declared_prefixes(doc));
         }
         reg.prefixes = declared.clone();
+        reg.anchors = ws.docs.par_iter().map(anchor_hashes).collect();
         for (d, doc) in ws.docs.iter().enumerate() {
             reg.doc_index.insert(doc.path.clone(), d);
-            reg.anchors
-                .extend(anchors_of(doc).iter().map(|a| (d, anchor_hash(a))));
             // For a `[[documents]]` prefix only files define IDs: headings are mentions.
             let facts = &ws.facts[d];
             let headings: Vec<&EntryHeading> = facts
@@ -587,7 +586,11 @@ impl Registry {
 
     /// Whether `fragment` (already percent-decoded) names an anchor in document `doc`.
     pub fn has_anchor(&self, doc: usize, fragment: &str) -> bool {
-        anchor_key(fragment).is_none_or(|f| self.anchors.contains(&(doc, anchor_hash(&f))))
+        anchor_key(fragment).is_none_or(|f| {
+            self.anchors
+                .get(doc)
+                .is_some_and(|hashes| hashes.binary_search(&anchor_hash(&f)).is_ok())
+        })
     }
 
     /// Resolves a known-prefix token, trying the last segment of an unknown compound
@@ -713,19 +716,36 @@ fn anchor_hash(anchor: &str) -> u64 {
 /// The anchors GitHub gives document `doc`, lowercased.
 pub fn anchors_of(doc: &Document) -> HashSet<String> {
     let mut set = HashSet::new();
+    for_each_anchor(doc, |a| {
+        set.insert(a.into_owned());
+    });
+    set
+}
+
+/// The hashes of [`anchors_of`], sorted, without a copy of any anchor.
+fn anchor_hashes(doc: &Document) -> Box<[u64]> {
+    let mut hashes = Vec::new();
+    for_each_anchor(doc, |a| hashes.push(anchor_hash(&a)));
+    hashes.sort_unstable();
+    hashes.dedup();
+    hashes.into()
+}
+
+/// Calls `f` with each anchor of `doc`, lowercased (slugs already are).
+fn for_each_anchor(doc: &Document, mut f: impl FnMut(std::borrow::Cow<str>)) {
+    let lower = |s: &str| s.to_lowercase().into();
     for h in &doc.headings {
-        set.insert(h.slug.clone());
+        f(h.slug.as_str().into());
         if let Some(id) = &h.custom_id {
-            set.insert(id.to_lowercase());
+            f(lower(id));
         }
     }
     for h in &doc.html_headings {
-        set.insert(h.slug.clone());
+        f(h.slug.as_str().into());
     }
     for (a, _) in &doc.html_anchors {
-        set.insert(a.to_lowercase());
+        f(lower(a));
     }
-    set
 }
 
 /// A heading shaped like an entry: its text starts with an ID followed by a separator
