@@ -7,6 +7,7 @@
 #[macro_use]
 mod output;
 mod cache;
+mod changes;
 mod ci_formats;
 mod detect;
 mod git;
@@ -22,7 +23,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use render::{Format, Summary};
-use sot_lint::{secrets, Context, Settings, Severity, RULES};
+use sot_lint::{Context, Settings, Severity, RULES};
 use sot_registry::{allocate, graph, index, Registry, Workspace};
 
 #[derive(Parser)]
@@ -823,31 +824,24 @@ fn index(paths: &[PathBuf], check: bool) -> Exit {
         }
     }
     let id_config = settings.id_config();
-    let read = index::rewrite_settled(&mut ws, |ws| Registry::build(ws, &id_config), &docs);
-    let mut changed = 0;
-    for (d, original) in &read {
-        let text = &ws.docs[*d].text;
-        if *text == original.text {
-            continue;
+    let mut changes = changes::Changes::default();
+    changes.absorb(index::rewrite_settled(
+        &mut ws,
+        |ws| Registry::build(ws, &id_config),
+        &docs,
+    ));
+    let changed = changes.changed(&ws).count();
+    if check {
+        out!("{}", changes.diff(&ws));
+    } else {
+        match changes.write(&root, &ws) {
+            Ok(written) => {
+                for path in written {
+                    outln!("updated {path}");
+                }
+            }
+            Err(e) => return fail(e),
         }
-        changed += 1;
-        if check {
-            // The diff shows document lines: mask them as findings are masked.
-            let (before, after) = (secrets::mask(&original.text), secrets::mask(text));
-            let diff = similar::TextDiff::from_lines(before.as_ref(), after.as_ref());
-            out!(
-                "{}",
-                diff.unified_diff().context_radius(3).header(
-                    &format!("a/{}", original.path),
-                    &format!("b/{}", original.path)
-                )
-            );
-            continue;
-        }
-        if let Err(e) = write_document(&root, original, text) {
-            return fail(e);
-        }
-        outln!("updated {}", original.path);
     }
     if broken {
         return Exit::Failure;
@@ -921,30 +915,12 @@ fn new(prefix: &str, title: &str, file: Option<&std::path::Path>) -> Exit {
     );
     let id_config = settings.id_config();
     index::rewrite_settled(&mut ws, |ws| Registry::build(ws, &id_config), &[entry.doc]);
-    if let Err(e) = write_document(&root, &original, &ws.docs[entry.doc].text) {
+    if let Err(e) = changes::write_document(&root, &original, &ws.docs[entry.doc].text) {
         return fail(e);
     }
     outln!("{}", entry.id);
     errln!("added {} to {path}", entry.id);
     Exit::Clean
-}
-
-/// Replaces document `doc` (as it was read) with `text`, its BOM kept. A document
-/// that could not be read is never written; neither is one changed since.
-fn write_document(
-    root: &std::path::Path,
-    doc: &sot_syntax::Document,
-    text: &str,
-) -> Result<(), String> {
-    let cannot = |reason: &str| format!("cannot write {}: {reason}", doc.path);
-    if let Some(reason) = &doc.unreadable {
-        return Err(cannot(reason));
-    }
-    let bom = if doc.bom { "\u{feff}" } else { "" };
-    let expected = format!("{bom}{}", doc.text);
-    let new = format!("{bom}{text}");
-    write::replace_file(&root.join(&doc.path), expected.as_bytes(), new.as_bytes())
-        .map_err(|e| cannot(&e))
 }
 
 /// Runs a registry query: exit 0 when it found something, 1 when not, 2 on failure.

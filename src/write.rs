@@ -49,6 +49,17 @@ pub fn lock_workspace(root: &Path) -> Result<WorkspaceLock, String> {
 /// the old one's mode and owner. The error names what stopped the write; the file is
 /// then untouched.
 pub fn replace_file(path: &Path, expected: &[u8], new: &[u8]) -> Result<(), String> {
+    let (real, meta) = check_replaceable(path, expected)?;
+    remove_leftovers(&real);
+    write_atomic(&real, &meta, |f| f.write_all(new)).map_err(|e| e.to_string())
+}
+
+/// Whether [`replace_file`] could replace `path`: its real path and metadata, or why
+/// not. A change to several files checks every one before it writes any.
+pub fn check_replaceable(
+    path: &Path,
+    expected: &[u8],
+) -> Result<(PathBuf, std::fs::Metadata), String> {
     let real = path.canonicalize().map_err(|e| e.to_string())?;
     let meta = std::fs::metadata(&real).map_err(|e| e.to_string())?;
     if !meta.is_file() {
@@ -65,8 +76,7 @@ pub fn replace_file(path: &Path, expected: &[u8], new: &[u8]) -> Result<(), Stri
             _ => e.to_string(),
         });
     }
-    remove_leftovers(&real);
-    write_atomic(&real, &meta, |f| f.write_all(new)).map_err(|e| e.to_string())
+    Ok((real, meta))
 }
 
 /// The temporary file a write of `path` goes through: hidden, beside it (a rename

@@ -4,6 +4,7 @@
 //! Parsing never fails: a document with broken frontmatter still yields its headings,
 //! links and text, plus a [`Problem`] that says what is wrong.
 
+pub mod edit;
 mod frontmatter;
 mod html;
 mod ids;
@@ -15,6 +16,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+pub use edit::{Edit, EditError};
 pub use frontmatter::{FieldValue, Frontmatter, Key, Value};
 pub use ids::{id_tokens, parse_id, split_id, IdToken};
 pub use lines::{LineIndex, Position};
