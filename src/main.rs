@@ -10,6 +10,7 @@ mod cache;
 mod changes;
 mod ci_formats;
 mod detect;
+mod fix;
 mod git;
 mod queries;
 mod render;
@@ -204,6 +205,16 @@ struct LintOptions {
     /// Keep the cache in DIR [default: .sot_cache at the workspace root]
     #[arg(long, value_name = "DIR", env = "SOT_CACHE_DIR")]
     cache_dir: Option<PathBuf>,
+    /// Apply the fixes sot is sure of, then report what remains
+    #[arg(long, conflicts_with = "stdin_filename")]
+    fix: bool,
+    /// With --fix or --diff, also apply likely fixes (the nearest anchor by spelling, an
+    /// **ID** field set from its heading)
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print the fixes as a unified diff and write nothing; exit 1 when there is one
+    #[arg(long, conflicts_with = "stdin_filename")]
+    diff: bool,
 }
 
 impl LintOptions {
@@ -673,20 +684,30 @@ fn lint(
     selection: &sot_lint::Selection,
     against: Option<&str>,
 ) -> Exit {
-    let cache_dir = options.cache();
+    let fixing = options.fix || options.diff;
+    let _lock = match (options.fix && !options.diff)
+        .then(|| lock_for_writing(paths))
+        .transpose()
+    {
+        Ok(lock) => lock,
+        Err(exit) => return exit,
+    };
+    // Fixes edit documents whole, and the documents they change are parsed again: no
+    // lean documents, no cache.
+    let cache_dir = options.cache().filter(|_| !fixing);
     let loaded = match &options.stdin_filename {
         Some(path) => load_stdin(path, cache_dir.as_ref()),
-        None => load_cached(paths, cache_dir.as_ref(), true),
+        None => load_cached(paths, cache_dir.as_ref(), !fixing),
     };
     let Loaded {
         root,
         settings,
-        ws,
-        reg,
+        mut ws,
+        mut reg,
         targets,
         note,
         cache,
-        text_facts,
+        mut text_facts,
         ..
     } = match loaded {
         Ok(l) => l,
@@ -718,6 +739,41 @@ fn lint(
         Some((_, Ok(other))) => Some(other),
         None => None,
     };
+    let mut fixed_line = None;
+    if fixing {
+        let allowed = if options.unsafe_fixes {
+            sot_lint::Applicability::Unsafe
+        } else {
+            sot_lint::Applicability::Safe
+        };
+        let fixed = fix::Fixer {
+            ws: &mut ws,
+            reg: &mut reg,
+            settings: &settings,
+            targets: targets.as_deref(),
+            selection,
+            allowed,
+        }
+        .run();
+        let files = fixed.changes.changed(&ws).count();
+        if options.diff {
+            let diff = fixed.changes.diff(&ws);
+            out!("{diff}");
+            if let Some(line) = fix_summary(&fixed, files, true).filter(|_| !options.quiet) {
+                errln!("{line}");
+            }
+            return if diff.is_empty() {
+                Exit::Clean
+            } else {
+                Exit::Findings
+            };
+        }
+        if let Err(e) = fixed.changes.write(&root, &ws) {
+            return fail(e);
+        }
+        fixed_line = fix_summary(&fixed, files, false);
+        text_facts = Vec::new();
+    }
     let mut ctx = Context::with_text_facts(&ws, &reg, &settings, targets.as_deref(), text_facts);
     if let Some(other) = &other {
         ctx = ctx.with_other_branch(other);
@@ -776,6 +832,9 @@ fn lint(
     if let Err(e) = written {
         return fail(e);
     }
+    if let Some(line) = fixed_line.filter(|_| !options.quiet) {
+        errln!("{line}");
+    }
     let failing = diags.iter().any(|d| {
         d.severity == Severity::Error || (options.deny_warnings && d.severity == Severity::Warning)
     });
@@ -793,6 +852,33 @@ fn lint(
     } else {
         Exit::Clean
     }
+}
+
+/// What `--fix` did (`would`: what `--diff` shows), in a line: `Fixed 12 of 15 findings
+/// in 4 files; 3 need a person`. Nothing when there was nothing to fix.
+fn fix_summary(fixed: &fix::Fixed, files: usize, would: bool) -> Option<String> {
+    if fixed.before == 0 {
+        return None;
+    }
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let left = fixed.remaining.len();
+    let done = fixed.before.saturating_sub(left);
+    let verb = if would { "Would fix" } else { "Fixed" };
+    let mut line = if done == 0 {
+        "No fix applied".to_string()
+    } else {
+        format!(
+            "{verb} {done} of {} in {}",
+            plural(fixed.before, "finding", "findings"),
+            plural(files, "file", "files")
+        )
+    };
+    if left > 0 {
+        let need = if left == 1 { "needs" } else { "need" };
+        line.push_str(&format!("; {left} {need} a person"));
+    }
+    Some(line)
 }
 
 /// `sot index`: regenerates every index block, or with `check` prints what would

@@ -293,6 +293,21 @@ impl<'a> Context<'a> {
         format!("{}:{}", self.doc(entry.doc).path, entry.position.line)
     }
 
+    /// An edit of document `d` replacing `span` with `text`, offered only while the
+    /// document's text is at hand and reads `expected` there: a target written with
+    /// escapes or character references is not what its parsed form says, and a fix
+    /// that cannot be written exactly is no fix.
+    pub(crate) fn exact_edit(
+        &self,
+        d: usize,
+        span: Range<usize>,
+        expected: &str,
+        text: impl Into<String>,
+    ) -> Option<sot_syntax::Edit> {
+        (self.doc(d).text.get(span.clone()) == Some(expected))
+            .then(|| sot_syntax::Edit::new(span, text))
+    }
+
     pub(crate) fn diagnostic(&self, rule: &Rule, f: Finding) -> Diagnostic {
         let doc = self.doc(f.doc);
         let start = doc.position(f.span.start);
@@ -319,6 +334,7 @@ impl<'a> Context<'a> {
                 .collect(),
             span: f.span,
             label: rule.label,
+            fix: f.fix,
         }
     }
 }

@@ -38,6 +38,41 @@ pub struct Related {
     pub message: String,
 }
 
+/// Whether `sot lint --fix` applies a fix by itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    /// The fix says what the document already means (an entry named by its ID, a path
+    /// that differs only in letter case): `--fix` applies it.
+    Safe,
+    /// The fix is a likely guess (the nearest anchor by spelling): only with
+    /// `--unsafe-fixes`.
+    Unsafe,
+}
+
+/// How to fix a finding: edits to the document it is in, applied together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub applicability: Applicability,
+    pub edits: Vec<sot_syntax::Edit>,
+}
+
+impl Fix {
+    pub fn safe(edits: Vec<sot_syntax::Edit>) -> Fix {
+        Fix {
+            applicability: Applicability::Safe,
+            edits,
+        }
+    }
+
+    pub fn unsafe_(edits: Vec<sot_syntax::Edit>) -> Fix {
+        Fix {
+            applicability: Applicability::Unsafe,
+            edits,
+        }
+    }
+}
+
 /// One finding: where, which rule, what is wrong and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
@@ -60,4 +95,7 @@ pub struct Diagnostic {
     /// A few words to show under the span.
     #[serde(skip)]
     pub label: &'static str,
+    /// What `--fix` would change, when the rule knows.
+    #[serde(skip)]
+    pub fix: Option<Fix>,
 }

@@ -18,7 +18,7 @@ use rayon::prelude::*;
 
 pub use config::{json_schema, Config, ConfigError, Level, LinksConfig, Settings};
 pub use context::{Context, ForeignEntry, OtherBranch};
-pub use diagnostic::{Diagnostic, Related, Severity};
+pub use diagnostic::{Applicability, Diagnostic, Fix, Related, Severity};
 pub use rules::{closest_rule, unknown_rule_help, Check, Rule, RULES};
 pub use schema::{
     is_iso_date, EntrySchema, Format, FrontmatterSchema, PrefixSchema, Schema, ValueRule, When,

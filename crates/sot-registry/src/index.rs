@@ -331,19 +331,34 @@ fn written(block: &IndexBlock, content: &str, eol: &str) -> String {
     out
 }
 
+/// What `sot index` writes over `block` of document `d`: the bytes from the end of
+/// its start marker to the end of its end marker, and their new text.
+pub fn regenerated(
+    ws: &Workspace,
+    reg: &Registry,
+    d: usize,
+    block: &IndexBlock,
+) -> (Range<usize>, String) {
+    let content = render(ws, reg, d, block);
+    let eol = line_ending(&ws.docs[d]);
+    (
+        block.start.end..block.end.end,
+        written(block, &content, eol),
+    )
+}
+
 /// The document's text with every index block regenerated (BOM not included), or
 /// `None` when nothing changes.
 pub fn rewrite(ws: &Workspace, reg: &Registry, d: usize) -> Option<String> {
     let doc = &ws.docs[d];
     let (blocks, _) = blocks(doc);
-    let eol = line_ending(doc);
     let mut text = String::with_capacity(doc.text.len());
     let mut last = 0;
     for block in &blocks {
-        let content = render(ws, reg, d, block);
-        text.push_str(&doc.text[last..block.start.end]);
-        text.push_str(&written(block, &content, eol));
-        last = block.end.end;
+        let (span, new) = regenerated(ws, reg, d, block);
+        text.push_str(&doc.text[last..span.start]);
+        text.push_str(&new);
+        last = span.end;
     }
     text.push_str(&doc.text[last..]);
     (text != doc.text).then_some(text)

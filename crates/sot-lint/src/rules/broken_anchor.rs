@@ -20,12 +20,17 @@
 //! ```
 //!
 //! **Fix**: use the slug the help suggests, or add the anchor to the target.
+//! `sot lint --fix` writes the entry's anchor when the fragment names the entry by its
+//! ID (`#dep-003`, or `#dep-003-` followed by a stale title): safe, the ID says which
+//! entry was meant. With `--unsafe-fixes` it also writes the heading whose anchor ends
+//! with the fragment, or the nearest anchor by spelling: likely, not certain. For a
+//! plain heading that was renamed, `--fix` does not look at the file's history.
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use sot_registry::Target;
 
 use super::{link_kind, written_targets, Finding};
-use crate::Context;
+use crate::{Applicability, Context, Fix};
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     // Without a rewrite to add one, only a target that writes `#` (or `%23`) has a
@@ -50,20 +55,75 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             } else {
                 format!("`{}`", ctx.doc(t).path)
             };
-            let mut finding = Finding::new(
-                d,
-                span,
-                format!("no heading or anchor `#{fragment}` in {place}"),
+            let suggested = suggestion(ctx, &doc.path, t, &fragment);
+            let fix = suggested.as_ref().and_then(|s| {
+                let (anchor, applicability) = s.anchor.as_ref()?;
+                fragment_fix(
+                    ctx,
+                    d,
+                    dest,
+                    span.clone(),
+                    &fragment,
+                    anchor,
+                    *applicability,
+                )
+            });
+            out.push(
+                Finding::new(
+                    d,
+                    span,
+                    format!("no heading or anchor `#{fragment}` in {place}"),
+                )
+                .fix(fix)
+                .help_opt(suggested.map(|s| s.help)),
             );
-            finding.help = suggestion(ctx, &doc.path, t, &fragment);
-            out.push(finding);
         }
     }
 }
 
+/// What the help says, and the anchor a fix would write (as it is written in a link)
+/// with how sure it is.
+struct Suggestion {
+    help: String,
+    anchor: Option<(String, Applicability)>,
+}
+
+impl Suggestion {
+    fn new(help: String, anchor: String, applicability: Applicability) -> Suggestion {
+        Suggestion {
+            help,
+            anchor: Some((anchor, applicability)),
+        }
+    }
+}
+
+/// The link target `dest` (written at `span`) with its fragment replaced by `anchor`;
+/// only when the fragment is written after a `#` and spells `fragment`.
+fn fragment_fix(
+    ctx: &Context,
+    d: usize,
+    dest: &str,
+    span: std::ops::Range<usize>,
+    fragment: &str,
+    anchor: &str,
+    applicability: Applicability,
+) -> Option<Fix> {
+    let hash = dest.find('#')?;
+    let written = &dest[hash + 1..];
+    if percent_decode_str(written).decode_utf8().ok()? != fragment {
+        return None;
+    }
+    let start = span.start + hash + 1;
+    let edit = ctx.exact_edit(d, start..span.end, written, anchor)?;
+    Some(Fix {
+        applicability,
+        edits: vec![edit],
+    })
+}
+
 /// The anchor the author most likely meant: the entry whose ID the fragment starts
 /// with, a heading whose slug ends with it, else the closest anchor by edit distance.
-fn suggestion(ctx: &Context, from: &str, target: usize, fragment: &str) -> Option<String> {
+fn suggestion(ctx: &Context, from: &str, target: usize, fragment: &str) -> Option<Suggestion> {
     let f = fragment.to_lowercase();
     let doc = ctx.doc(target);
     for h in 0..doc.headings.len() {
@@ -72,18 +132,21 @@ fn suggestion(ctx: &Context, from: &str, target: usize, fragment: &str) -> Optio
         };
         let anchor = ctx.heading_anchor(from, target, h);
         let id = entry.id.to_lowercase();
-        if f == id {
-            return Some(format!(
+        let help = if f == id {
+            format!(
                 "`#{f}` does not navigate on GitHub; the anchor of {} is `#{anchor}`",
                 entry.id
-            ));
-        }
-        if f.starts_with(&format!("{id}-")) {
-            return Some(format!(
+            )
+        } else if f.starts_with(&format!("{id}-")) {
+            format!(
                 "did you mean `#{anchor}`? That is the heading of {}",
                 entry.id
-            ));
-        }
+            )
+        } else {
+            continue;
+        };
+        let written = written_anchor(anchor, &f);
+        return Some(Suggestion::new(help, written, Applicability::Safe));
     }
     // The heading's title without its ID (`#cache-flush` for `#run-001-cache-flush`).
     let suffix = format!("-{f}");
@@ -91,7 +154,12 @@ fn suggestion(ctx: &Context, from: &str, target: usize, fragment: &str) -> Optio
         .map(|h| ctx.heading_anchor(from, target, h))
         .find(|a| a.ends_with(&suffix))
     {
-        return Some(format!("did you mean `#{anchor}`?"));
+        let written = written_anchor(anchor, &f);
+        return Some(Suggestion::new(
+            format!("did you mean `#{anchor}`?"),
+            written,
+            Applicability::Unsafe,
+        ));
     }
     let best = ctx
         .anchors(from, target)
@@ -102,18 +170,33 @@ fn suggestion(ctx: &Context, from: &str, target: usize, fragment: &str) -> Optio
         return None;
     }
     let anchor = best.1;
-    // Lowercasing `İ` gives `i` plus U+0307, which GitHub's slug keeps: the two
-    // spellings look the same, so name the invisible character and spell it out.
-    let combining = |c: &char| ('\u{300}'..='\u{36f}').contains(c) && !f.contains(*c);
-    Some(match anchor.chars().find(combining) {
+    let written = written_anchor(&anchor, &f);
+    let help = match anchor.chars().find(|c| invisible_mark(*c, &f)) {
         Some(mark) => format!(
             "did you mean `#{anchor}`? It holds U+{:04X}, a combining mark you cannot see; \
-             write it `#{}`",
+             write it `#{written}`",
             mark as u32,
-            utf8_percent_encode(&anchor, FRAGMENT)
         ),
         None => format!("did you mean `#{anchor}`?"),
-    })
+    };
+    Some(Suggestion::new(help, written, Applicability::Unsafe))
+}
+
+/// Lowercasing `İ` gives `i` plus U+0307, which GitHub's slug keeps: the two
+/// spellings look the same, so such a mark, absent from what was written (`fragment`),
+/// is spelled out.
+fn invisible_mark(c: char, fragment: &str) -> bool {
+    ('\u{300}'..='\u{36f}').contains(&c) && !fragment.contains(c)
+}
+
+/// `anchor` as a link should write it: percent-encoded when it holds a combining
+/// mark the fragment lacks, as it stands otherwise.
+fn written_anchor(anchor: &str, fragment: &str) -> String {
+    if anchor.chars().any(|c| invisible_mark(c, fragment)) {
+        utf8_percent_encode(anchor, FRAGMENT).to_string()
+    } else {
+        anchor.to_string()
+    }
 }
 
 /// What a fragment spells out: everything but letters, digits, `-` and `_`.

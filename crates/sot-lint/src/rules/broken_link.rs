@@ -40,12 +40,15 @@
 //! ```
 //!
 //! **Fix**: correct the path, create the missing file, or remove the link.
+//! `sot lint --fix` rewrites a path that differs from an existing file only in letter
+//! case (safe: one file is meant, and GitHub would not find it); other broken links
+//! need a person.
 
 use sot_registry::{PageLookup, Target};
 
 use super::{link_kind, written_targets, Finding};
 use crate::references::References;
-use crate::Context;
+use crate::{Context, Fix};
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let references = References::new(ctx);
@@ -76,16 +79,27 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             let resolved = ctx.resolve(&doc.path, dest, link_kind(link));
             match resolved.target {
                 Target::Missing(path) => {
+                    let mut fix = None;
                     let help = match &resolved.page {
                         Some(page) => page_help(ctx, page, &path),
                         None => match ctx.ws.tree.case_variant(&path) {
                             // Written from the linking document, so it can be pasted
                             // over the target as it stands.
-                            Some(real) => format!(
-                                "did you mean `{}{}`? Paths are case-sensitive on GitHub",
-                                sot_registry::relative_path(&doc.path, real),
-                                dest.find('#').map_or("", |i| &dest[i..]),
-                            ),
+                            Some(real) => {
+                                let right = format!(
+                                    "{}{}",
+                                    sot_registry::relative_path(&doc.path, real),
+                                    dest.find('#').map_or("", |i| &dest[i..]),
+                                );
+                                // Not through a rewrite or a query: the written path is
+                                // then not the file's.
+                                if resolved.rewritten.is_none() && !dest.contains('?') {
+                                    fix = ctx
+                                        .exact_edit(d, span.clone(), dest, right.clone())
+                                        .map(|e| Fix::safe(vec![e]));
+                                }
+                                format!("did you mean `{right}`? Paths are case-sensitive on GitHub")
+                            }
                             None => format!(
                                 "no file or folder `{path}` in the workspace; fix the path or create it"
                             ),
@@ -98,7 +112,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         None => help,
                     };
                     out.push(
-                        Finding::new(d, span, format!("{what} `{dest}` does not exist")).help(help),
+                        Finding::new(d, span, format!("{what} `{dest}` does not exist"))
+                            .help(help)
+                            .fix(fix),
                     );
                 }
                 Target::OutsideRoot => out.push(

@@ -10,7 +10,8 @@
 //! For rollbacks, follow RUN-003.   <!-- RUN-003 has **Status**: Deprecated -->
 //! ```
 //!
-//! **Fix**: refer to the entry that replaced it, or drop the reference.
+//! **Fix**: refer to the entry that replaced it, or drop the reference. `sot lint
+//! --fix` leaves it to a person: which entry replaced it is for a person to say.
 
 use sot_registry::{RefKind, Target};
 

@@ -19,7 +19,8 @@
 //! branches forked: git merges such pairs without a conflict.
 //!
 //! **Fix**: give the later entry the next free number and update its references
-//! (`sot new PREFIX` picks a number no branch uses).
+//! (`sot new PREFIX` picks a number no branch uses). `sot lint --fix` leaves it to a
+//! person: which definition keeps the ID is for a person to say.
 
 use super::Finding;
 use crate::Context;

@@ -45,7 +45,8 @@
 //!
 //! **Fix**: delete the value, revoke it where it was issued (it is in the history now),
 //! and have the runbook say where the operator gets it (a vault path, an environment
-//! variable, a `<TOKEN>` slot).
+//! variable, a `<TOKEN>` slot). `sot lint --fix` leaves it to a person: the credential
+//! must be rotated, not only removed.
 
 use std::ops::Range;
 use std::sync::LazyLock;

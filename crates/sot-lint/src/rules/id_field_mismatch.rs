@@ -13,11 +13,14 @@
 //! ```
 //!
 //! **Fix**: make the field match the heading (or renumber both).
+//! `sot lint --fix --unsafe-fixes` writes the heading's ID into the field; it is not
+//! safe, since the field may be the one that was right.
 
 use super::Finding;
 use crate::context::plain;
 use crate::placeholders::is_placeholder_value;
 use crate::Context;
+use crate::Fix;
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for entry in &ctx.reg.entries {
@@ -43,7 +46,21 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     entry.id
                 ),
             )
-            .help(format!("write `**ID**: {}`", entry.id)),
+            .help(format!("write `**ID**: {}`", entry.id))
+            .fix(value_fix(ctx, entry.doc, field, &value, &entry.id)),
         );
     }
+}
+
+/// The field's value `value` (its markup kept around it) replaced by `id`.
+fn value_fix(
+    ctx: &Context,
+    d: usize,
+    field: &sot_syntax::Field,
+    value: &str,
+    id: &str,
+) -> Option<Fix> {
+    let at = field.value_span.start + field.value.find(value)?;
+    let edit = ctx.exact_edit(d, at..at + value.len(), value, id)?;
+    Some(Fix::unsafe_(vec![edit]))
 }

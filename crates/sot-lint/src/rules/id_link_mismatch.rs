@@ -14,11 +14,13 @@
 //! ```
 //!
 //! **Fix**: point the link at the entry the help names, or change its text.
+//! `sot lint --fix` points the link at the entry when the ID has one definition (safe:
+//! the text names it); a duplicated ID needs a person.
 
 use sot_registry::{entry_heading, relative_path, RefKind, Target};
 
 use super::Finding;
-use crate::Context;
+use crate::{Context, Fix};
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for r in &ctx.reg.references {
@@ -90,13 +92,18 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             }
             None => format!("`{path}`"),
         };
+        let fix = (ctx.reg.definitions(&r.id).count() == 1)
+            .then(|| ctx.exact_edit(r.doc, link.dest_span.range(), &link.dest, right.clone()))
+            .flatten()
+            .map(|e| Fix::safe(vec![e]));
         out.push(
             Finding::new(
                 r.doc,
                 link.dest_span.range(),
                 format!("link text says `{}` but the link goes to {actual}", r.id),
             )
-            .help(format!("{} is defined at `{right}`", r.id)),
+            .help(format!("{} is defined at `{right}`", r.id))
+            .fix(fix),
         );
     }
 }

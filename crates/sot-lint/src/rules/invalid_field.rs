@@ -13,7 +13,9 @@
 //! **Created**: 2024-13-01
 //! ```
 //!
-//! **Fix**: use one of the allowed values the help lists, or a valid date/version.
+//! **Fix**: use one of the allowed values the help lists, or a valid date/version. `sot
+//! lint --fix` leaves it to a person: which allowed value is meant is for a person to
+//! say.
 
 use sot_syntax::Document;
 

@@ -14,7 +14,7 @@
 //! ```
 //!
 //! **Fix**: close the quote, block or bracket the message names, or remove the
-//! duplicate key.
+//! duplicate key. `sot lint --fix` leaves it to a person.
 
 use sot_syntax::ProblemKind;
 

@@ -19,7 +19,7 @@
 //! ```
 //!
 //! **Fix**: spell the directive or the rule as the help suggests (`sot rules` lists
-//! the rules).
+//! the rules). `sot lint --fix` leaves it to a person.
 
 use super::Finding;
 use crate::Context;

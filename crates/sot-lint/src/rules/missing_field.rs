@@ -16,7 +16,8 @@
 //! **Status**: Active
 //! ```
 //!
-//! **Fix**: add the field (here `**Owner**: SRE`) with a real value.
+//! **Fix**: add the field (here `**Owner**: SRE`) with a real value. `sot lint --fix`
+//! leaves it to a person: only a person knows the value.
 
 use sot_syntax::{Document, FieldValue};
 

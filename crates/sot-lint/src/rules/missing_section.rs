@@ -9,7 +9,8 @@
 //! **Example**: a runbook made from a template with `## 4. Rollback Procedure` that
 //! has no such heading.
 //!
-//! **Fix**: add the section (with real content), or change the template.
+//! **Fix**: add the section (with real content), or change the template. `sot lint
+//! --fix` leaves it to a person: only a person knows its content.
 
 use super::Finding;
 use crate::templates::section_key;

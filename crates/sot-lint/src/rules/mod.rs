@@ -33,6 +33,7 @@ pub struct Finding {
     pub help: Option<String>,
     /// Other places that explain the finding: document, position, note.
     pub related: Vec<(usize, sot_syntax::Position, String)>,
+    pub fix: Option<crate::Fix>,
 }
 
 impl Finding {
@@ -43,11 +44,22 @@ impl Finding {
             message: message.into(),
             help: None,
             related: Vec::new(),
+            fix: None,
         }
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    pub fn help_opt(mut self, help: Option<String>) -> Self {
+        self.help = help;
+        self
+    }
+
+    pub fn fix(mut self, fix: Option<crate::Fix>) -> Self {
+        self.fix = fix;
         self
     }
 }

@@ -62,7 +62,8 @@
 //! **Created**: YYYY-MM-DD
 //! ```
 //!
-//! **Fix**: replace the placeholder with the real value.
+//! **Fix**: replace the placeholder with the real value. `sot lint --fix` leaves it to
+//! a person: only a person knows the value.
 
 use std::ops::Range;
 

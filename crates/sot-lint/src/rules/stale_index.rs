@@ -19,12 +19,15 @@
 //! after `## DEP-002: Canary release` was added below.
 //!
 //! **Fix**: run `sot index` (`sot index --check` shows the difference first); move
-//! hand-written text outside the markers.
+//! hand-written text outside the markers. `sot lint --fix` regenerates a block that is
+//! only out of date (safe: it holds nothing `sot index` did not write); a block edited
+//! by hand only with `--unsafe-fixes`, since the hand edit is lost. Broken markers are
+//! not fixed.
 
-use sot_registry::index::{blocks, freshness, Freshness};
+use sot_registry::index::{blocks, freshness, regenerated, Freshness};
 
 use super::Finding;
-use crate::Context;
+use crate::{Context, Fix};
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for (d, doc) in ctx.targets() {
@@ -35,18 +38,28 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             );
         }
         for block in &found {
-            let (message, help) = match freshness(ctx.ws, ctx.reg, d, block) {
+            let (message, help, fix): (_, _, fn(_) -> _) = match freshness(
+                ctx.ws, ctx.reg, d, block,
+            ) {
                 Freshness::Fresh => continue,
                 Freshness::OutOfDate => (
                     "index block is out of date with the registry",
                     "run `sot index` to regenerate it (`sot index --check` shows the difference)",
+                    Fix::safe,
                 ),
                 Freshness::EditedByHand => (
                     "index block was edited by hand since `sot index` wrote it",
                     "move hand-written text outside the markers, then run `sot index`",
+                    Fix::unsafe_,
                 ),
             };
-            out.push(Finding::new(d, block.start.clone(), message).help(help));
+            let (span, text) = regenerated(ctx.ws, ctx.reg, d, block);
+            let edit = sot_syntax::Edit::new(span, text);
+            out.push(
+                Finding::new(d, block.start.clone(), message)
+                    .help(help)
+                    .fix(Some(fix(vec![edit]))),
+            );
         }
     }
 }

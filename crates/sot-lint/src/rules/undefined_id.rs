@@ -17,7 +17,8 @@
 //! If the canary fails, follow RUN-042.
 //! ```
 //!
-//! **Fix**: correct the ID, or add the entry (`## RUN-042: Title`) it refers to.
+//! **Fix**: correct the ID, or add the entry (`## RUN-042: Title`) it refers to. `sot
+//! lint --fix` leaves it to a person.
 
 use super::Finding;
 use crate::Context;

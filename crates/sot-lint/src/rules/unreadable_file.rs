@@ -12,7 +12,8 @@
 //! is linted.
 //!
 //! **Fix**: re-save the file as UTF-8, fix its permissions, or replace the special
-//! file with a regular one (or exclude it in `sot.toml`).
+//! file with a regular one (or exclude it in `sot.toml`). `sot lint --fix` leaves it to
+//! a person.
 
 use super::Finding;
 use crate::Context;

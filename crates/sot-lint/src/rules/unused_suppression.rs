@@ -22,7 +22,8 @@
 //! See the [runbook](runbooks/failover.md), which exists now.
 //! ```
 //!
-//! **Fix**: delete the comment (or the rule name that no longer applies).
+//! **Fix**: delete the comment (or the rule name that no longer applies). `sot lint
+//! --fix` leaves it to a person.
 
 use std::collections::HashMap;
 
