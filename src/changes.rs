@@ -86,10 +86,13 @@ impl Changes {
     }
 }
 
-/// The unified diff between two versions of the document at `path`, secrets masked.
+/// The unified diff between two versions of the document at `path`, secrets masked,
+/// lines shown with `\n` endings whatever the file's (a CRLF file's carriage returns
+/// would read as lines of their own).
 pub fn unified_diff(path: &str, before: &str, after: &str) -> String {
-    let (before, after) = (secrets::mask(before), secrets::mask(after));
-    let diff = similar::TextDiff::from_lines(before.as_ref(), after.as_ref());
+    let lines = |text: &str| secrets::mask(text).replace("\r\n", "\n");
+    let (before, after) = (lines(before), lines(after));
+    let diff = similar::TextDiff::from_lines(before.as_str(), after.as_str());
     diff.unified_diff()
         .context_radius(3)
         .header(&format!("a/{path}"), &format!("b/{path}"))

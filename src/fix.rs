@@ -4,8 +4,10 @@
 //! `--unsafe-fixes`), skips one whose edits overlap a fix taken before it in the same
 //! document (it is tried again next round, on the text as it then stands), applies
 //! the rest and lints again. A round that brings a finding the workspace did not have
-//! is undone and its fixes tried one at a time, each kept only when it brings none.
-//! Rounds repeat until nothing is left to fix, so a second `--fix` changes nothing.
+//! is undone and its fixes tried one at a time, each kept only when it brings none (a
+//! fix in a document another one just changed waits for the next round: its spans
+//! are the old text's). A fix once refused is not tried again. Rounds repeat until
+//! nothing is left to fix, so a second `--fix` changes nothing.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -44,8 +46,10 @@ impl Fixer<'_> {
         let mut changes = Changes::default();
         let mut diags = self.lint();
         let before = diags.len();
+        let mut refused: Vec<(usize, Vec<Edit>)> = Vec::new();
         for _ in 0..MAX_ROUNDS {
-            let round = self.candidates(&diags);
+            let mut round = self.candidates(&diags);
+            round.retain(|fix| !refused.contains(fix));
             if round.is_empty() {
                 break;
             }
@@ -58,19 +62,20 @@ impl Fixer<'_> {
             }
             self.undo(undo);
             // One at a time: the fixes that bring nothing new are kept.
-            let mut kept = 0;
-            for fix in &round {
-                let undo = self.apply(&mut changes, std::slice::from_ref(fix));
+            let mut changed = Vec::new();
+            for fix in round {
+                if changed.contains(&fix.0) {
+                    continue;
+                }
+                let undo = self.apply(&mut changes, std::slice::from_ref(&fix));
                 if brings_new(&known, &self.lint()) {
                     self.undo(undo);
+                    refused.push(fix);
                 } else {
-                    kept += 1;
+                    changed.push(fix.0);
                 }
             }
             diags = self.lint();
-            if kept == 0 {
-                break;
-            }
         }
         Fixed {
             changes,
@@ -96,6 +101,15 @@ impl Fixer<'_> {
             let Some(doc) = self.reg.doc_index(&d.file) else {
                 continue;
             };
+            // A fix that would write what is there already changes nothing.
+            let text = &self.ws.docs[doc].text;
+            if fix
+                .edits
+                .iter()
+                .all(|e| text.get(e.span.clone()) == Some(e.text.as_str()))
+            {
+                continue;
+            }
             let edits = taken.entry(doc).or_default();
             // The same fix offered twice (two findings on one link) overlaps itself:
             // it is applied once.

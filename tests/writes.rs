@@ -1,7 +1,8 @@
-//! End-to-end tests of what `sot` writes (`sot new`, `sot index`): it never writes a
-//! file it could not read, never loses a concurrent writer's entry, keeps the file's
-//! mode, owner, symlink, BOM and line endings, refuses files the user cannot write,
-//! rewrites index blocks idempotently and cleans up after a killed run.
+//! End-to-end tests of what `sot` writes (`sot new`, `sot index`, `sot lint --fix`): it
+//! never writes a file it could not read, never loses a concurrent writer's entry,
+//! keeps the file's mode, owner, symlink, BOM and line endings, refuses files the user
+//! cannot write (and then writes none of a change), rewrites index blocks idempotently
+//! and cleans up after a killed run.
 
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
@@ -519,4 +520,61 @@ fn index_is_idempotent_for_every_marker_layout_lint_accepts() {
     });
     // One-line adjacent blocks are the one layout rejected (in every container).
     assert_eq!(rewritten, layouts.len() - 7 * 3);
+}
+
+/// A runbook that names DEP-001 by its ID under a stale title: `--fix` rewrites it.
+const RUNBOOK: &str = "# Rollout runbook\n\nFollow [DEP-001](SoT.DEPLOY.md#dep-001-blue-green).\n";
+
+#[test]
+fn fix_changes_no_file_when_one_it_would_change_is_read_only() {
+    let dir = workspace(&[
+        ("SoT.DEPLOY.md", REGISTRY.as_bytes()),
+        ("runbook.md", RUNBOOK.as_bytes()),
+    ]);
+    let runbook = dir.path().join("runbook.md");
+    give_to_unprivileged(dir.path());
+    std::fs::set_permissions(&runbook, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let Some(o) = sot_unprivileged(dir.path(), &["lint", "--fix"]) else {
+        return;
+    };
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("runbook.md") && stderr(&o).contains("permission denied"),
+        "{}",
+        stderr(&o)
+    );
+    // The registry's stale index block would have been fixed too: it was not written.
+    assert_eq!(std::fs::read_to_string(&runbook).unwrap(), RUNBOOK);
+    let registry = std::fs::read_to_string(dir.path().join("SoT.DEPLOY.md")).unwrap();
+    assert_eq!(registry, REGISTRY);
+    assert_eq!(
+        names(dir.path()),
+        ["SoT.DEPLOY.md", "runbook.md", "sot.toml"]
+    );
+}
+
+#[test]
+fn fix_writes_through_a_symlink_and_keeps_mode() {
+    let dir = workspace(&[
+        ("docs/SoT.DEPLOY.md", REGISTRY.as_bytes()),
+        ("docs/runbook.md", RUNBOOK.as_bytes()),
+    ]);
+    let link = dir.path().join("docs/ROLLOUT.md");
+    std::os::unix::fs::symlink("runbook.md", &link).unwrap();
+    let target = dir.path().join("docs/runbook.md");
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o640)).unwrap();
+    // Named by the symlink: the fix is written to the file it points at.
+    let o = sot(dir.path(), &["lint", "--fix", "docs/ROLLOUT.md"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        RUNBOOK.replace("#dep-001-blue-green)", "#dep-001-bluegreen-rollout)")
+    );
+    let mode = std::fs::metadata(&target).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o640);
+    assert_eq!(
+        names(&dir.path().join("docs")),
+        ["ROLLOUT.md", "SoT.DEPLOY.md", "runbook.md"]
+    );
 }
