@@ -92,7 +92,14 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             }
             None => format!("`{path}`"),
         };
-        let fix = (ctx.reg.definitions(&r.id).count() == 1)
+        // Only a link written as a path to the file, where the entry's anchor is the
+        // one GitHub gives (not a published page's URL, not through a rewrite).
+        let as_written = resolved.page.is_none() && resolved.rewritten.is_none();
+        let github_anchor = match (entry_heading(ctx.ws, canonical), canonical.heading) {
+            (Some(h), Some(i)) => ctx.heading_anchor(&doc.path, canonical.doc, i) == h.slug,
+            _ => true,
+        };
+        let fix = (ctx.reg.definitions(&r.id).count() == 1 && as_written && github_anchor)
             .then(|| ctx.exact_edit(r.doc, link.dest_span.range(), &link.dest, right.clone()))
             .flatten()
             .map(|e| Fix::safe(vec![e]));
