@@ -67,7 +67,7 @@ pub fn link_edits(ws: &Workspace, reg: &Registry, site: &Site, mv: &Move) -> Lin
             let Some(place) = Place::of(ws, reg, site, doc, dest, kind, mv) else {
                 continue;
             };
-            match place.rewrite(&doc.text[span.clone()], kind, image) {
+            match place.rewrite(&doc.text[span.clone()], dest, kind, image) {
                 Ok(Some(text)) => edits.push(Edit::new(span, text)),
                 Ok(None) => {}
                 Err(reason) => out.left.push(LeftLink {
@@ -174,11 +174,13 @@ impl Place {
         })
     }
 
-    /// The target to write in place of `raw` (the target as it stands in the text),
-    /// `None` when it still reaches its target as written, or why it is left alone.
+    /// The target to write in place of `raw` (the target as it stands in the text,
+    /// `dest` as parsed), `None` when it still reaches its target as written, or why
+    /// it is left alone.
     fn rewrite(
         &self,
         raw: &str,
+        dest: &str,
         kind: LinkKind,
         image: bool,
     ) -> Result<Option<String>, &'static str> {
@@ -200,7 +202,8 @@ impl Place {
         if still {
             return Ok(None);
         }
-        let spelling = Spelling::of(raw, kind, image).ok_or("its path is written with escapes")?;
+        let spelling = Spelling::of(raw, dest, kind, image)
+            .ok_or("its path is spelled with escapes or character references")?;
         let path = if absolute {
             format!("/{}", self.named_after)
         } else {
@@ -254,9 +257,10 @@ struct Html {
 }
 
 impl<'r> Spelling<'r> {
-    /// `None` when the path part of `raw` holds escapes (`\(`, `&amp;`), whose
-    /// spelling a rewrite could not keep.
-    fn of(raw: &'r str, kind: LinkKind, image: bool) -> Option<Spelling<'r>> {
+    /// How `raw` is written, `dest` being what it was parsed to; `None` when its path
+    /// holds escapes or character references (`\_`, `&amp;`), whose spelling a
+    /// rewrite could not keep.
+    fn of(raw: &'r str, dest: &str, kind: LinkKind, image: bool) -> Option<Spelling<'r>> {
         let html = (kind == LinkKind::Html).then_some(Html { image });
         let inner = raw.trim();
         let (lead, trail) = (
@@ -270,7 +274,7 @@ impl<'r> Spelling<'r> {
             inner
         };
         let path = path_part(inner);
-        if path.contains(['\\', '&']) {
+        if path != path_part(dest) {
             return None;
         }
         let encoded: Vec<u8> = path
@@ -492,25 +496,47 @@ mod tests {
         let cases = [
             (
                 "caf%C3%A9.md#x",
+                "caf%C3%A9.md#x",
                 LinkKind::Inline,
                 "a/café.md",
                 "a/caf%C3%A9.md#x",
             ),
-            ("café.md", LinkKind::Inline, "a/café b.md", "a/café%20b.md"),
-            ("<a b.md>", LinkKind::Inline, "c d (1).md", "<c d (1).md>"),
-            ("x.md", LinkKind::Inline, "c(1.md", "c%281.md"),
+            (
+                "café.md",
+                "café.md",
+                LinkKind::Inline,
+                "a/café b.md",
+                "a/café%20b.md",
+            ),
+            (
+                "<a b.md>",
+                "a b.md",
+                LinkKind::Inline,
+                "c d (1).md",
+                "<c d (1).md>",
+            ),
+            ("x.md", "x.md", LinkKind::Inline, "c(1.md", "c%281.md"),
+            ("R&D.md", "R&D.md", LinkKind::Reference, "a&b.md", "a&b.md"),
             (
                 " x.md ",
+                "x.md",
                 LinkKind::Html,
                 "a&b \"c\".md",
                 " a%26b%20%22c%22.md ",
             ),
-            ("x.md", LinkKind::Inline, "50%#?.md", "50%25%23%3F.md"),
+            (
+                "x.md",
+                "x.md",
+                LinkKind::Inline,
+                "50%#?.md",
+                "50%25%23%3F.md",
+            ),
         ];
-        for (raw, kind, path, written) in cases {
-            let spelling = Spelling::of(raw, kind, false).unwrap();
+        for (raw, dest, kind, path, written) in cases {
+            let spelling = Spelling::of(raw, dest, kind, false).unwrap();
             assert_eq!(spelling.write(path), written, "{raw} {path}");
         }
-        assert!(Spelling::of(r"a\(b.md", LinkKind::Inline, false).is_none());
+        assert!(Spelling::of(r"a\_b.md", "a_b.md", LinkKind::Inline, false).is_none());
+        assert!(Spelling::of("R&amp;D.md", "R&D.md", LinkKind::Html, false).is_none());
     }
 }
