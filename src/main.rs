@@ -111,11 +111,12 @@ relative links inside the moved documents are rewritten as they were written \
 (relative, `./`, percent-encoding, query and fragment kept); links that still work \
 are left alone.
 
-Nothing is changed (exit 2) when the destination exists, when FROM or TO is outside the workspace, \
-when a folder would move into itself, when FROM is a symlink or a symlink would stop \
-leading where it does, or when a file to rewrite or a folder to change cannot be \
-written. The edited documents are written first, then FROM moves with one rename; \
-docs/behaviour.md (Moving files) says what a run killed midway leaves.")]
+Nothing is changed (exit 2) when the destination exists, when FROM or TO is outside \
+the workspace, when a folder would move into itself, when FROM is a symlink or a \
+symlink would stop leading where it does, or when a file to rewrite or a folder to \
+change cannot be written. The edited documents are written first, then FROM moves \
+with one rename; docs/behaviour.md (Moving files) says what a run killed midway \
+leaves. --dry-run prints the move and the diff, and changes nothing.")]
     Mv {
         /// The file or folder to move
         from: PathBuf,

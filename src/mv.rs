@@ -36,52 +36,12 @@ fn run(from: &Path, to: &Path, dry_run: bool) -> Result<(), Exit> {
         reg,
         ..
     } = load(&start)?;
-    let rel_from = workspace::relative(&root, &from_abs).ok_or_else(|| {
-        fail(format!(
-            "{} is outside the workspace root {}",
-            from.display(),
-            root.display()
-        ))
-    })?;
-    if rel_from.is_empty() {
-        return Err(fail("the workspace root cannot be moved"));
-    }
-    if from_abs.symlink_metadata().is_ok_and(|m| m.is_symlink()) {
-        return Err(fail(format!(
-            "{rel_from} is a symlink; sot mv moves files and folders, not the other names \
-             symlinks give them: move it with `mv`"
-        )));
-    }
-    let to_abs =
-        destination(&cwd, to, &from_abs).map_err(|why| fail(format!("{}: {why}", to.display())))?;
-    let rel_to = workspace::relative(&root, &to_abs)
-        .filter(|rel| !rel.is_empty())
-        .ok_or_else(|| {
-            fail(format!(
-                "{} is outside the workspace root {}",
-                to.display(),
-                root.display()
-            ))
-        })?;
-    if to_abs.symlink_metadata().is_ok() {
-        return Err(fail(format!(
-            "{rel_to} already exists; sot mv never replaces a file or folder"
-        )));
-    }
-    if rel_to.starts_with(&format!("{rel_from}/")) {
-        return Err(fail(format!(
-            "cannot move {rel_from} into itself ({rel_to})"
-        )));
-    }
-    let mv = Move {
-        from: rel_from,
-        to: rel_to,
-    };
-    let (files, inner_links) = match is_folder {
+    let (mv, to_abs) = the_move(&root, &cwd, (from, &from_abs), to)?;
+    let (files, inner_symlinks) = match is_folder {
         true => contents(&from_abs),
         false => (1, Vec::new()),
     };
-    check_symlinks(&ws.tree, &mv, &from_abs, &to_abs, &inner_links)?;
+    check_symlinks(&ws.tree, &mv, &from_abs, &to_abs, &inner_symlinks)?;
     for t in &settings.config.templates {
         if let Some(new) = mv.destination(&t.path) {
             errln!(
@@ -94,43 +54,7 @@ fn run(from: &Path, to: &Path, dry_run: bool) -> Result<(), Exit> {
         .site()
         .clone()
         .with_pages(&ws.docs, ws.page_facts());
-    let plan = moves::link_edits(&ws, &reg, &site, &mv);
-    for left in &plan.left {
-        let doc = &ws.docs[left.doc];
-        let p = doc.position(left.span.start);
-        errln!(
-            "sot: warning: {}:{}:{}: `{}` left as written ({}); check it with `sot lint` after the move",
-            doc.path,
-            p.line,
-            p.column,
-            left.dest,
-            left.reason
-        );
-    }
-    for doc in ws.docs.iter().filter(|d| mv.destination(&d.path).is_some()) {
-        if let Some(reason) = &doc.unreadable {
-            errln!(
-                "sot: warning: the links of {} were not rewritten: {reason}",
-                doc.path
-            );
-        }
-    }
-    let mut changes = Changes::default();
-    for (d, edits) in plan.edits {
-        let edited = changes.edit(&mut ws, d, &edits);
-        let seal = changes
-            .original(d)
-            .map(|before| index::reseal(before, &ws.docs[d]))
-            .unwrap_or_default();
-        edited
-            .and_then(|()| changes.edit(&mut ws, d, &seal))
-            .map_err(|e| {
-                fail(format!(
-                    "cannot rewrite the links of {}: {e}",
-                    ws.docs[d].path
-                ))
-            })?;
-    }
+    let mut changes = rewrite_links(&mut ws, &reg, &site, &mv)?;
     changes.move_path(mv.clone());
     let moved = match is_folder {
         true => format!("{}/ to {}/ ({files} file{})", mv.from, mv.to, plural(files)),
@@ -156,6 +80,104 @@ fn run(from: &Path, to: &Path, dry_run: bool) -> Result<(), Exit> {
         n => outln!("moved {moved}; updated links in {n} file{}", plural(n)),
     }
     Ok(())
+}
+
+/// The move FROM (as written, and its absolute path) to TO makes in the workspace at
+/// `root`, and its absolute destination; refused when either end is outside the
+/// workspace, FROM is the root or a symlink, the destination exists, or a folder
+/// would move into itself.
+fn the_move(
+    root: &Path,
+    cwd: &Path,
+    (from, from_abs): (&Path, &Path),
+    to: &Path,
+) -> Result<(Move, PathBuf), Exit> {
+    let outside = |p: &Path| {
+        fail(format!(
+            "{} is outside the workspace root {}",
+            p.display(),
+            root.display()
+        ))
+    };
+    let rel_from = workspace::relative(root, from_abs).ok_or_else(|| outside(from))?;
+    if rel_from.is_empty() {
+        return Err(fail("the workspace root cannot be moved"));
+    }
+    if from_abs.symlink_metadata().is_ok_and(|m| m.is_symlink()) {
+        return Err(fail(format!(
+            "{rel_from} is a symlink; sot mv moves files and folders, not the other names \
+             symlinks give them: move it with `mv`"
+        )));
+    }
+    let to_abs =
+        destination(cwd, to, from_abs).map_err(|why| fail(format!("{}: {why}", to.display())))?;
+    let rel_to = workspace::relative(root, &to_abs)
+        .filter(|rel| !rel.is_empty())
+        .ok_or_else(|| outside(to))?;
+    if to_abs.symlink_metadata().is_ok() {
+        return Err(fail(format!(
+            "{rel_to} already exists; sot mv never replaces a file or folder"
+        )));
+    }
+    if rel_to.starts_with(&format!("{rel_from}/")) {
+        return Err(fail(format!(
+            "cannot move {rel_from} into itself ({rel_to})"
+        )));
+    }
+    let mv = Move {
+        from: rel_from,
+        to: rel_to,
+    };
+    Ok((mv, to_abs))
+}
+
+/// The link edits `mv` needs, made in `ws`; warns of the links left as written and
+/// of moved documents whose links could not be read. Index blocks `sot index` wrote
+/// keep a checksum that matches.
+fn rewrite_links(
+    ws: &mut sot_registry::Workspace,
+    reg: &sot_registry::Registry,
+    site: &sot_registry::Site,
+    mv: &Move,
+) -> Result<Changes, Exit> {
+    let plan = moves::link_edits(ws, reg, site, mv);
+    for left in &plan.left {
+        let doc = &ws.docs[left.doc];
+        let p = doc.position(left.span.start);
+        errln!(
+            "sot: warning: {}:{}:{}: `{}` left as written ({}); check it with `sot lint` after the move",
+            doc.path,
+            p.line,
+            p.column,
+            left.dest,
+            left.reason
+        );
+    }
+    for doc in ws.docs.iter().filter(|d| mv.destination(&d.path).is_some()) {
+        if let Some(reason) = &doc.unreadable {
+            errln!(
+                "sot: warning: the links of {} were not rewritten: {reason}",
+                doc.path
+            );
+        }
+    }
+    let mut changes = Changes::default();
+    for (d, edits) in plan.edits {
+        let edited = changes.edit(ws, d, &edits);
+        let seal = changes
+            .original(d)
+            .map(|before| index::reseal(before, &ws.docs[d]))
+            .unwrap_or_default();
+        edited
+            .and_then(|()| changes.edit(ws, d, &seal))
+            .map_err(|e| {
+                fail(format!(
+                    "cannot rewrite the links of {}: {e}",
+                    ws.docs[d].path
+                ))
+            })?;
+    }
+    Ok(changes)
 }
 
 fn plural(n: usize) -> &'static str {

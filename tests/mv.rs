@@ -375,11 +375,13 @@ fn dry_run_prints_the_move_and_the_diff_and_changes_nothing() {
 }
 
 #[test]
-fn line_endings_and_bom_are_kept() {
+fn line_endings_bom_and_mode_are_kept() {
     let dir = seeded();
     let crlf = |s: &str| format!("\u{feff}{}", s.replace('\n', "\r\n"));
     write(dir.path(), "docs/runbooks/a.md", crlf(RUNBOOK_A).as_bytes());
     write(dir.path(), "docs/guide.md", crlf(GUIDE).as_bytes());
+    let mode = std::fs::Permissions::from_mode(0o640);
+    std::fs::set_permissions(dir.path().join("docs/runbooks/a.md"), mode).unwrap();
     let o = sot(dir.path(), &["mv", "docs/runbooks/a.md", "a.md"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
@@ -397,6 +399,12 @@ fn line_endings_and_bom_are_kept() {
         "{a}"
     );
     assert_eq!(a.matches('\n').count(), a.matches("\r\n").count());
+    let meta = std::fs::metadata(dir.path().join("a.md")).unwrap();
+    assert_eq!(
+        meta.permissions().mode() & 0o7777,
+        0o640,
+        "the mode is kept"
+    );
 }
 
 #[test]
@@ -482,4 +490,33 @@ fn symlinks_are_never_left_dangling() {
         said.contains("ops/runbooks/playbook.md is a symlink that would no longer lead"),
         "{said}"
     );
+}
+
+#[test]
+fn page_urls_of_a_docs_site_are_left_as_written_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("fixtures/sites/mkdocs"), dir.path());
+    let o = sot(
+        dir.path(),
+        &["mv", "docs/guide/install.md", "docs/setup/install.md"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // A file path is rewritten, as on GitHub.
+    assert!(
+        read(dir.path(), "README.md")
+            .contains("[installation guide](docs/setup/install.md#requirements)"),
+        "{}",
+        read(dir.path(), "README.md")
+    );
+    // A page URL is not a path sot writes again: each one the move concerns is named.
+    let said = stderr(&o);
+    assert!(
+        said.contains(
+            "sot: warning: docs/index.md:7:20: `guide/install/` left as written (it is a page \
+             URL of the site, not a file path); check it with `sot lint` after the move\n"
+        ),
+        "{said}"
+    );
+    assert_eq!(said.matches("sot: warning: ").count(), 7, "{said}");
+    assert!(read(dir.path(), "docs/index.md").contains("[Install Ledger](guide/install/)"));
 }

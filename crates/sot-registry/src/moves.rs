@@ -110,9 +110,8 @@ struct Place {
     written: String,
     /// The root-relative path it names as written (before symlinks).
     named: String,
-    /// Whether it is the file path the registry resolves it to: no site URL and no
-    /// `[links]` rewrite stands between.
-    plain: bool,
+    /// Why it is not simply the file path the registry resolves it to, when it is not.
+    not_a_path: Option<&'static str>,
     /// The linking document's path after the move.
     from_after: String,
     /// What it names after the move.
@@ -150,8 +149,13 @@ impl Place {
             parent(&doc.path)
         };
         let named = normalize(base, &written)?;
-        let plain = resolved.rewritten.is_none()
-            && ws.tree.real_path(&named).is_some_and(|real| real == target);
+        let not_a_path = if resolved.rewritten.is_some() {
+            Some("a [links] rewrite changes it")
+        } else if ws.tree.real_path(&named).is_some_and(|real| real == target) {
+            None
+        } else {
+            Some("it is a page URL of the site, not a file path")
+        };
         let doc_after = mv.destination(&doc.path);
         let target_after = mv.destination(&target);
         if doc_after.is_none() && target_after.is_none() && mv.destination(&named).is_none() {
@@ -167,7 +171,7 @@ impl Place {
             target_moves: target_after.is_some() || named_after != named,
             written,
             named,
-            plain,
+            not_a_path,
             doc_moves: doc_after.is_some(),
             from_after: doc_after.unwrap_or_else(|| doc.path.clone()),
             named_after,
@@ -185,11 +189,11 @@ impl Place {
         image: bool,
     ) -> Result<Option<String>, &'static str> {
         let absolute = self.written.starts_with('/');
-        if !self.plain {
+        if let Some(reason) = self.not_a_path {
             // A site URL from a page that stays, to a page that stays, is unaffected.
             let affected = self.target_moves || (self.doc_moves && !absolute);
             return match affected {
-                true => Err("it is a site URL or rewritten by [links], not a file path"),
+                true => Err(reason),
                 false => Ok(None),
             };
         }
