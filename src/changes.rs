@@ -9,18 +9,41 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use sot_lint::secrets;
+use sot_registry::moves::Move;
 use sot_registry::Workspace;
 use sot_syntax::{edit, Document, Edit, EditError};
 
 use crate::write;
 
-/// The documents of a workspace changed so far, as they were read.
+/// The documents of a workspace changed so far, as they were read, and the file or
+/// folder to move once they are written.
 #[derive(Default)]
 pub struct Changes {
     originals: BTreeMap<usize, Document>,
+    /// At most one move: what `sot mv` makes.
+    moved: Option<Move>,
 }
 
 impl Changes {
+    /// Moves a file or folder when the changes are written, after the documents (each
+    /// edited where it was read). Edits to documents inside it are made as usual.
+    pub fn move_path(&mut self, mv: Move) {
+        self.moved = Some(mv);
+    }
+
+    /// Where the file at `path` is once the changes are written.
+    pub fn destination(&self, path: &str) -> String {
+        self.moved
+            .as_ref()
+            .and_then(|mv| mv.destination(path))
+            .unwrap_or_else(|| path.to_string())
+    }
+
+    /// Document `d` as read, when it was changed.
+    pub fn original(&self, d: usize) -> Option<&Document> {
+        self.originals.get(&d)
+    }
+
     /// Applies `edits` (spans in the document's current text) to document `d` of `ws`.
     pub fn edit(&mut self, ws: &mut Workspace, d: usize, edits: &[Edit]) -> Result<(), EditError> {
         let text = edit::apply(&ws.docs[d].text, edits)?;
@@ -55,20 +78,21 @@ impl Changes {
             .filter(|(original, now)| original.text != *now)
     }
 
-    /// A unified diff of every change, paths as `a/PATH` and `b/PATH`, secrets masked
-    /// as findings mask them.
+    /// A unified diff of every change, paths as `a/PATH` and `b/PATH` (`b/` where a
+    /// moved document ends up), secrets masked as findings mask them.
     pub fn diff(&self, ws: &Workspace) -> String {
         self.changed(ws)
-            .map(|(original, now)| unified_diff(&original.path, &original.text, now))
+            .map(|(original, now)| {
+                let after = self.destination(&original.path);
+                unified_diff(&original.path, &after, &original.text, now)
+            })
             .collect()
     }
 
-    /// Writes every changed document, after checking that each one can be written
-    /// (still as read, a regular file the user may write): one that cannot stops the
-    /// change before any file is touched. Returns the paths written.
-    pub fn write(&self, root: &Path, ws: &Workspace) -> Result<Vec<String>, String> {
-        let changed: Vec<(&Document, &str)> = self.changed(ws).collect();
-        for (original, _) in &changed {
+    /// Checks that every change can be made: each changed document can be written
+    /// (still as read, a regular file the user may write) and the move can be made.
+    pub fn check(&self, root: &Path, ws: &Workspace) -> Result<(), String> {
+        for (original, _) in self.changed(ws) {
             let cannot = |reason: &str| format!("cannot write {}: {reason}", original.path);
             if let Some(reason) = &original.unreadable {
                 return Err(cannot(reason));
@@ -77,25 +101,78 @@ impl Changes {
             write::check_replaceable(&root.join(&original.path), expected.as_bytes())
                 .map_err(|e| cannot(&e))?;
         }
-        let mut written = Vec::new();
-        for (original, now) in changed {
-            write_document(root, original, now)?;
-            written.push(original.path.clone());
+        if let Some(mv) = &self.moved {
+            write::check_movable(root, &root.join(&mv.from), &root.join(&mv.to))
+                .map_err(|e| format!("cannot move {} to {}: {e}", mv.from, mv.to))?;
         }
-        Ok(written)
+        Ok(())
+    }
+
+    /// Writes every changed document, then makes the move, once [`Changes::check`]
+    /// passed: a change that cannot be made stops it before any file is touched. A
+    /// step that fails all the same (a full disk) undoes the steps made before it.
+    /// Returns the paths written, where they are after the move.
+    pub fn write(&self, root: &Path, ws: &Workspace) -> Result<Vec<String>, String> {
+        self.check(root, ws)?;
+        let mut written: Vec<(&Document, &str)> = Vec::new();
+        for (original, now) in self.changed(ws) {
+            if let Err(e) = write_document(root, original, now) {
+                return Err(undo_writes(root, &written, e));
+            }
+            written.push((original, now));
+        }
+        if let Some(mv) = &self.moved {
+            if let Err(e) = write::move_new(&root.join(&mv.from), &root.join(&mv.to)) {
+                let e = format!("cannot move {} to {}: {e}", mv.from, mv.to);
+                return Err(undo_writes(root, &written, e));
+            }
+        }
+        Ok(written
+            .into_iter()
+            .map(|(original, _)| self.destination(&original.path))
+            .collect())
     }
 }
 
-/// The unified diff between two versions of the document at `path`, secrets masked,
-/// lines shown with `\n` endings whatever the file's (a CRLF file's carriage returns
-/// would read as lines of their own).
-pub fn unified_diff(path: &str, before: &str, after: &str) -> String {
+/// Puts back the documents `written` (as read, with their text now) after `error`
+/// stopped a change, and says what stopped it and what could not be put back.
+fn undo_writes(root: &Path, written: &[(&Document, &str)], error: String) -> String {
+    let stuck: Vec<String> = written
+        .iter()
+        .filter_map(|(original, now)| {
+            let (now, before) = (
+                file_bytes(original, now),
+                file_bytes(original, &original.text),
+            );
+            write::replace_file(
+                &root.join(&original.path),
+                now.as_bytes(),
+                before.as_bytes(),
+            )
+            .err()
+            .map(|e| format!("{} ({e})", original.path))
+        })
+        .collect();
+    match stuck.as_slice() {
+        [] if written.is_empty() => error,
+        [] => format!("{error}; the files written before it were put back"),
+        _ => format!(
+            "{error}; these files keep their new text and could not be put back: {}",
+            stuck.join(", ")
+        ),
+    }
+}
+
+/// The unified diff between two versions of a document, at `before_path` and (moved
+/// or not) `after_path`, secrets masked, lines shown with `\n` endings whatever the
+/// file's (a CRLF file's carriage returns would read as lines of their own).
+pub fn unified_diff(before_path: &str, after_path: &str, before: &str, after: &str) -> String {
     let lines = |text: &str| secrets::mask(text).replace("\r\n", "\n");
     let (before, after) = (lines(before), lines(after));
     let diff = similar::TextDiff::from_lines(before.as_str(), after.as_str());
     diff.unified_diff()
         .context_radius(3)
-        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .header(&format!("a/{before_path}"), &format!("b/{after_path}"))
         .to_string()
 }
 

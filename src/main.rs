@@ -12,6 +12,7 @@ mod ci_formats;
 mod detect;
 mod fix;
 mod git;
+mod mv;
 mod queries;
 mod render;
 mod workspace;
@@ -98,6 +99,33 @@ enum Command {
         /// The file to add it to (default: the file that declares the prefix)
         #[arg(long)]
         file: Option<PathBuf>,
+    },
+    /// Move a document or folder inside the workspace, rewriting every relative link
+    /// to and from what moved so each still reaches the same file
+    #[command(after_help = "\
+FROM may be any file or folder of the workspace (a folder moves with everything in it). \
+TO is its new path, or an existing folder to move it into, as with `mv`; a TO ending \
+in `/` is a folder, created if missing, as are the destination's parent folders.
+
+Links to what moved (inline, images, reference definitions, HTML href/src) and the \
+relative links inside the moved documents are rewritten as they were written \
+(relative, `./`, percent-encoding, query and fragment kept); links that still work \
+are left alone.
+
+Nothing is changed (exit 2) when the destination exists, when FROM or TO is outside \
+the workspace, when a folder would move into itself, when FROM is a symlink or a \
+symlink would stop leading where it does, or when a file to rewrite or a folder to \
+change cannot be written. The edited documents are written first, then FROM moves \
+with one rename; docs/behaviour.md (Moving files) says what a run killed midway \
+leaves. --dry-run prints the move and the diff, and changes nothing.")]
+    Mv {
+        /// The file or folder to move
+        from: PathBuf,
+        /// The new path, or an existing folder to move FROM into
+        to: PathBuf,
+        /// Print what would move and the diff of the rewritten links; change nothing
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Print every ID: where it is defined, its fields and its references
     Registry {
@@ -316,6 +344,7 @@ fn main() -> ExitCode {
             title,
             file,
         } => new(&prefix, &title, file.as_deref()),
+        Command::Mv { from, to, dry_run } => mv::mv(&from, &to, dry_run),
         Command::Graph { format, by } => query(&[], |l| {
             let by = match by {
                 GraphBy::File => graph::By::File,
@@ -420,25 +449,8 @@ fn load_stdin(path: &std::path::Path, cache_dir: Option<&CacheDir>) -> Result<Lo
     let (Some(parent), Some(name)) = (abs.parent(), abs.file_name()) else {
         return Err(not_a_file("it names a folder"));
     };
-    // An editor's new buffer may sit in folders not created yet: resolve the nearest
-    // folder that exists, then the missing ones below it as written.
-    let existing = parent
-        .ancestors()
-        .find(|a| a.exists())
-        .unwrap_or(std::path::Path::new("/"));
-    let missing = parent
-        .strip_prefix(existing)
-        .unwrap_or(std::path::Path::new(""));
-    if missing
-        .components()
-        .any(|c| !matches!(c, std::path::Component::Normal(_)))
-    {
-        return Err(not_a_file("it goes through a folder that does not exist"));
-    }
-    let parent = existing
-        .canonicalize()
-        .map_err(|e| fail(format!("{}: {e}", existing.display())))?
-        .join(missing);
+    // An editor's new buffer may sit in folders not created yet.
+    let parent = real_folder(parent).map_err(|why| not_a_file(&why))?;
     let root = workspace::find_root(&parent, &cwd);
     let root = root.canonicalize().unwrap_or(root);
     // A saved symlink stands for its target, as in the walk.
@@ -484,6 +496,28 @@ fn load_stdin(path: &std::path::Path, cache_dir: Option<&CacheDir>) -> Result<Lo
         cache: None,
         text_facts: Vec::new(),
     })
+}
+
+/// The real path of the folder `dir`, which need not exist yet: its nearest existing
+/// ancestor with symlinks resolved, then the missing folders below it as written.
+fn real_folder(dir: &std::path::Path) -> Result<PathBuf, String> {
+    let existing = dir
+        .ancestors()
+        .find(|a| a.exists())
+        .unwrap_or(std::path::Path::new("/"));
+    let missing = dir
+        .strip_prefix(existing)
+        .unwrap_or(std::path::Path::new(""));
+    if missing
+        .components()
+        .any(|c| !matches!(c, std::path::Component::Normal(_)))
+    {
+        return Err("it goes through a folder that does not exist".into());
+    }
+    let real = existing
+        .canonicalize()
+        .map_err(|e| format!("{}: {e}", existing.display()))?;
+    Ok(real.join(missing))
 }
 
 /// Reads the settings: `sot.toml` at the root if there is one, the file `--config`

@@ -1,6 +1,7 @@
-//! Writing documents back (`sot index`, `sot new`): one writer at a time per
-//! workspace, only files `sot` read whole and the user may write, through to a
-//! symlink's target, keeping mode and owner, atomically.
+//! Writing documents back (`sot index`, `sot new`, `sot mv`): one writer at a time
+//! per workspace, only files `sot` read whole and the user may write, through to a
+//! symlink's target, keeping mode and owner, atomically; and moving a file or folder
+//! without ever replacing what is at its destination.
 
 use std::fs::{File, OpenOptions};
 use std::io::{ErrorKind, Write};
@@ -76,7 +77,157 @@ pub fn check_replaceable(
             _ => e.to_string(),
         });
     }
+    // The new text goes through a temporary file beside it.
+    if let Err(e) = real.parent().map_or(Ok(()), writable_folder) {
+        return Err(match e.kind() {
+            ErrorKind::PermissionDenied => "permission denied (its folder is read-only)".into(),
+            _ => format!("its folder cannot be written: {e}"),
+        });
+    }
     Ok((real, meta))
+}
+
+/// Whether `from` (a file or folder, not a symlink) could be moved to `to` by
+/// [`move_new`]: nothing is at `to`, the folders the rename changes may be written,
+/// and both ends are on one file system (a rename cannot cross them). A folder that
+/// changes parent must be writable itself: its `..` entry changes. Paths in the error
+/// are shown relative to `root`.
+pub fn check_movable(root: &Path, from: &Path, to: &Path) -> Result<(), String> {
+    let shown = |p: &Path| match p.strip_prefix(root) {
+        Ok(rel) if rel.as_os_str().is_empty() => "the workspace root".to_string(),
+        Ok(rel) => rel.display().to_string(),
+        Err(_) => p.display().to_string(),
+    };
+    let meta = std::fs::symlink_metadata(from).map_err(|e| e.to_string())?;
+    if meta.file_type().is_symlink() {
+        return Err("it is a symlink".into());
+    }
+    match std::fs::symlink_metadata(to) {
+        Ok(_) => return Err(format!("{} already exists", shown(to))),
+        Err(e) if e.kind() == ErrorKind::NotFound => {}
+        Err(e) => return Err(format!("{}: {e}", shown(to))),
+    }
+    let (Some(from_dir), Some(to_dir)) = (from.parent(), to.parent()) else {
+        return Err("the workspace root cannot move".into());
+    };
+    let existing = to_dir
+        .ancestors()
+        .find(|a| a.symlink_metadata().is_ok())
+        .unwrap_or(to_dir);
+    if !existing.is_dir() {
+        return Err(format!("{} is not a folder", shown(existing)));
+    }
+    let mut changed = vec![from_dir, existing];
+    if meta.is_dir() && from_dir != to_dir {
+        changed.push(from);
+    }
+    for dir in changed {
+        writable_folder(dir).map_err(|e| match e.kind() {
+            ErrorKind::PermissionDenied => {
+                format!("cannot write in {} (permission denied)", shown(dir))
+            }
+            _ => format!("cannot write in {}: {e}", shown(dir)),
+        })?;
+    }
+    if !same_file_system(&meta, existing) {
+        return Err(format!(
+            "{} is on another file system; move it with `mv`, then fix the links",
+            shown(existing)
+        ));
+    }
+    Ok(())
+}
+
+/// Moves `from` to `to` with one rename, creating the folders `to` needs first; what
+/// appeared at `to` since [`check_movable`] is never replaced. A failed move removes
+/// the folders it created.
+pub fn move_new(from: &Path, to: &Path) -> Result<(), String> {
+    let parent = to.parent().unwrap_or(to);
+    let mut created: Vec<PathBuf> = parent
+        .ancestors()
+        .take_while(|a| a.symlink_metadata().is_err())
+        .map(Path::to_path_buf)
+        .collect();
+    created.reverse();
+    std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+    if let Err(e) = rename_new(from, to) {
+        remove_folders(&created);
+        return Err(match e.kind() {
+            ErrorKind::AlreadyExists => "its destination appeared meanwhile".into(),
+            _ => e.to_string(),
+        });
+    }
+    // The rename reaches the disk once both folders are synced.
+    for dir in [from.parent(), Some(parent)].into_iter().flatten() {
+        let _ = File::open(dir).and_then(|d| d.sync_all());
+    }
+    Ok(())
+}
+
+/// Removes the folders a move created, innermost first, where they are still empty.
+fn remove_folders(created: &[PathBuf]) {
+    for dir in created.iter().rev() {
+        let _ = std::fs::remove_dir(dir);
+    }
+}
+
+/// `rename`, failing with `AlreadyExists` instead of replacing what is at `to`.
+#[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+fn rename_new(from: &Path, to: &Path) -> std::io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    use rustix::io::Errno;
+    match renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
+        // A file system without the flag: look, then rename.
+        Err(e) if e == Errno::INVAL || e == Errno::NOSYS || e == Errno::NOTSUP => {
+            rename_checked(from, to)
+        }
+        done => done.map_err(Into::into),
+    }
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
+fn rename_new(from: &Path, to: &Path) -> std::io::Result<()> {
+    rename_checked(from, to)
+}
+
+fn rename_checked(from: &Path, to: &Path) -> std::io::Result<()> {
+    if to.symlink_metadata().is_ok() {
+        return Err(ErrorKind::AlreadyExists.into());
+    }
+    std::fs::rename(from, to)
+}
+
+/// Asks the system whether entries may be added to and removed from `dir` (mode bits,
+/// ACLs, a read-only mount, an immutable flag), as the user `sot` runs as.
+#[cfg(unix)]
+fn writable_folder(dir: &Path) -> std::io::Result<()> {
+    use rustix::fs::{accessat, Access, AtFlags, CWD};
+    accessat(
+        CWD,
+        dir,
+        Access::WRITE_OK | Access::EXEC_OK,
+        AtFlags::EACCESS,
+    )
+    .map_err(Into::into)
+}
+
+#[cfg(not(unix))]
+fn writable_folder(dir: &Path) -> std::io::Result<()> {
+    match std::fs::metadata(dir)?.permissions().readonly() {
+        true => Err(ErrorKind::PermissionDenied.into()),
+        false => Ok(()),
+    }
+}
+
+#[cfg(unix)]
+fn same_file_system(moved: &std::fs::Metadata, folder: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(folder).is_ok_and(|m| m.dev() == moved.dev())
+}
+
+#[cfg(not(unix))]
+fn same_file_system(_: &std::fs::Metadata, _: &Path) -> bool {
+    true
 }
 
 /// The temporary file a write of `path` goes through: hidden, beside it (a rename

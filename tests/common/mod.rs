@@ -144,3 +144,84 @@ pub const FORMATS: [&str; 8] = [
     "junit",
     "checkstyle",
 ];
+
+pub fn is_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+}
+
+/// Runs `sot` as the unprivileged user `nobody` (through `setpriv`) when the tests run
+/// as root, else as the current user; `None` when root cannot drop privileges here
+/// (or outside an integration test).
+pub fn sot_unprivileged(dir: &Path, args: &[&str]) -> Option<std::process::Output> {
+    // The examples that share this module are built without the binary.
+    let sot = option_env!("CARGO_BIN_EXE_sot")?;
+    let mut cmd = if is_root() {
+        let nobody = Command::new("setpriv")
+            .args([
+                "--reuid=nobody",
+                "--regid=nogroup",
+                "--clear-groups",
+                "true",
+            ])
+            .status()
+            .is_ok_and(|s| s.success());
+        if !nobody {
+            eprintln!("skipped: setpriv cannot run as nobody here");
+            return None;
+        }
+        let mut cmd = Command::new("setpriv");
+        cmd.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups"])
+            .arg(sot);
+        cmd
+    } else {
+        Command::new(sot)
+    };
+    cmd.args(args).current_dir(dir).env("NO_COLOR", "1");
+    Some(cmd.output().expect("sot runs"))
+}
+
+/// Hands the workspace to `nobody` when the tests run as root, so that only the
+/// permissions a test sets decide what `sot_unprivileged` may write.
+pub fn give_to_unprivileged(dir: &Path) {
+    if !is_root() {
+        return;
+    }
+    let Some((uid, gid)) = nobody_ids() else {
+        return;
+    };
+    for entry in walk(dir) {
+        std::os::unix::fs::lchown(&entry, Some(uid), Some(gid)).unwrap();
+    }
+}
+
+pub fn nobody_ids() -> Option<(u32, u32)> {
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    let line = passwd.lines().find(|l| l.starts_with("nobody:"))?;
+    let fields: Vec<&str> = line.split(':').collect();
+    Some((fields.get(2)?.parse().ok()?, fields.get(3)?.parse().ok()?))
+}
+
+/// `dir` and everything below it, symlinks not followed.
+pub fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = vec![dir.to_path_buf()];
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() && !path.is_symlink() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// The names in `dir`, sorted.
+pub fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}

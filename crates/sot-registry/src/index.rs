@@ -11,7 +11,7 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
-use sot_syntax::Document;
+use sot_syntax::{Document, Edit};
 
 use crate::{entry_field, entry_heading, relative_path, Entry, Registry, Workspace};
 
@@ -362,6 +362,28 @@ pub fn rewrite(ws: &Workspace, reg: &Registry, d: usize) -> Option<String> {
     }
     text.push_str(&doc.text[last..]);
     (text != doc.text).then_some(text)
+}
+
+/// Edits to `after` (the document `before` with links rewritten, `sot mv`) that give
+/// each block `sot index` wrote in `before` (its checksum matched its content) the
+/// checksum of its new content, so the rewrite is not taken for an edit by hand.
+pub fn reseal(before: &Document, after: &Document) -> Vec<Edit> {
+    let (old, _) = blocks(before);
+    let (new, _) = blocks(after);
+    if old.len() != new.len() {
+        return Vec::new();
+    }
+    old.iter()
+        .zip(&new)
+        .filter(|(o, _)| o.checksum.as_deref() == Some(&checksum(&current_content(before, o))))
+        .filter_map(|(_, n)| {
+            let sum = checksum(&current_content(after, n));
+            let marker = &after.text[n.end.clone()];
+            let at = n.end.start + marker.find("checksum=")? + "checksum=".len();
+            let old_sum = n.checksum.as_deref()?;
+            (old_sum != sum).then(|| Edit::new(at..at + old_sum.len(), sum))
+        })
+        .collect()
 }
 
 /// How many times [`rewrite_settled`] regenerates before it gives up on settling.

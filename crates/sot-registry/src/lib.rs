@@ -8,6 +8,7 @@ pub mod export;
 pub mod graph;
 pub mod index;
 mod links;
+pub mod moves;
 mod page_anchors;
 mod site;
 

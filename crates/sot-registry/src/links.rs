@@ -62,6 +62,14 @@ impl FileTree {
             .insert(path.to_string(), target.map(str::to_string));
     }
 
+    /// Every symlink the walk found, with its root-relative target (`None`: outside
+    /// the root).
+    pub fn symlinks(&self) -> impl Iterator<Item = (&str, Option<&str>)> {
+        self.symlinks
+            .iter()
+            .map(|(path, target)| (path.as_str(), target.as_deref()))
+    }
+
     /// `path` with every symlink along it replaced by its target, as the filesystem
     /// resolves it (targets hold no symlinks, so one pass does); `None` when a
     /// symlink leads outside the root.
