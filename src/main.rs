@@ -12,6 +12,7 @@ mod ci_formats;
 mod detect;
 mod git;
 mod queries;
+mod rename;
 mod render;
 mod workspace;
 mod write;
@@ -97,6 +98,19 @@ enum Command {
         /// The file to add it to (default: the file that declares the prefix)
         #[arg(long)]
         file: Option<PathBuf>,
+    },
+    /// Give an entry a new ID everywhere: its heading and `**ID**` field, every link
+    /// and mention, the link fragments that led to its old heading, and the index
+    /// blocks that list it; written together, or not at all
+    Rename {
+        /// The entry's ID now, e.g. DEP-003
+        old: String,
+        /// The ID to give it: defined nowhere, referenced nowhere, in no range another
+        /// file reserves, and not used on another branch
+        new: String,
+        /// Write nothing; print the diff of what would change
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Print every ID: where it is defined, its fields and its references
     Registry {
@@ -305,6 +319,7 @@ fn main() -> ExitCode {
             title,
             file,
         } => new(&prefix, &title, file.as_deref()),
+        Command::Rename { old, new, dry_run } => rename(&old, &new, dry_run),
         Command::Graph { format, by } => query(&[], |l| {
             let by = match by {
                 GraphBy::File => graph::By::File,
@@ -921,6 +936,54 @@ fn new(prefix: &str, title: &str, file: Option<&std::path::Path>) -> Exit {
     outln!("{}", entry.id);
     errln!("added {} to {path}", entry.id);
     Exit::Clean
+}
+
+/// `sot rename`: gives an entry a new ID everywhere the workspace names it, writing
+/// every changed file or none; with `dry_run`, prints the diff instead.
+fn rename(old: &str, new: &str, dry_run: bool) -> Exit {
+    if let Err(e) = rename::check_id(old).and_then(|()| rename::check_id(new)) {
+        return fail(e);
+    }
+    let _lock = match (!dry_run).then(|| lock_for_writing(&[])).transpose() {
+        Ok(lock) => lock,
+        Err(exit) => return exit,
+    };
+    let Loaded {
+        root,
+        settings,
+        mut ws,
+        ..
+    } = match load(&[]) {
+        Ok(l) => l,
+        Err(exit) => return exit,
+    };
+    let (prefix, _) = sot_syntax::split_id(new).unwrap_or_default();
+    let elsewhere = git::numbers_on_branches(&root, prefix).unwrap_or_else(|e| {
+        errln!("sot: note: numbers on other branches were not checked ({e})");
+        Default::default()
+    });
+    let (changes, old) = match rename::rename(&mut ws, &settings, old, new, &elsewhere) {
+        Ok(renamed) => renamed,
+        Err(e) => return fail(e),
+    };
+    if dry_run {
+        out!("{}", changes.diff(&ws));
+        return Exit::Clean;
+    }
+    match changes.write(&root, &ws) {
+        Ok(written) => {
+            for path in &written {
+                outln!("updated {path}");
+            }
+            let n = written.len();
+            outln!(
+                "renamed {old} to {new} in {n} file{}",
+                if n == 1 { "" } else { "s" }
+            );
+            Exit::Clean
+        }
+        Err(e) => fail(e),
+    }
 }
 
 /// Runs a registry query: exit 0 when it found something, 1 when not, 2 on failure.
