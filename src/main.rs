@@ -99,14 +99,19 @@ enum Command {
         #[arg(long)]
         file: Option<PathBuf>,
     },
-    /// Give an entry a new ID everywhere: its heading and `**ID**` field, every link
-    /// and mention, the link fragments that led to its old heading, and the index
-    /// blocks that list it; written together, or not at all
+    /// Give an entry a new ID everywhere the workspace names it
+    ///
+    /// Its heading and `**ID**` field, every link text and bare mention, the reference
+    /// labels that spell it, the link fragments that led to a heading the rename moves,
+    /// and the index blocks that list it: written together, or not at all. Code spans
+    /// and code blocks hold no references and stay as they are.
     Rename {
         /// The entry's ID now, e.g. DEP-003
+        #[arg(value_name = "OLD-ID")]
         old: String,
         /// The ID to give it: defined nowhere, referenced nowhere, in no range another
         /// file reserves, and not used on another branch
+        #[arg(value_name = "NEW-ID")]
         new: String,
         /// Write nothing; print the diff of what would change
         #[arg(long)]
@@ -586,6 +591,28 @@ fn lock_for_writing(paths: &[PathBuf]) -> Result<write::WorkspaceLock, Exit> {
     write::lock_workspace(&root).map_err(fail)
 }
 
+/// [`load`], after locking the workspace against other writers when the command
+/// `writes`; the lock is held while the returned guard lives.
+fn load_to_write(
+    paths: &[PathBuf],
+    writes: bool,
+) -> Result<(Option<write::WorkspaceLock>, Loaded), Exit> {
+    let lock = writes.then(|| lock_for_writing(paths)).transpose()?;
+    Ok((lock, load(paths)?))
+}
+
+/// The numbers of `prefix` that other branches use; none, with a note, when git
+/// cannot tell.
+fn numbers_on_other_branches(
+    root: &std::path::Path,
+    prefix: &str,
+) -> std::collections::BTreeSet<u64> {
+    git::numbers_on_branches(root, prefix).unwrap_or_else(|e| {
+        errln!("sot: note: numbers on other branches were not checked ({e})");
+        Default::default()
+    })
+}
+
 /// Finds the root from the first path (or the current directory), loads and indexes
 /// the whole workspace, and resolves `paths` to the documents to work on.
 fn load(paths: &[PathBuf]) -> Result<Loaded, Exit> {
@@ -813,12 +840,8 @@ fn lint(
 /// `sot index`: regenerates every index block, or with `check` prints what would
 /// change and exits 1.
 fn index(paths: &[PathBuf], check: bool) -> Exit {
-    let _lock = match (!check).then(|| lock_for_writing(paths)).transpose() {
-        Ok(lock) => lock,
-        Err(exit) => return exit,
-    };
-    let loaded = match load(paths) {
-        Ok(l) => l,
+    let (_lock, loaded) = match load_to_write(paths, !check) {
+        Ok(locked) => locked,
         Err(exit) => return exit,
     };
     let Loaded {
@@ -880,8 +903,8 @@ fn new(prefix: &str, title: &str, file: Option<&std::path::Path>) -> Exit {
     if let Err(e) = allocate::check_prefix(prefix).and_then(|()| allocate::check_title(title)) {
         return fail(e);
     }
-    let _lock = match lock_for_writing(&[]) {
-        Ok(lock) => lock,
+    let (_lock, loaded) = match load_to_write(&[], true) {
+        Ok(locked) => locked,
         Err(exit) => return exit,
     };
     let Loaded {
@@ -890,10 +913,7 @@ fn new(prefix: &str, title: &str, file: Option<&std::path::Path>) -> Exit {
         mut ws,
         reg,
         ..
-    } = match load(&[]) {
-        Ok(l) => l,
-        Err(exit) => return exit,
-    };
+    } = loaded;
     let file = match file {
         Some(f) => match std::env::current_dir()
             .ok()
@@ -905,10 +925,7 @@ fn new(prefix: &str, title: &str, file: Option<&std::path::Path>) -> Exit {
         },
         None => None,
     };
-    let elsewhere = git::numbers_on_branches(&root, prefix).unwrap_or_else(|e| {
-        errln!("sot: note: numbers on other branches were not checked ({e})");
-        Default::default()
-    });
+    let elsewhere = numbers_on_other_branches(&root, prefix);
     let schema = &settings.config.schema;
     let options = |name: &str| schema.entries.rule(prefix, name).and_then(|r| r.one_of);
     let entry = match allocate::new_entry(
@@ -944,8 +961,8 @@ fn rename(old: &str, new: &str, dry_run: bool) -> Exit {
     if let Err(e) = rename::check_id(old).and_then(|()| rename::check_id(new)) {
         return fail(e);
     }
-    let _lock = match (!dry_run).then(|| lock_for_writing(&[])).transpose() {
-        Ok(lock) => lock,
+    let (_lock, loaded) = match load_to_write(&[], !dry_run) {
+        Ok(locked) => locked,
         Err(exit) => return exit,
     };
     let Loaded {
@@ -953,15 +970,9 @@ fn rename(old: &str, new: &str, dry_run: bool) -> Exit {
         settings,
         mut ws,
         ..
-    } = match load(&[]) {
-        Ok(l) => l,
-        Err(exit) => return exit,
-    };
+    } = loaded;
     let (prefix, _) = sot_syntax::split_id(new).unwrap_or_default();
-    let elsewhere = git::numbers_on_branches(&root, prefix).unwrap_or_else(|e| {
-        errln!("sot: note: numbers on other branches were not checked ({e})");
-        Default::default()
-    });
+    let elsewhere = numbers_on_other_branches(&root, prefix);
     let (changes, old) = match rename::rename(&mut ws, &settings, old, new, &elsewhere) {
         Ok(renamed) => renamed,
         Err(e) => return fail(e),

@@ -32,8 +32,8 @@ pub fn check_id(id: &str) -> Result<(), String> {
 }
 
 /// The changes that give the entry `old` the ID `new` in `ws`, made in `ws`, with the
-/// old ID as its definition spells it; or why it cannot be renamed (nothing is changed
-/// then). `elsewhere`: the numbers of `new`'s prefix that other branches use.
+/// old ID as its definition spells it; or why it cannot be renamed (then nothing may
+/// be written). `elsewhere`: the numbers of `new`'s prefix that other branches use.
 pub fn rename(
     ws: &mut Workspace,
     settings: &Settings,

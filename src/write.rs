@@ -1,4 +1,4 @@
-//! Writing documents back (`sot index`, `sot new`): one writer at a time per
+//! Writing documents back (`sot index`, `sot new`, `sot rename`): one writer at a time per
 //! workspace, only files `sot` read whole and the user may write, through to a
 //! symlink's target, keeping mode and owner, atomically.
 

@@ -81,42 +81,6 @@ Back to [the reasons](#why-dep-003-replaced-big-bang-releases).
 [DEP-003]: <../../SoT.DEPLOYMENT_PLAYBOOK.md#dep-003-canary-release>
 ";
 
-/// `NOTES` after `sot rename DEP-003 DEP-010`.
-const RENAMED: &str = "# Canary notes
-
-We ship with [DEP-010](../../SoT.DEPLOYMENT_PLAYBOOK.md#dep-010-canary-release) from now on.
-The [DEP-010 procedure](../../SoT.DEPLOYMENT_PLAYBOOK.md#dep-010-canary-release) replaces the
-big-bang rollout; DEP-010 stays with the platform team (see [the steps][canary] and [DEP-010]).
-<a href=\"../../SoT.DEPLOYMENT_PLAYBOOK.md#dep-010-canary-release\">Canary</a> on GitHub.
-
-| Procedure | Used since |
-| --- | --- |
-| DEP-010 | 2024-02 |
-
-Not references: `DEP-003` in a code span, and
-
-```sh
-sot show DEP-003
-```
-
-## Deployment index
-
-<!-- sot:index start prefix=DEP status=Active -->
-
-**DEP** (DEP-001 to DEP-099):
-
-- [DEP-010](../../SoT.DEPLOYMENT_PLAYBOOK.md#dep-010-canary-release) - Canary release
-
-<!-- sot:index end checksum=22819fe4 -->
-
-## Why DEP-010 replaced big-bang releases
-
-Back to [the reasons](#why-dep-010-replaced-big-bang-releases).
-
-[canary]: ../../SoT.DEPLOYMENT_PLAYBOOK.md#dep-010-canary-release
-[DEP-010]: <../../SoT.DEPLOYMENT_PLAYBOOK.md#dep-010-canary-release>
-";
-
 const PLAYBOOK: &str = "SoT.DEPLOYMENT_PLAYBOOK.md";
 const NOTES_PATH: &str = "docs/notes/canary.md";
 
@@ -151,6 +115,17 @@ fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
+/// Runs `sot` with `args` in `root` and checks that it refuses with `message` (exit 2)
+/// and leaves every file as it was.
+fn assert_refused(root: &Path, args: &[&str], message: &str) {
+    let before = contents(root);
+    let o = sot(root, args);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+    assert!(stderr(&o).contains(message), "{args:?}: {}", stderr(&o));
+    assert_eq!(stdout(&o), "", "{args:?}");
+    assert!(contents(root) == before, "{args:?} changed a file");
+}
+
 /// `text` as it reads once DEP-003 is DEP-010 (its anchors included).
 fn as_renamed(text: &str) -> String {
     text.replace("DEP-003", "DEP-010")
@@ -161,14 +136,13 @@ fn as_renamed(text: &str) -> String {
 fn rename_changes_every_reference_and_nothing_lint_would_notice() {
     let dir = seeded();
     let root = dir.path();
-    let lint_before = sot(root, &["lint", "--no-cache", "--format", "concise"]);
-    let notes_clean = sot(root, &["lint", "--no-cache", NOTES_PATH]);
-    assert_eq!(
-        notes_clean.status.code(),
-        Some(0),
-        "{}",
-        stdout(&notes_clean)
-    );
+    // The whole workspace's findings; the notes have none.
+    let lint = || {
+        let notes = sot(root, &["lint", "--no-cache", NOTES_PATH]);
+        assert_eq!(notes.status.code(), Some(0), "{}", stdout(&notes));
+        sot(root, &["lint", "--no-cache", "--format", "concise"])
+    };
+    let lint_before = lint();
     let refs_before = sot(root, &["refs", "DEP-003"]);
     assert_eq!(
         refs_before.status.code(),
@@ -188,11 +162,15 @@ fn rename_changes_every_reference_and_nothing_lint_would_notice() {
     );
 
     let after = contents(root);
-    assert_eq!(
-        String::from_utf8_lossy(&after[NOTES_PATH]),
-        RENAMED,
-        "the notes"
-    );
+    // Every DEP-003 is DEP-010 but those in code; a fragment written in capitals is
+    // written as the new slug, and the index block's checksum follows its content.
+    let notes = String::from_utf8_lossy(&before[NOTES_PATH]);
+    let expected = as_renamed(&notes)
+        .replace("`DEP-010` in a code span", "`DEP-003` in a code span")
+        .replace("sot show DEP-010", "sot show DEP-003")
+        .replace("#DEP-010-canary-release", "#dep-010-canary-release")
+        .replace("checksum=50fcb87a", "checksum=22819fe4");
+    assert_eq!(String::from_utf8_lossy(&after[NOTES_PATH]), expected);
     let playbook = String::from_utf8_lossy(&before[PLAYBOOK]);
     assert_eq!(
         String::from_utf8_lossy(&after[PLAYBOOK]),
@@ -224,16 +202,9 @@ fn rename_changes_every_reference_and_nothing_lint_would_notice() {
 
     // Lint finds what it found before, under the new ID (IDs of one length keep every
     // column), and the references are all there.
-    let lint_after = sot(root, &["lint", "--no-cache", "--format", "concise"]);
+    let lint_after = lint();
     assert_eq!(lint_after.status.code(), lint_before.status.code());
     assert_eq!(stdout(&lint_after), as_renamed(&stdout(&lint_before)));
-    let notes_clean = sot(root, &["lint", "--no-cache", NOTES_PATH]);
-    assert_eq!(
-        notes_clean.status.code(),
-        Some(0),
-        "{}",
-        stdout(&notes_clean)
-    );
     let refs_after = sot(root, &["refs", "DEP-010"]);
     assert_eq!(stdout(&refs_after), stdout(&refs_before));
     assert_eq!(sot(root, &["index", "--check"]).status.code(), Some(0));
@@ -290,7 +261,6 @@ fn refusals_exit_2_and_change_nothing() {
     let playbook = std::fs::read_to_string(root.join(PLAYBOOK)).unwrap();
     let twice = "\n## DEP-005: Shadow traffic\n\n**ID**: DEP-005\n";
     write(root, PLAYBOOK, (playbook + twice + twice).as_bytes());
-    let before = contents(root);
     let cases: &[(&str, &str, &str)] = &[
         (
             "DEP-003",
@@ -334,11 +304,7 @@ fn refusals_exit_2_and_change_nothing() {
             if dry_run {
                 args.push("--dry-run");
             }
-            let o = sot(root, &args);
-            assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
-            assert!(stderr(&o).contains(message), "{args:?}: {}", stderr(&o));
-            assert_eq!(stdout(&o), "", "{args:?}");
-            assert!(contents(root) == before, "{args:?} changed a file");
+            assert_refused(root, &args, message);
         }
     }
 }
@@ -371,13 +337,40 @@ fn a_document_numbered_by_its_frontmatter_is_renamed_there() {
         "sot.toml",
         b"[[documents]]\nprefix = \"EIP\"\nglob = \"EIPS/eip-*.md\"\nid = \"filename:^eip-(\\\\d+)\"\n",
     );
-    let before = contents(root);
-    let o = sot(root, &["rename", "EIP-20", "EIP-22"]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("`EIP-20` is the name or path of EIPS/eip-20.md"),
-        "{}",
-        stderr(&o)
+    assert_refused(
+        root,
+        &["rename", "EIP-20", "EIP-22"],
+        "`EIP-20` is the name or path of EIPS/eip-20.md",
     );
-    assert!(contents(root) == before);
+}
+
+#[test]
+fn a_rename_that_would_break_a_document_is_refused() {
+    let registry = "---\nid_prefix: DEP-XXX\n---\n# Deployments\n\n## DEP-003: Canary release\n\n**ID**: DEP-003\n";
+    // The shortcut's text is code, which is never renamed, but its definition's label
+    // would be: the link would be lost.
+    let coded =
+        "# Notes\n\nSee [`DEP-003`].\n\n[`DEP-003`]: SoT.DEPLOY.md#dep-003-canary-release\n";
+    let dir = common::workspace(&[("SoT.DEPLOY.md", registry), ("notes.md", coded)]);
+    assert_refused(
+        dir.path(),
+        &["rename", "DEP-003", "DEP-010"],
+        "renaming `DEP-003` would change how notes.md reads",
+    );
+
+    // DEP is declared, so a heading of it is an entry anywhere; RUN is only known from
+    // a SoT document, so in a plain one `## RUN-002: Canary` would be a heading.
+    let dir = common::workspace(&[
+        ("notes.md", "# Notes\n\n## DEP-003: Canary\n"),
+        (
+            "SoT.RUN.md",
+            "# Runbooks\n\n## RUN-001: Flush\n\n**ID**: RUN-001\n",
+        ),
+    ]);
+    write(dir.path(), "sot.toml", b"prefixes = [\"DEP\"]\n");
+    assert_refused(
+        dir.path(),
+        &["rename", "DEP-003", "RUN-002"],
+        "after renaming, notes.md would not define `RUN-002` as an entry",
+    );
 }
