@@ -14,6 +14,7 @@ mod fix;
 mod git;
 mod mv;
 mod queries;
+mod rename;
 mod render;
 mod workspace;
 mod write;
@@ -124,6 +125,24 @@ leaves. --dry-run prints the move and the diff, and changes nothing.")]
         /// The new path, or an existing folder to move FROM into
         to: PathBuf,
         /// Print what would move and the diff of the rewritten links; change nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Give an entry a new ID everywhere the workspace names it
+    ///
+    /// Its heading and `**ID**` field, every link text and bare mention, the reference
+    /// labels that spell it, the link fragments that led to a heading the rename moves,
+    /// and the index blocks that list it: written together, or not at all. Code spans
+    /// and code blocks hold no references and stay as they are.
+    Rename {
+        /// The entry's ID now, e.g. DEP-003
+        #[arg(value_name = "OLD-ID")]
+        old: String,
+        /// The ID to give it: defined nowhere, referenced nowhere, in no range another
+        /// file reserves, and not used on another branch
+        #[arg(value_name = "NEW-ID")]
+        new: String,
+        /// Write nothing; print the diff of what would change
         #[arg(long)]
         dry_run: bool,
     },
@@ -345,6 +364,7 @@ fn main() -> ExitCode {
             file,
         } => new(&prefix, &title, file.as_deref()),
         Command::Mv { from, to, dry_run } => mv::mv(&from, &to, dry_run),
+        Command::Rename { old, new, dry_run } => rename(&old, &new, dry_run),
         Command::Graph { format, by } => query(&[], |l| {
             let by = match by {
                 GraphBy::File => graph::By::File,
@@ -614,6 +634,28 @@ fn locate(paths: &[PathBuf]) -> Result<(PathBuf, Vec<PathBuf>), Exit> {
 fn lock_for_writing(paths: &[PathBuf]) -> Result<write::WorkspaceLock, Exit> {
     let (root, _) = locate(paths)?;
     write::lock_workspace(&root).map_err(fail)
+}
+
+/// [`load`], after locking the workspace against other writers when the command
+/// `writes`; the lock is held while the returned guard lives.
+fn load_to_write(
+    paths: &[PathBuf],
+    writes: bool,
+) -> Result<(Option<write::WorkspaceLock>, Loaded), Exit> {
+    let lock = writes.then(|| lock_for_writing(paths)).transpose()?;
+    Ok((lock, load(paths)?))
+}
+
+/// The numbers of `prefix` that other branches use; none, with a note, when git
+/// cannot tell.
+fn numbers_on_other_branches(
+    root: &std::path::Path,
+    prefix: &str,
+) -> std::collections::BTreeSet<u64> {
+    git::numbers_on_branches(root, prefix).unwrap_or_else(|e| {
+        errln!("sot: note: numbers on other branches were not checked ({e})");
+        Default::default()
+    })
 }
 
 /// Finds the root from the first path (or the current directory), loads and indexes
@@ -918,12 +960,8 @@ fn fix_summary(fixed: &fix::Fixed, files: usize, would: bool) -> Option<String> 
 /// `sot index`: regenerates every index block, or with `check` prints what would
 /// change and exits 1.
 fn index(paths: &[PathBuf], check: bool) -> Exit {
-    let _lock = match (!check).then(|| lock_for_writing(paths)).transpose() {
-        Ok(lock) => lock,
-        Err(exit) => return exit,
-    };
-    let loaded = match load(paths) {
-        Ok(l) => l,
+    let (_lock, loaded) = match load_to_write(paths, !check) {
+        Ok(locked) => locked,
         Err(exit) => return exit,
     };
     let Loaded {
@@ -985,8 +1023,8 @@ fn new(prefix: &str, title: &str, file: Option<&std::path::Path>) -> Exit {
     if let Err(e) = allocate::check_prefix(prefix).and_then(|()| allocate::check_title(title)) {
         return fail(e);
     }
-    let _lock = match lock_for_writing(&[]) {
-        Ok(lock) => lock,
+    let (_lock, loaded) = match load_to_write(&[], true) {
+        Ok(locked) => locked,
         Err(exit) => return exit,
     };
     let Loaded {
@@ -995,10 +1033,7 @@ fn new(prefix: &str, title: &str, file: Option<&std::path::Path>) -> Exit {
         mut ws,
         reg,
         ..
-    } = match load(&[]) {
-        Ok(l) => l,
-        Err(exit) => return exit,
-    };
+    } = loaded;
     let file = match file {
         Some(f) => match std::env::current_dir()
             .ok()
@@ -1010,10 +1045,7 @@ fn new(prefix: &str, title: &str, file: Option<&std::path::Path>) -> Exit {
         },
         None => None,
     };
-    let elsewhere = git::numbers_on_branches(&root, prefix).unwrap_or_else(|e| {
-        errln!("sot: note: numbers on other branches were not checked ({e})");
-        Default::default()
-    });
+    let elsewhere = numbers_on_other_branches(&root, prefix);
     let schema = &settings.config.schema;
     let options = |name: &str| schema.entries.rule(prefix, name).and_then(|r| r.one_of);
     let entry = match allocate::new_entry(
@@ -1041,6 +1073,48 @@ fn new(prefix: &str, title: &str, file: Option<&std::path::Path>) -> Exit {
     outln!("{}", entry.id);
     errln!("added {} to {path}", entry.id);
     Exit::Clean
+}
+
+/// `sot rename`: gives an entry a new ID everywhere the workspace names it, writing
+/// every changed file or none; with `dry_run`, prints the diff instead.
+fn rename(old: &str, new: &str, dry_run: bool) -> Exit {
+    if let Err(e) = rename::check_id(old).and_then(|()| rename::check_id(new)) {
+        return fail(e);
+    }
+    let (_lock, loaded) = match load_to_write(&[], !dry_run) {
+        Ok(locked) => locked,
+        Err(exit) => return exit,
+    };
+    let Loaded {
+        root,
+        settings,
+        mut ws,
+        ..
+    } = loaded;
+    let (prefix, _) = sot_syntax::split_id(new).unwrap_or_default();
+    let elsewhere = numbers_on_other_branches(&root, prefix);
+    let (changes, old) = match rename::rename(&mut ws, &settings, old, new, &elsewhere) {
+        Ok(renamed) => renamed,
+        Err(e) => return fail(e),
+    };
+    if dry_run {
+        out!("{}", changes.diff(&ws));
+        return Exit::Clean;
+    }
+    match changes.write(&root, &ws) {
+        Ok(written) => {
+            for path in &written {
+                outln!("updated {path}");
+            }
+            let n = written.len();
+            outln!(
+                "renamed {old} to {new} in {n} file{}",
+                if n == 1 { "" } else { "s" }
+            );
+            Exit::Clean
+        }
+        Err(e) => fail(e),
+    }
 }
 
 /// Runs a registry query: exit 0 when it found something, 1 when not, 2 on failure.

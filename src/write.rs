@@ -1,7 +1,7 @@
-//! Writing documents back (`sot index`, `sot new`, `sot mv`): one writer at a time
-//! per workspace, only files `sot` read whole and the user may write, through to a
-//! symlink's target, keeping mode and owner, atomically; and moving a file or folder
-//! without ever replacing what is at its destination.
+//! Writing documents back (`sot index`, `sot new`, `sot rename`, `sot mv`, `sot lint
+//! --fix`): one writer at a time per workspace, only files `sot` read whole and the user
+//! may write, through to a symlink's target, keeping mode and owner, atomically; and
+//! moving a file or folder without ever replacing what is at its destination.
 
 use std::fs::{File, OpenOptions};
 use std::io::{ErrorKind, Write};

@@ -1,8 +1,8 @@
-//! End-to-end tests of what `sot` writes (`sot new`, `sot index`, `sot lint --fix`): it
-//! never writes a file it could not read, never loses a concurrent writer's entry,
-//! keeps the file's mode, owner, symlink, BOM and line endings, refuses files the user
-//! cannot write (and then writes none of a change), rewrites index blocks idempotently
-//! and cleans up after a killed run.
+//! End-to-end tests of what `sot` writes (`sot new`, `sot index`, `sot rename`, `sot lint
+//! --fix`): it never writes a file it could not read, never loses a concurrent writer's
+//! entry, keeps the file's mode, owner, symlink, BOM and line endings, refuses files the
+//! user cannot write (and then writes none of a change), rewrites index blocks
+//! idempotently and cleans up after a killed run.
 
 mod common;
 
@@ -200,6 +200,105 @@ fn writes_go_through_a_symlink_to_its_target() {
         "{text}"
     );
     assert_eq!(names(dir.path()), ["DEPLOY.md", "docs", "sot.toml"]);
+    assert_eq!(names(&dir.path().join("docs")), ["SoT.DEPLOY.md"]);
+}
+
+/// A document that names DEP-001 of `REGISTRY` (at `SoT.DEPLOY.md`) by link and mention.
+const NOTES: &str =
+    "# Notes\n\nRoll out with [DEP-001](SoT.DEPLOY.md#dep-001-bluegreen-rollout); DEP-001 is the default.\n";
+
+#[test]
+fn rename_keeps_each_files_bom_and_line_endings() {
+    let crlf = REGISTRY.replace('\n', "\r\n");
+    let bom = format!("\u{feff}{NOTES}");
+    let dir = workspace(&[
+        ("SoT.DEPLOY.md", crlf.as_bytes()),
+        ("notes.md", bom.as_bytes()),
+    ]);
+    let o = sot(dir.path(), &["rename", "DEP-001", "DEP-002"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let registry = std::fs::read_to_string(dir.path().join("SoT.DEPLOY.md")).unwrap();
+    assert!(!registry.starts_with('\u{feff}'));
+    assert_eq!(
+        registry.matches('\n').count(),
+        registry.matches("\r\n").count()
+    );
+    assert!(
+        registry.contains("## DEP-002: Blue/green rollout\r\n\r\n**ID**: DEP-002\r\n"),
+        "{registry}"
+    );
+    assert!(
+        registry.contains("- [DEP-002](#dep-002-bluegreen-rollout) - Blue/green rollout\r\n"),
+        "{registry}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("notes.md")).unwrap(),
+        "\u{feff}# Notes\n\nRoll out with [DEP-002](SoT.DEPLOY.md#dep-002-bluegreen-rollout); DEP-002 is the default.\n"
+    );
+    assert_eq!(names(dir.path()), ["SoT.DEPLOY.md", "notes.md", "sot.toml"]);
+    assert_eq!(
+        sot(dir.path(), &["index", "--check"]).status.code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn rename_writes_no_file_when_one_cannot_be_written() {
+    let dir = workspace(&[
+        ("SoT.DEPLOY.md", REGISTRY.as_bytes()),
+        ("notes.md", NOTES.as_bytes()),
+    ]);
+    // The file that cannot be written comes after one that can, in the order written.
+    let notes = dir.path().join("notes.md");
+    give_to_unprivileged(dir.path());
+    std::fs::set_permissions(&notes, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let Some(o) = sot_unprivileged(dir.path(), &["rename", "DEP-001", "DEP-002"]) else {
+        return;
+    };
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("cannot write notes.md: permission denied"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(o.stdout, b"", "no file is announced");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("SoT.DEPLOY.md")).unwrap(),
+        REGISTRY
+    );
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), NOTES);
+    assert_eq!(names(dir.path()), ["SoT.DEPLOY.md", "notes.md", "sot.toml"]);
+}
+
+#[test]
+fn rename_writes_through_a_symlink_to_its_target() {
+    let notes = "# Notes\n\nSee [DEP-001](DEPLOY.md#dep-001-bluegreen-rollout).\n";
+    let dir = workspace(&[
+        ("docs/SoT.DEPLOY.md", REGISTRY.as_bytes()),
+        ("notes.md", notes.as_bytes()),
+    ]);
+    let link = dir.path().join("DEPLOY.md");
+    std::os::unix::fs::symlink("docs/SoT.DEPLOY.md", &link).unwrap();
+    let o = sot(dir.path(), &["rename", "DEP-001", "DEP-002"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "updated docs/SoT.DEPLOY.md\nupdated notes.md\nrenamed DEP-001 to DEP-002 in 2 files\n"
+    );
+    assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
+    let target = std::fs::read_to_string(dir.path().join("docs/SoT.DEPLOY.md")).unwrap();
+    assert!(
+        target.contains("## DEP-002: Blue/green rollout"),
+        "{target}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("notes.md")).unwrap(),
+        "# Notes\n\nSee [DEP-002](DEPLOY.md#dep-002-bluegreen-rollout).\n"
+    );
+    assert_eq!(
+        names(dir.path()),
+        ["DEPLOY.md", "docs", "notes.md", "sot.toml"]
+    );
     assert_eq!(names(&dir.path().join("docs")), ["SoT.DEPLOY.md"]);
 }
 

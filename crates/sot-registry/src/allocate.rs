@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::ops::RangeInclusive;
 
 use crate::index::line_ending;
-use crate::{declared_prefixes, entry_heading, Entry, Registry, Workspace};
+use crate::{declared_prefixes, entry_heading, Entry, KnownToken, Reference, Registry, Workspace};
 
 /// Where and what `sot new` inserts.
 #[derive(Debug)]
@@ -91,27 +91,91 @@ pub fn used_numbers(reg: &Registry, prefix: &str) -> Result<BTreeSet<u64>, NewEr
         .collect()
 }
 
-/// Ranges of `prefix` reserved in documents other than `owner`.
-fn foreign_ranges(
-    reg: &Registry,
+/// The ends of the ranges of `prefix` reserved in documents other than `owner` (`DEP-100
+/// to DEP-199`), as written, each with the document that reserves it.
+fn foreign_range_ends<'a>(
+    reg: &'a Registry,
     prefix: &str,
     owner: usize,
-) -> Result<Vec<RangeInclusive<u64>>, NewError> {
-    let ends: Vec<_> = reg
+) -> Vec<(&'a KnownToken, &'a KnownToken)> {
+    let ends: Vec<&KnownToken> = reg
         .reserved
         .iter()
         .filter(|t| t.token.prefix == prefix && t.doc != owner)
         .collect();
     ends.chunks(2)
         .filter_map(|pair| match pair {
-            [a, b] => Some((&a.token.number, &b.token.number)),
+            [a, b] => Some((*a, *b)),
             _ => None,
         })
+        .collect()
+}
+
+/// Ranges of `prefix` reserved in documents other than `owner`.
+fn foreign_ranges(
+    reg: &Registry,
+    prefix: &str,
+    owner: usize,
+) -> Result<Vec<RangeInclusive<u64>>, NewError> {
+    foreign_range_ends(reg, prefix, owner)
+        .into_iter()
         .map(|(a, b)| {
-            let (from, to) = (number(prefix, a)?, number(prefix, b)?);
+            let (from, to) = (
+                number(prefix, &a.token.number)?,
+                number(prefix, &b.token.number)?,
+            );
             Ok(from.min(to)..=from.max(to))
         })
         .collect()
+}
+
+/// Why an ID is not free to give an entry.
+#[derive(Debug)]
+pub enum Taken<'a> {
+    /// An entry defines it.
+    Defined(&'a Entry),
+    /// Nothing defines it, but this place refers to it (a dangling reference, or one
+    /// meant for an entry still to be written).
+    Referenced(&'a Reference),
+    /// It falls in a range another document reserves: its two ends.
+    Reserved(&'a KnownToken, &'a KnownToken),
+    /// A branch uses it in a file it changed since it forked.
+    OnAnotherBranch,
+}
+
+/// Whether `id` is taken for an entry of document `owner`, by the rules `sot new`
+/// allocates by: defined or referenced anywhere, inside a range another document
+/// reserves, or in `elsewhere` (numbers other branches use). Numbers compare as
+/// numbers, of any length.
+pub fn taken<'a>(
+    reg: &'a Registry,
+    id: &str,
+    owner: usize,
+    elsewhere: &BTreeSet<u64>,
+) -> Option<Taken<'a>> {
+    if let Some(e) = reg.canonical(id) {
+        return Some(Taken::Defined(e));
+    }
+    if let Some(r) = reg.references_to(id).next() {
+        return Some(Taken::Referenced(r));
+    }
+    let (prefix, digits) = sot_syntax::split_id(id)?;
+    // Digits without leading zeros compare as numbers by length, then by text.
+    fn magnitude(n: &str) -> (usize, &str) {
+        let n = n.trim_start_matches('0');
+        (n.len(), n)
+    }
+    let n = magnitude(digits);
+    for (a, b) in foreign_range_ends(reg, prefix, owner) {
+        let (from, to) = (magnitude(&a.token.number), magnitude(&b.token.number));
+        if from.min(to) <= n && n <= from.max(to) {
+            return Some(Taken::Reserved(a, b));
+        }
+    }
+    digits
+        .parse()
+        .is_ok_and(|n: u64| elsewhere.contains(&n))
+        .then_some(Taken::OnAnotherBranch)
 }
 
 /// The next free number: after the highest one in use outside other files' reserved

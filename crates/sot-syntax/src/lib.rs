@@ -176,6 +176,8 @@ impl From<Range<usize>> for Span {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Definition {
     pub label: String,
+    /// Where the label is written, between its brackets.
+    pub label_span: Range<usize>,
     pub dest: String,
     pub dest_span: Range<usize>,
 }

@@ -249,6 +249,7 @@ pub(crate) fn parse(text: &str, body_start: usize) -> Parsed {
         let span = def.span.start + body_start..def.span.end + body_start;
         out.definitions.push(Definition {
             label: label.to_string(),
+            label_span: definition_label_span(text, span.clone()),
             dest: def.dest.to_string(),
             dest_span: definition_dest_span(text, span),
         });
@@ -445,6 +446,15 @@ fn dest_span(text: &str, start: usize, limit: usize) -> Range<usize> {
         }
     }
     start..start + end
+}
+
+/// The label of a definition `[label]: target`, between its brackets (a label holds no
+/// unescaped `]`).
+fn definition_label_span(text: &str, span: Range<usize>) -> Range<usize> {
+    let s = &text[span.clone()];
+    let open = s.find('[').map_or(0, |i| i + 1);
+    let close = s.find("]:").unwrap_or(open).max(open);
+    span.start + open..span.start + close
 }
 
 fn definition_dest_span(text: &str, span: Range<usize>) -> Range<usize> {
@@ -854,6 +864,18 @@ mod tests {
         // The words of an HTML link are prose, not the text of a link.
         assert!(d.links[0].text.is_empty());
         assert!(d.prose.iter().all(|r| r.link.is_none()));
+    }
+
+    #[test]
+    fn definitions_are_located_at_their_label_and_target() {
+        let text = "See [DEP-1][a].\n\n> [a]: x.md#y\n   [B\nc]: <z.md>\n";
+        let d = doc(text);
+        let located: Vec<_> = d
+            .definitions
+            .iter()
+            .map(|def| (&text[def.label_span.clone()], &text[def.dest_span.clone()]))
+            .collect();
+        assert_eq!(located, [("a", "x.md#y"), ("B\nc", "<z.md>")]);
     }
 
     #[test]
