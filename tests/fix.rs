@@ -8,26 +8,9 @@
 
 mod common;
 
-use std::collections::BTreeMap;
+use common::{contents, sot, stderr, stdout};
+
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn sot(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sot"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("sot runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// Replaces the one occurrence of `from` in the file at `path` under `dir`.
 fn replace(dir: &Path, path: &str, from: &str, to: &str) {
@@ -42,24 +25,6 @@ fn append(dir: &Path, path: &str, text: &str) {
     let mut content = std::fs::read_to_string(&file).unwrap();
     content.push_str(text);
     std::fs::write(file, content).unwrap();
-}
-
-/// Every file under `dir` with its bytes.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path.strip_prefix(dir).unwrap().display().to_string();
-                out.insert(rel, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    out
 }
 
 const FAILOVER: &str = "docs/runbooks/database-failover.md";
@@ -130,7 +95,7 @@ fn diff_shows_the_fixes_and_writes_nothing() {
     let root = dir.path();
     let o = sot(root, &["lint", "--format", "concise"]);
     assert_eq!(stdout(&o), FINDINGS);
-    let before = files(root);
+    let before = contents(root);
     let o = sot(root, &["lint", "--diff"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert_eq!(
@@ -138,11 +103,11 @@ fn diff_shows_the_fixes_and_writes_nothing() {
         "Would fix 6 of 8 findings in 3 files; 2 need a person\n"
     );
     insta::assert_snapshot!(stdout(&o));
-    assert_eq!(files(root), before, "--diff wrote nothing");
+    assert_eq!(contents(root), before, "--diff wrote nothing");
     // --unsafe-fixes widens what the diff shows.
     let o = sot(root, &["lint", "--diff", "--unsafe-fixes"]);
     assert!(stdout(&o).contains("+- [Payments deployment runbook](payments-deploy.md#rollback)"));
-    assert_eq!(files(root), before);
+    assert_eq!(contents(root), before);
 }
 
 #[test]
@@ -185,10 +150,10 @@ fn fix_applies_safe_fixes_then_a_second_fix_changes_nothing() {
     assert!(playbook.contains("- [DEP-004](#dep-004-feature-flag-configuration-push)"));
     assert!(!playbook.contains("#dep-002-canary-release)"));
 
-    let after = files(root);
+    let after = contents(root);
     let o = sot(root, &["lint", "--fix", "--format", "concise"]);
     assert_eq!(stderr(&o), "No fix applied; 2 need a person\n");
-    assert_eq!(files(root), after, "a second --fix changes nothing");
+    assert_eq!(contents(root), after, "a second --fix changes nothing");
     let o = sot(root, &["lint", "--diff"]);
     assert_eq!((o.status.code(), stdout(&o)), (Some(0), String::new()));
 
@@ -209,11 +174,11 @@ fn fix_applies_safe_fixes_then_a_second_fix_changes_nothing() {
 fn fix_only_touches_the_named_files() {
     let dir = edited_workspace();
     let root = dir.path();
-    let before = files(root);
+    let before = contents(root);
     let o = sot(root, &["lint", "--fix", "--format", "concise", PAYMENTS]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stderr(&o), "Fixed 3 of 3 findings in 1 file\n");
-    let after = files(root);
+    let after = contents(root);
     let changed: Vec<&String> = after.keys().filter(|k| after[*k] != before[*k]).collect();
     assert_eq!(changed, [PAYMENTS]);
 }

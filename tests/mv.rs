@@ -7,26 +7,10 @@ mod common;
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::{Command, Output};
 
-use common::{copy_dir, give_to_unprivileged, repo, sot_unprivileged, write};
-
-fn sot(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sot"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("sot runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{
+    contents, copy_dir, give_to_unprivileged, repo, sot, sot_unprivileged, stderr, stdout, write,
+};
 
 fn read(dir: &Path, path: &str) -> String {
     std::fs::read_to_string(dir.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
@@ -115,32 +99,9 @@ fn broken(
     out
 }
 
-/// Every file and symlink under `dir` with its bytes (a symlink: its target), and
-/// every folder, to show that a refused move changed nothing at all.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    common::walk(dir)
-        .into_iter()
-        .map(|path| {
-            let rel = path.strip_prefix(dir).unwrap().display().to_string();
-            let meta = path.symlink_metadata().unwrap();
-            let content = if meta.is_symlink() {
-                std::fs::read_link(&path)
-                    .unwrap()
-                    .into_os_string()
-                    .into_encoded_bytes()
-            } else if meta.is_dir() {
-                b"<folder>".to_vec()
-            } else {
-                std::fs::read(&path).unwrap()
-            };
-            (rel, content)
-        })
-        .collect()
-}
-
 /// Asserts that `dir` holds exactly what `before` recorded after `case`.
 fn unchanged(dir: &Path, before: &BTreeMap<String, Vec<u8>>, case: &str) {
-    let now = snapshot(dir);
+    let now = contents(dir);
     let differ: Vec<&String> = before
         .keys()
         .chain(now.keys())
@@ -152,7 +113,7 @@ fn unchanged(dir: &Path, before: &BTreeMap<String, Vec<u8>>, case: &str) {
 /// Runs `sot mv ARGS`, which must be refused: exit 2, nothing on standard output,
 /// nothing changed. Returns what it said on standard error.
 fn refused(dir: &Path, args: &[&str]) -> String {
-    let before = snapshot(dir);
+    let before = contents(dir);
     let o = sot(dir, &[&["mv"], args].concat());
     assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
     assert_eq!(stdout(&o), "", "{args:?}");
@@ -344,7 +305,7 @@ fn a_move_that_cannot_be_made_changes_nothing() {
 #[test]
 fn dry_run_prints_the_move_and_the_diff_and_changes_nothing() {
     let dir = seeded();
-    let before = snapshot(dir.path());
+    let before = contents(dir.path());
     let o = sot(
         dir.path(),
         &["mv", "--dry-run", "docs/runbooks/a.md", "ops/"],
@@ -414,7 +375,7 @@ fn a_read_only_document_to_rewrite_stops_the_move_before_anything_changes() {
     std::fs::create_dir(dir.path().join("ops")).unwrap();
     give_to_unprivileged(dir.path());
     std::fs::set_permissions(&guide, std::fs::Permissions::from_mode(0o444)).unwrap();
-    let before = snapshot(dir.path());
+    let before = contents(dir.path());
     let Some(o) = sot_unprivileged(dir.path(), &["mv", "docs/runbooks/a.md", "ops/a.md"]) else {
         return;
     };
@@ -429,7 +390,7 @@ fn a_read_only_document_to_rewrite_stops_the_move_before_anything_changes() {
     std::fs::set_permissions(&guide, std::fs::Permissions::from_mode(0o644)).unwrap();
     let ops = dir.path().join("ops");
     std::fs::set_permissions(&ops, std::fs::Permissions::from_mode(0o555)).unwrap();
-    let before = snapshot(dir.path());
+    let before = contents(dir.path());
     let o = sot_unprivileged(dir.path(), &["mv", "docs/runbooks/a.md", "ops/a.md"]).unwrap();
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert_eq!(

@@ -7,29 +7,9 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Output};
 
-use common::{copy_dir, repo, write};
-
-fn sot(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sot"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("SOT_FORMAT")
-        .output()
-        .expect("sot runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{contents, copy_dir, repo, sot, stderr, stdout, write};
 
 /// The entry the tests rename, filled in so that it adds no finding of its own.
 const CANARY: &str = "
@@ -95,24 +75,6 @@ fn seeded() -> tempfile::TempDir {
     let o = sot(dir.path(), &["index"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     dir
-}
-
-/// Every file under `dir` with its bytes.
-fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut folders = vec![dir.to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                folders.push(path);
-            } else {
-                let rel = path.strip_prefix(dir).unwrap().display().to_string();
-                out.insert(rel, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    out
 }
 
 /// Runs `sot` with `args` in `root` and checks that it refuses with `message` (exit 2)

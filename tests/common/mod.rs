@@ -225,3 +225,48 @@ pub fn names(dir: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// Runs the built `sot` with `args` in `dir`, without colour or a format from the
+/// environment.
+pub fn sot(dir: &Path, args: &[&str]) -> std::process::Output {
+    // `option_env!`: examples include this module too; they have no `sot` to run, and
+    // an empty program fails to start.
+    Command::new(option_env!("CARGO_BIN_EXE_sot").unwrap_or_default())
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("SOT_FORMAT")
+        .output()
+        .expect("sot runs")
+}
+
+pub fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Every file and symlink under `dir` with its bytes (a symlink: its target), and
+/// every folder, to show that a refused move changed nothing at all.
+pub fn contents(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walk(dir)
+        .into_iter()
+        .map(|path| {
+            let rel = path.strip_prefix(dir).unwrap().display().to_string();
+            let meta = path.symlink_metadata().unwrap();
+            let content = if meta.is_symlink() {
+                std::fs::read_link(&path)
+                    .unwrap()
+                    .into_os_string()
+                    .into_encoded_bytes()
+            } else if meta.is_dir() {
+                b"<folder>".to_vec()
+            } else {
+                std::fs::read(&path).unwrap()
+            };
+            (rel, content)
+        })
+        .collect()
+}
