@@ -16,6 +16,7 @@ mod mv;
 mod queries;
 mod rename;
 mod render;
+mod server;
 mod workspace;
 mod write;
 
@@ -200,6 +201,9 @@ leaves. --dry-run prints the move and the diff, and changes nothing.")]
         #[arg(long, value_name = "DIR", conflicts_with = "command")]
         dir: Option<PathBuf>,
     },
+    /// Run the language server over standard input and output, for editors
+    /// (docs/editors.md)
+    Server,
     /// List every rule with its default severity and summary
     Rules,
     /// Print the documentation of one rule
@@ -402,6 +406,10 @@ fn main() -> ExitCode {
             Exit::Clean
         }
         Command::Man { command, dir } => man(command.as_deref(), dir.as_deref()),
+        Command::Server => match server::serve() {
+            Ok(()) => Exit::Clean,
+            Err(e) => fail(e),
+        },
         Command::Rules => rules(),
         Command::Explain { rule } => explain(&rule),
     };
@@ -544,9 +552,18 @@ fn real_folder(dir: &std::path::Path) -> Result<PathBuf, String> {
 /// names, or none with `--no-config`; a mistake in the file stops the run. Without a
 /// `[links]` section, the generator detected at the root gives it; the note says so.
 /// Also returns the file read, if any.
-fn read_settings(
-    root: &std::path::Path,
-) -> Result<(Settings, Option<String>, Option<PathBuf>), Exit> {
+fn read_settings(root: &std::path::Path) -> Result<ReadSettings, Exit> {
+    settings_at(root).map_err(|e| {
+        errln!("{e}");
+        Exit::Failure
+    })
+}
+
+/// The settings, the note on what was detected, and the file read.
+type ReadSettings = (Settings, Option<String>, Option<PathBuf>);
+
+/// [`read_settings`], with what went wrong as the lines to show.
+fn settings_at(root: &std::path::Path) -> Result<ReadSettings, String> {
     let (path, required) = match CONFIG_SOURCE.get().unwrap_or(&ConfigSource::Root) {
         ConfigSource::Root => (Some(root.join("sot.toml")), false),
         ConfigSource::File(file) => (Some(file.clone()), true),
@@ -562,17 +579,18 @@ fn read_settings(
                 Ok(text) => {
                     read_from = Some(path.clone());
                     Settings::parse(&text).map_err(|e| {
-                        errln!("{shown}:{}:{}: error: {}", e.line, e.column, e.message);
+                        let mut lines =
+                            format!("{shown}:{}:{}: error: {}", e.line, e.column, e.message);
                         if let Some(help) = e.help {
-                            errln!("  help: {help}");
+                            lines.push_str(&format!("\n  help: {help}"));
                         }
-                        Exit::Failure
+                        lines
                     })?
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
                     Settings::default()
                 }
-                Err(e) => return Err(fail(format!("cannot read {shown}: {e}"))),
+                Err(e) => return Err(format!("sot: cannot read {shown}: {e}")),
             }
         }
     };

@@ -413,6 +413,19 @@ fn unlisted_folder(root: &Path, err: &ignore::Error) -> Option<(String, String)>
     }
 }
 
+/// The document at `rel` as it is on disk now, lean when no check reads it whole, with
+/// the text facts it dropped; `None` when no regular file is there.
+pub fn read_one(
+    root: &Path,
+    rel: &str,
+    settings: &Settings,
+) -> Option<(Document, Option<TextFacts>)> {
+    let bytes = read_regular(&root.join(rel)).ok()?;
+    let mut doc = read_document(bytes, rel.to_string());
+    let facts = shed(&mut doc, settings, &|_| true);
+    Some((doc, facts))
+}
+
 /// The document in `bytes`, shown as `rel`.
 fn read_document(bytes: Vec<u8>, rel: String) -> Document {
     match String::from_utf8(bytes) {

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod corpus;
+pub mod lsp;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -228,6 +229,12 @@ pub fn names(dir: &Path) -> Vec<String> {
 
 /// Runs the built `sot` with `args` in `dir`, without colour or a format from the
 /// environment.
+/// The built `sot` binary.
+pub fn sot_path() -> &'static str {
+    // Examples include this module too, and are built without the binary.
+    option_env!("CARGO_BIN_EXE_sot").unwrap_or_default()
+}
+
 pub fn sot(dir: &Path, args: &[&str]) -> std::process::Output {
     // `option_env!`: examples include this module too; they have no `sot` to run, and
     // an empty program fails to start.

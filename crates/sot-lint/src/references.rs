@@ -17,7 +17,7 @@ use sot_syntax::{label_key, Document, ReferenceForm, UnresolvedReference};
 
 use crate::{Context, TextFacts};
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct BrokenReference {
     pub span: Range<usize>,
     pub message: String,
@@ -54,7 +54,7 @@ pub(crate) struct References {
 
 /// A reference with no definition that is meant as a link, as one document alone tells:
 /// broken unless another file defines its label.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct ReferenceCandidate {
     label: String,
     /// For a shortcut followed by a `[label]` (a Python-Markdown full reference): that

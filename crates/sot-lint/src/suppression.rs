@@ -24,7 +24,7 @@ const DIRECTIVES: [&str; 5] = [
 ];
 
 /// One comment that silences findings.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Suppression {
     /// The rules it names, `None` for every rule. Unknown names are left out, so a
     /// list of only unknown names silences nothing.
@@ -45,7 +45,7 @@ impl Suppression {
 }
 
 /// A document's suppressions, and the findings about its mistaken comments.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Parsed {
     pub suppressions: Vec<Suppression>,
     pub mistakes: Vec<Finding>,

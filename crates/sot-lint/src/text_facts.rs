@@ -15,7 +15,7 @@ use crate::Settings;
 
 /// The facts of one document. Findings among them point at document 0; the rules
 /// give them their document's index.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct TextFacts {
     /// Credentials `hardcoded-secret` reports: where, and its message.
     pub(crate) secrets: Vec<(Range<usize>, String)>,

@@ -121,6 +121,13 @@ impl Workspace {
         }
     }
 
+    /// Takes document `d` out of the workspace.
+    pub fn remove(&mut self, d: usize) -> Document {
+        self.facts.remove(d);
+        self.pages.remove(d);
+        self.docs.remove(d)
+    }
+
     /// Puts `doc` in the place of document `d` (same path), returning the one it
     /// replaces.
     pub fn replace(&mut self, d: usize, doc: Document) -> Document {

@@ -37,6 +37,13 @@ impl FileTree {
         self.files.insert(path.to_string());
     }
 
+    /// Forgets a file (its folders stay: an empty folder is still a folder on disk
+    /// until the next full walk).
+    pub fn remove_file(&mut self, path: &str) {
+        self.files.remove(path);
+        self.folded.remove(&path.to_lowercase());
+    }
+
     /// The existing path that differs from `path` only in letter case.
     pub fn case_variant(&self, path: &str) -> Option<&str> {
         self.folded.get(&path.to_lowercase()).map(String::as_str)

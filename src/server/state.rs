@@ -1,0 +1,248 @@
+//! The workspace a language server holds: every document parsed once from disk (lean,
+//! as `sot lint` keeps documents it does not report on), the open buffers parsed
+//! whole in their place, and the registry of them all. An edit parses only the edited
+//! buffer again; the registry is then rebuilt from what is in memory.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use sot_lint::{Context, Diagnostic, Selection, Settings, TextFacts};
+use sot_registry::{Registry, Target, Workspace};
+use sot_syntax::Document;
+
+use crate::workspace;
+
+pub struct State {
+    pub root: PathBuf,
+    pub settings: Settings,
+    /// The configuration file read, if any, to reload it when it changes.
+    pub config_file: Option<PathBuf>,
+    pub ws: Workspace,
+    pub reg: Registry,
+    /// What the rules read of each lean document's text, by path, found when it was
+    /// read and before it dropped its text.
+    lean_facts: HashMap<String, TextFacts>,
+    /// The open buffers, by root-relative path: their text is what the workspace holds
+    /// for them, whatever the disk says.
+    pub open: HashMap<String, String>,
+    /// Whether the registry is behind the documents.
+    stale: bool,
+}
+
+impl State {
+    /// Reads the workspace at `root` and its settings; the error is what is wrong with
+    /// the configuration.
+    pub fn load(root: &Path) -> Result<State, String> {
+        let (settings, _, config_file) = crate::settings_at(root)?;
+        Ok(State::read(root, settings, config_file))
+    }
+
+    /// The workspace at `root` with every setting at its default (but the links of a
+    /// detected site generator), for when the configuration cannot be read.
+    pub fn with_defaults(root: &Path) -> State {
+        let (settings, _) = crate::with_detected_links(root, Settings::default());
+        State::read(root, settings, None)
+    }
+
+    fn read(root: &Path, settings: Settings, config_file: Option<PathBuf>) -> State {
+        let all = |_: &str| true;
+        let loaded = workspace::load(root, &[], &settings, None, Some(&all));
+        let lean_facts = loaded
+            .ws
+            .docs
+            .iter()
+            .zip(loaded.text_facts)
+            .filter_map(|(doc, facts)| Some((doc.path.clone(), facts?)))
+            .collect();
+        let reg = Registry::build(&loaded.ws, &settings.id_config());
+        State {
+            root: root.to_path_buf(),
+            settings,
+            config_file,
+            ws: loaded.ws,
+            reg,
+            lean_facts,
+            open: HashMap::new(),
+            stale: false,
+        }
+    }
+
+    /// Reads the workspace again with its settings (after `sot.toml` changed), keeping
+    /// the open buffers as they are.
+    pub fn reload(&mut self) -> Result<(), String> {
+        let mut fresh = State::load(&self.root)?;
+        for (path, text) in std::mem::take(&mut self.open) {
+            fresh.set_buffer(&path, text);
+        }
+        *self = fresh;
+        Ok(())
+    }
+
+    /// The root-relative path of an absolute one inside the workspace.
+    pub fn relative(&self, path: &Path) -> Option<String> {
+        workspace::relative(&self.root, path)
+            .or_else(|| {
+                // The client may name the root through a symlink the root was resolved
+                // from: resolve the folder, which exists even for a new buffer.
+                let real = path.parent()?.canonicalize().ok()?.join(path.file_name()?);
+                workspace::relative(&self.root, &real)
+            })
+            .filter(|rel| !rel.is_empty())
+    }
+
+    /// Whether `sot` reads the document at `rel` (Markdown, not excluded).
+    pub fn covers(&self, rel: &str) -> bool {
+        workspace::is_markdown(rel) && self.settings.includes(rel)
+    }
+
+    /// Puts the buffer's text in place of the document at `rel`.
+    pub fn set_buffer(&mut self, rel: &str, text: String) {
+        if self.covers(rel) {
+            self.put(Document::parse(rel, text.clone()), None);
+        }
+        self.open.insert(rel.to_string(), text);
+    }
+
+    /// The buffer at `rel` was closed: the document is what the disk holds again.
+    pub fn close_buffer(&mut self, rel: &str) {
+        self.open.remove(rel);
+        self.refresh_from_disk(rel);
+    }
+
+    /// The file at `rel` changed on disk (or appeared, or went away); an open buffer
+    /// stands for it until it is closed.
+    pub fn refresh_from_disk(&mut self, rel: &str) {
+        if self.open.contains_key(rel) {
+            return;
+        }
+        let on_disk = self.root.join(rel);
+        if on_disk.symlink_metadata().is_ok() {
+            self.ws.tree.add_file(rel);
+        } else {
+            self.ws.tree.remove_file(rel);
+        }
+        if !self.covers(rel) {
+            return;
+        }
+        match workspace::read_one(&self.root, rel, &self.settings) {
+            Some((doc, facts)) => self.put(doc, facts),
+            None => {
+                if let Some(d) = self.find(rel) {
+                    self.ws.remove(d);
+                    self.lean_facts.remove(rel);
+                    self.stale = true;
+                }
+            }
+        }
+    }
+
+    fn find(&self, rel: &str) -> Option<usize> {
+        self.ws
+            .docs
+            .binary_search_by(|d| d.path.as_str().cmp(rel))
+            .ok()
+    }
+
+    fn put(&mut self, doc: Document, facts: Option<TextFacts>) {
+        let path = doc.path.clone();
+        if self.find(&path).is_none() {
+            self.ws.tree.add_file(&path);
+        }
+        self.ws.insert(doc);
+        match facts {
+            Some(facts) => self.lean_facts.insert(path, facts),
+            None => self.lean_facts.remove(&path),
+        };
+        self.stale = true;
+    }
+
+    /// Brings the registry up to the documents, once after any number of changes.
+    pub fn index(&mut self) {
+        if self.stale {
+            self.reg = Registry::build(&self.ws, &self.settings.id_config());
+            self.stale = false;
+        }
+    }
+
+    /// The document at `rel`, as the workspace holds it.
+    pub fn doc(&self, rel: &str) -> Option<usize> {
+        self.find(rel)
+    }
+
+    /// The findings in the documents `targets`, with every rule on.
+    pub fn lint(&mut self, targets: &[usize]) -> Vec<Diagnostic> {
+        self.index();
+        let known = (0..self.ws.docs.len())
+            .map(|d| {
+                targets
+                    .contains(&d)
+                    .then(|| self.lean_facts.get(&self.ws.docs[d].path).cloned())
+                    .flatten()
+            })
+            .collect();
+        let ctx =
+            Context::with_text_facts(&self.ws, &self.reg, &self.settings, Some(targets), known);
+        sot_lint::lint(
+            &ctx,
+            &Selection::new(None, &[]).unwrap_or_else(|_| unreachable!()),
+        )
+    }
+
+    /// The documents whose findings may change when document `d` does: those that link
+    /// to it, and those that name an ID in `ids` (what it defined before and defines now).
+    pub fn dependents(&mut self, d: usize, ids: &BTreeSet<String>) -> BTreeSet<usize> {
+        self.index();
+        let mut found: BTreeSet<usize> = ids
+            .iter()
+            .flat_map(|id| self.reg.references_to(id).map(|r| r.doc))
+            .collect();
+        let path = &self.ws.docs[d].path;
+        let stem = path
+            .rsplit('/')
+            .next()
+            .and_then(|name| name.rsplit_once('.').map(|(stem, _)| stem))
+            .unwrap_or(path);
+        let site = self
+            .settings
+            .site()
+            .clone()
+            .with_pages(&self.ws.docs, self.ws.page_facts());
+        for (from, doc) in self.ws.docs.iter().enumerate() {
+            // Only links that could name the file are resolved.
+            let leads_here = doc.links.iter().any(|link| {
+                link.dest.contains(stem)
+                    && matches!(
+                        self.reg.resolve(&self.ws.tree, &site, &doc.path, &link.dest, link.kind).target,
+                        Target::File { doc: Some(t), .. } if t == d
+                    )
+            });
+            if leads_here {
+                found.insert(from);
+            }
+        }
+        found.remove(&d);
+        found
+    }
+
+    /// The IDs the entries of document `d` carry.
+    pub fn ids_in(&mut self, d: usize) -> BTreeSet<String> {
+        self.index();
+        self.reg
+            .entries_in(d)
+            .iter()
+            .map(|e| e.id.clone())
+            .collect()
+    }
+
+    /// The text of document `d`: the buffer's or what was parsed, else the file's.
+    pub fn text(&self, d: usize) -> Option<std::borrow::Cow<'_, str>> {
+        let doc = &self.ws.docs[d];
+        if !doc.text_dropped {
+            return Some(std::borrow::Cow::Borrowed(&doc.text));
+        }
+        let text = workspace::read_text(&self.root.join(&doc.path)).ok()?;
+        Some(std::borrow::Cow::Owned(
+            text.strip_prefix('\u{feff}').unwrap_or(&text).to_string(),
+        ))
+    }
+}
