@@ -25,8 +25,10 @@ pub struct State {
     /// The open buffers, by root-relative path: their text is what the workspace holds
     /// for them, whatever the disk says.
     pub open: HashMap<String, String>,
-    /// Whether the registry is behind the documents.
-    stale: bool,
+    /// Documents whose text changed since the registry was brought up to date.
+    edited: BTreeSet<String>,
+    /// Whether a document came or went since then: the registry is built again.
+    reshaped: bool,
 }
 
 impl State {
@@ -63,7 +65,8 @@ impl State {
             reg,
             lean_facts,
             open: HashMap::new(),
-            stale: false,
+            edited: BTreeSet::new(),
+            reshaped: false,
         }
     }
 
@@ -130,7 +133,7 @@ impl State {
                 if let Some(d) = self.find(rel) {
                     self.ws.remove(d);
                     self.lean_facts.remove(rel);
-                    self.stale = true;
+                    self.reshaped = true;
                 }
             }
         }
@@ -147,20 +150,33 @@ impl State {
         let path = doc.path.clone();
         if self.find(&path).is_none() {
             self.ws.tree.add_file(&path);
+            self.reshaped = true;
         }
         self.ws.insert(doc);
         match facts {
-            Some(facts) => self.lean_facts.insert(path, facts),
+            Some(facts) => self.lean_facts.insert(path.clone(), facts),
             None => self.lean_facts.remove(&path),
         };
-        self.stale = true;
+        self.edited.insert(path);
     }
 
-    /// Brings the registry up to the documents, once after any number of changes.
+    /// Brings the registry up to the documents, once after any number of changes:
+    /// document by document where the registry can take them in, else built anew.
     pub fn index(&mut self) {
-        if self.stale {
-            self.reg = Registry::build(&self.ws, &self.settings.id_config());
-            self.stale = false;
+        if self.edited.is_empty() && !self.reshaped {
+            return;
+        }
+        let edited = std::mem::take(&mut self.edited);
+        let config = self.settings.id_config();
+        let (ws, reg) = (&self.ws, &mut self.reg);
+        let updated = !std::mem::take(&mut self.reshaped)
+            && edited.iter().all(|path| {
+                ws.docs
+                    .binary_search_by(|d| d.path.cmp(path))
+                    .is_ok_and(|d| reg.update(ws, &config, d))
+            });
+        if !updated {
+            self.reg = Registry::build(&self.ws, &config);
         }
     }
 

@@ -439,6 +439,16 @@ pub struct Registry {
     /// Each document's anchors as sorted 64-bit hashes: no copy of the slugs the
     /// documents hold, and no table to grow.
     anchors: Vec<Box<[u64]>>,
+    /// Prefixes the configuration and the documents declare (entries' own prefixes
+    /// aside).
+    declared: BTreeSet<String>,
+    /// Per document: the prefixes it declares.
+    declares: Vec<Vec<String>>,
+}
+
+/// The prefixes of `[[documents]]` blocks.
+fn file_prefixes<'c>(config: &'c IdConfig) -> HashSet<&'c str> {
+    config.documents.iter().map(|d| d.prefix.as_str()).collect()
 }
 
 static HEADING_ID: LazyLock<Regex> =
@@ -453,62 +463,21 @@ impl Registry {
     /// Indexes `ws` with what `config` declares beside the documents.
     pub fn build(ws: &Workspace, config: &IdConfig) -> Registry {
         let mut reg = Registry::default();
-        let mut declared: BTreeSet<String> = config.prefixes.iter().cloned().collect();
-        let file_prefixes: HashSet<&str> =
-            config.documents.iter().map(|d| d.prefix.as_str()).collect();
-        declared.extend(file_prefixes.iter().map(|p| p.to_string()));
-        for doc in &ws.docs {
-            declared.extend(declared_prefixes(doc));
-        }
-        reg.prefixes = declared.clone();
+        let file_prefixes = file_prefixes(config);
+        reg.declares = ws.docs.iter().map(declared_prefixes).collect();
+        reg.declared = config.prefixes.iter().cloned().collect();
+        reg.declared
+            .extend(file_prefixes.iter().map(|p| p.to_string()));
+        reg.declared.extend(reg.declares.iter().flatten().cloned());
+        reg.prefixes = reg.declared.clone();
         reg.anchors = ws.docs.par_iter().map(anchor_hashes).collect();
         for (d, doc) in ws.docs.iter().enumerate() {
             reg.doc_index.insert(doc.path.clone(), d);
-            // For a `[[documents]]` prefix only files define IDs: headings are mentions.
-            let facts = &ws.facts[d];
-            let headings: Vec<&EntryHeading> = facts
-                .entry_headings
-                .iter()
-                .filter(|c| !file_prefixes.contains(c.prefix()))
-                .collect();
-            let has_entry_fields = |c: &EntryHeading| {
-                doc.headings[c.heading]
-                    .fields
-                    .iter()
-                    .any(|f| config.entry_fields.contains(&f.name))
-            };
-            let sot = is_sot_frontmatter(doc)
-                || (config.templated)(doc)
-                || headings.iter().any(|c| has_entry_fields(c));
+            let (sot, entries) = reg.entries_of(d, doc, &ws.facts[d], config, &file_prefixes);
             reg.sot_documents.push(sot);
             let first_entry = reg.entries.len();
-            for c in headings {
-                let prefix = c.prefix();
-                // A title heading of an ordinary document is no entry (`# KEP-1234: x`).
-                if !(sot || declared.contains(prefix) || has_entry_fields(c)) {
-                    continue;
-                }
-                reg.add_entry(Entry {
-                    prefix: prefix.to_string(),
-                    id: c.id.clone(),
-                    id_span: c.id_span.clone(),
-                    position: facts.position(c.id_span.start),
-                    doc: d,
-                    heading: Some(c.heading),
-                });
-            }
-            // Several blocks may name one file under other prefixes (ERC-20 is EIP-20).
-            for ids in &config.documents {
-                if let Some((number, span)) = ids.number_of(doc) {
-                    reg.add_entry(Entry {
-                        prefix: ids.prefix.clone(),
-                        id: format!("{}-{number}", ids.prefix),
-                        position: facts.position(span.start),
-                        id_span: span,
-                        doc: d,
-                        heading: None,
-                    });
-                }
+            for entry in entries {
+                reg.add_entry(entry);
             }
             reg.entries_by_doc.push(first_entry..reg.entries.len());
         }
@@ -527,6 +496,175 @@ impl Registry {
             reg.refs_by_id.entry(id_key(&r.id)).or_default().push(i);
         }
         reg
+    }
+
+    /// Brings the registry up to date after document `d` of `ws` changed (its text, not
+    /// its path), touching only what that document contributes: what an editor needs
+    /// after a keystroke. Returns `false`, changing nothing, when the change reaches
+    /// further (the workspace gained or lost a document, or the known prefixes
+    /// changed); then only [`Registry::build`] will do.
+    pub fn update(&mut self, ws: &Workspace, config: &IdConfig, d: usize) -> bool {
+        let doc = &ws.docs[d];
+        if self.sot_documents.len() != ws.docs.len() || self.doc_index(&doc.path) != Some(d) {
+            return false;
+        }
+        if declared_prefixes(doc) != self.declares[d] {
+            return false;
+        }
+        let (sot, entries) = self.entries_of(d, doc, &ws.facts[d], config, &file_prefixes(config));
+        let old = self.entries_by_doc[d].clone();
+        // A prefix known only from this document's entries comes or goes: every other
+        // document's tokens would read differently.
+        if entries.iter().any(|e| !self.prefixes.contains(&e.prefix)) {
+            return false;
+        }
+        let vanishing = self.entries[old.clone()].iter().any(|gone| {
+            !self.declared.contains(&gone.prefix)
+                && !entries.iter().any(|e| e.prefix == gone.prefix)
+                && !self
+                    .entries
+                    .iter()
+                    .enumerate()
+                    .any(|(i, e)| !old.contains(&i) && e.prefix == gone.prefix)
+        });
+        if vanishing {
+            return false;
+        }
+        self.sot_documents[d] = sot;
+        self.anchors[d] = anchor_hashes(doc);
+        self.replace_entries(d, entries);
+        let found = self.references_in(d, doc, &ws.facts[d]);
+        let of_doc = |list: &[KnownToken]| {
+            list.partition_point(|t| t.doc < d)..list.partition_point(|t| t.doc <= d)
+        };
+        let range = of_doc(&self.reserved);
+        self.reserved.splice(range, found.reserved);
+        let range = of_doc(&self.placeholders);
+        self.placeholders.splice(range, found.placeholders);
+        self.replace_references(d, found.references);
+        true
+    }
+
+    /// Whether document `d` is a SoT document, and its entries.
+    fn entries_of(
+        &self,
+        d: usize,
+        doc: &Document,
+        facts: &DocFacts,
+        config: &IdConfig,
+        file_prefixes: &HashSet<&str>,
+    ) -> (bool, Vec<Entry>) {
+        // For a `[[documents]]` prefix only files define IDs: headings are mentions.
+        let headings: Vec<&EntryHeading> = facts
+            .entry_headings
+            .iter()
+            .filter(|c| !file_prefixes.contains(c.prefix()))
+            .collect();
+        let has_entry_fields = |c: &EntryHeading| {
+            doc.headings[c.heading]
+                .fields
+                .iter()
+                .any(|f| config.entry_fields.contains(&f.name))
+        };
+        let sot = is_sot_frontmatter(doc)
+            || (config.templated)(doc)
+            || headings.iter().any(|c| has_entry_fields(c));
+        let mut entries = Vec::new();
+        for c in headings {
+            let prefix = c.prefix();
+            // A title heading of an ordinary document is no entry (`# KEP-1234: x`).
+            if !(sot || self.declared.contains(prefix) || has_entry_fields(c)) {
+                continue;
+            }
+            entries.push(Entry {
+                prefix: prefix.to_string(),
+                id: c.id.clone(),
+                id_span: c.id_span.clone(),
+                position: facts.position(c.id_span.start),
+                doc: d,
+                heading: Some(c.heading),
+            });
+        }
+        // Several blocks may name one file under other prefixes (ERC-20 is EIP-20).
+        for ids in &config.documents {
+            if let Some((number, span)) = ids.number_of(doc) {
+                entries.push(Entry {
+                    prefix: ids.prefix.clone(),
+                    id: format!("{}-{number}", ids.prefix),
+                    position: facts.position(span.start),
+                    id_span: span,
+                    doc: d,
+                    heading: None,
+                });
+            }
+        }
+        (sot, entries)
+    }
+
+    /// Puts `entries` in place of document `d`'s, keeping the indices by ID and by
+    /// heading in step.
+    fn replace_entries(&mut self, d: usize, entries: Vec<Entry>) {
+        let old = self.entries_by_doc[d].clone();
+        for i in old.clone() {
+            let e = &self.entries[i];
+            if let Some(h) = e.heading {
+                self.entry_at.remove(&(d, h));
+            }
+            if let Some(list) = self.by_id.get_mut(&id_key(&e.id)) {
+                list.retain(|&j| j != i);
+            }
+        }
+        let new = old.start..old.start + entries.len();
+        let shift = |i: &mut usize| {
+            if *i >= old.end {
+                *i = *i + new.end - old.end;
+            }
+        };
+        if new.end != old.end {
+            self.by_id.values_mut().flatten().for_each(shift);
+            self.entry_at.values_mut().for_each(shift);
+            for range in &mut self.entries_by_doc[d + 1..] {
+                range.start = range.start + new.end - old.end;
+                range.end = range.end + new.end - old.end;
+            }
+        }
+        self.entries_by_doc[d] = new.clone();
+        for (i, e) in new.clone().zip(&entries) {
+            if let Some(h) = e.heading {
+                self.entry_at.insert((d, h), i);
+            }
+            let list = self.by_id.entry(id_key(&e.id)).or_default();
+            let at = list.partition_point(|&j| j < i);
+            list.insert(at, i);
+        }
+        self.by_id.retain(|_, list| !list.is_empty());
+        self.entries.splice(old, entries);
+    }
+
+    /// Puts `references` in place of document `d`'s, keeping the index by ID in step.
+    fn replace_references(&mut self, d: usize, references: Vec<Reference>) {
+        let old = self.references.partition_point(|r| r.doc < d)
+            ..self.references.partition_point(|r| r.doc <= d);
+        for i in old.clone() {
+            if let Some(list) = self.refs_by_id.get_mut(&id_key(&self.references[i].id)) {
+                list.retain(|&j| j != i);
+            }
+        }
+        let new = old.start..old.start + references.len();
+        if new.end != old.end {
+            for i in self.refs_by_id.values_mut().flatten() {
+                if *i >= old.end {
+                    *i = *i + new.end - old.end;
+                }
+            }
+        }
+        for (i, r) in new.zip(&references) {
+            let list = self.refs_by_id.entry(id_key(&r.id)).or_default();
+            let at = list.partition_point(|&j| j < i);
+            list.insert(at, i);
+        }
+        self.refs_by_id.retain(|_, list| !list.is_empty());
+        self.references.splice(old, references);
     }
 
     /// Whether document `doc` is a SoT document: frontmatter with `id_prefix` or
@@ -833,4 +971,113 @@ pub fn declared_prefixes(doc: &Document) -> Vec<String> {
 /// A field that names prefixes rather than holding a value (`**ID Prefixes**`).
 pub fn is_prefix_field(name: &str) -> bool {
     name.to_lowercase().contains("prefix")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Everything a registry knows, in one text that does not depend on hash order.
+    fn fingerprint(reg: &Registry) -> String {
+        let sorted = |map: &HashMap<String, Vec<usize>>| {
+            let mut pairs: Vec<_> = map.iter().collect();
+            pairs.sort();
+            format!("{pairs:?}")
+        };
+        let mut at: Vec<_> = reg.entry_at.iter().collect();
+        at.sort();
+        format!(
+            "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{}\n{}\n{at:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+            reg.prefixes,
+            reg.entries,
+            reg.references,
+            reg.reserved,
+            reg.placeholders,
+            sorted(&reg.by_id),
+            sorted(&reg.refs_by_id),
+            reg.entries_by_doc,
+            reg.sot_documents,
+            reg.anchors,
+            reg.declared,
+        )
+    }
+
+    const PLAYBOOK: &str = "---\nid_prefix: DEP-XXX, RUN-XXX\n---\n# Playbook\n\n\
+        ## DEP-001: Blue-green rollout\n\n**Status**: Active\n\nSee RUN-002 and DEP-002.\n\n\
+        ## DEP-002: Canary\n\n**Status**: Draft\n\nReserved: DEP-001 to DEP-099. DEP-XXX is next.\n";
+    const RUNBOOKS: &str = "---\nid_prefix: RUN-XXX\n---\n# Runbooks\n\n\
+        ## RUN-001: Failover\n\n**Status**: Active\n\nAfter [DEP-001](playbook.md#dep-001-blue-green-rollout).\n\n\
+        ## RUN-002: Restore\n\n**Status**: Active\n";
+    const NOTES: &str = "# Notes\n\nDEP-001, DEP-002 and RUN-001 are mentioned here.\n";
+
+    #[test]
+    fn updating_one_document_gives_the_registry_a_fresh_build_would() {
+        let texts = [
+            ("notes.md", NOTES),
+            ("playbook.md", PLAYBOOK),
+            ("runbooks.md", RUNBOOKS),
+        ];
+        let docs = texts
+            .iter()
+            .map(|(p, t)| Document::parse(*p, t.to_string()))
+            .collect();
+        let mut ws = Workspace::new(docs, FileTree::default());
+        let config = IdConfig::default();
+        let mut reg = Registry::build(&ws, &config);
+        // Each edit keeps the set of prefixes, so `update` must handle it by itself.
+        let edits: [(usize, &str, &str); 7] = [
+            // More mentions and fewer, moving every later span.
+            (1, "See RUN-002", "See RUN-001, RUN-002"),
+            (0, "DEP-001, DEP-002 and ", ""),
+            // An entry more: later entries' indices shift.
+            (
+                1,
+                "## DEP-002: Canary",
+                "## DEP-003: Hotfix\n\n**Status**: Active\n\n## DEP-002: Canary",
+            ),
+            // An entry less, and a heading retitled (its anchor changes).
+            (2, "## RUN-002: Restore\n\n**Status**: Active\n", ""),
+            (2, "## RUN-001: Failover", "## RUN-001: Regional failover"),
+            // A duplicate ID in another document.
+            (
+                0,
+                "# Notes",
+                "# Notes\n\n## DEP-001: Copy\n\n**Status**: Active",
+            ),
+            (1, "DEP-XXX is next", "DEP-004 is next"),
+        ];
+        for (d, from, to) in edits {
+            let text = ws.docs[d].text.replace(from, to);
+            assert_ne!(text, ws.docs[d].text, "{from}");
+            let path = ws.docs[d].path.clone();
+            ws.replace(d, Document::parse(path, text));
+            assert!(reg.update(&ws, &config, d), "{from} -> {to}");
+            assert_eq!(
+                fingerprint(&reg),
+                fingerprint(&Registry::build(&ws, &config))
+            );
+        }
+    }
+
+    #[test]
+    fn a_change_to_the_known_prefixes_needs_a_full_build() {
+        let docs = vec![
+            Document::parse("playbook.md", PLAYBOOK.to_string()),
+            Document::parse("runbooks.md", RUNBOOKS.to_string()),
+        ];
+        let mut ws = Workspace::new(docs, FileTree::default());
+        let config = IdConfig::default();
+        let mut reg = Registry::build(&ws, &config);
+        let before = fingerprint(&reg);
+        let text = ws.docs[1]
+            .text
+            .replace("id_prefix: RUN-XXX", "id_prefix: RUN-XXX, OPS-XXX");
+        ws.replace(1, Document::parse("runbooks.md", text));
+        assert!(!reg.update(&ws, &config, 1));
+        assert_eq!(
+            fingerprint(&reg),
+            before,
+            "a refused update changes nothing"
+        );
+    }
 }
