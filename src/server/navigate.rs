@@ -46,12 +46,12 @@ impl Server<'_> {
         let (d, offset) = places.cursor(&p.text_document_position)?;
         let state = &self.state;
         let declarations = p.context.include_declaration;
-        let site = site_of(state);
         let link_span =
             |(from, l): (usize, usize)| (from, state.ws.docs[from].links[l].span.range());
         let mut found: Vec<(usize, Range<usize>)> = Vec::new();
         match spot_at(state, d, offset)? {
             Spot::Id { id, .. } => {
+                let site = site_of(state);
                 let mut by_id = HashSet::new();
                 for r in state.reg.references_to(&id) {
                     found.push((r.doc, r.span.clone()));
@@ -81,6 +81,7 @@ impl Server<'_> {
                 }
             }
             Spot::Heading(h) => {
+                let site = site_of(state);
                 let target = &state.ws.docs[d];
                 let leads_to_heading = |from: &str, fragment: Option<&str>| {
                     fragment.is_some_and(|f| heading_named(&site, target, from, f) == Some(h))
@@ -91,6 +92,7 @@ impl Server<'_> {
                     found.push((d, target.headings[h].span.clone()));
                 }
             }
+            // What a link leads to is its definition; what names that is asked there.
             Spot::Link { .. } => return None,
         }
         // Documents are in path order: by document is by file.
