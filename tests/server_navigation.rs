@@ -517,6 +517,12 @@ fn a_document_level_entry_is_its_file_with_its_frontmatter_fields() {
             "2:3-2:11".to_string()
         ))
     );
+    // Its ID is written nowhere in it: the file's start is no ID.
+    let adr = on_disk(&client, "adr/0007-use-postgres.md");
+    assert_eq!(
+        hover(&mut client, "adr/0007-use-postgres.md", &adr, "---"),
+        None
+    );
     // The mention, and a link to the file itself; not one to a heading in it.
     assert_eq!(
         references(&mut client, "notes.md", &notes, "ADR-0007", true),

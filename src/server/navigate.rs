@@ -254,7 +254,9 @@ fn spot_at(state: &State, d: usize, offset: usize) -> Option<Spot> {
         id: id.to_string(),
         span: span.clone(),
     };
-    if let Some(e) = reg.entries_in(d).iter().find(|e| on(&e.id_span)) {
+    // A document-level ID written nowhere (a file name's) has an empty span.
+    let written = |e: &&Entry| !e.id_span.is_empty() && on(&e.id_span);
+    if let Some(e) = reg.entries_in(d).iter().find(written) {
         return Some(id(&e.id, &e.id_span));
     }
     let references = in_doc(&reg.references, d, |r| r.doc);
