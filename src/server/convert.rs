@@ -28,6 +28,10 @@ impl<'t> Lines<'t> {
         Lines { text, starts }
     }
 
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
     /// The position of byte `offset` (clamped to the text, and to a character's start).
     pub fn position(&self, offset: usize, encoding: Encoding) -> Position {
         let mut offset = offset.min(self.text.len());

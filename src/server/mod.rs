@@ -4,6 +4,7 @@
 //! are handled, so a burst of keystrokes is checked once.
 
 mod convert;
+mod navigate;
 mod state;
 
 use std::collections::{BTreeSet, HashMap};
@@ -129,6 +130,11 @@ fn capabilities(client: &Client) -> ServerCapabilities {
                 ..Default::default()
             },
         )),
+        definition_provider: Some(lsp_types::OneOf::Left(true)),
+        references_provider: Some(lsp_types::OneOf::Left(true)),
+        hover_provider: Some(lsp_types::HoverProviderCapability::Simple(true)),
+        document_symbol_provider: Some(lsp_types::OneOf::Left(true)),
+        workspace_symbol_provider: Some(lsp_types::OneOf::Left(true)),
         diagnostic_provider: client.pulls.then(|| {
             DiagnosticServerCapabilities::Options(DiagnosticOptions {
                 identifier: Some("sot".into()),
@@ -261,6 +267,11 @@ impl<'c> Server<'c> {
                     .map(|p| self.pull_diagnostics(&p.text_document.uri))
                     .and_then(to_value)
             }
+            req::GotoDefinition::METHOD => answer(request, |p| self.definition(p)),
+            req::References::METHOD => answer(request, |p| self.references(p)),
+            req::HoverRequest::METHOD => answer(request, |p| self.hover(p)),
+            req::DocumentSymbolRequest::METHOD => answer(request, |p| self.document_symbols(p)),
+            req::WorkspaceSymbolRequest::METHOD => answer(request, |p| self.workspace_symbols(p)),
             _ => Err((
                 ErrorCode::MethodNotFound,
                 format!("sot server does not answer {}", request.method),
@@ -571,6 +582,14 @@ type Failed = (ErrorCode, String);
 
 fn parse<P: serde::de::DeserializeOwned>(request: Request) -> Result<P, Failed> {
     serde_json::from_value(request.params).map_err(|e| (ErrorCode::InvalidParams, e.to_string()))
+}
+
+/// The result of `handle` for a request's params, as the protocol carries it.
+fn answer<P: serde::de::DeserializeOwned, R: serde::Serialize>(
+    request: Request,
+    handle: impl FnOnce(P) -> R,
+) -> Result<serde_json::Value, Failed> {
+    parse(request).map(handle).and_then(to_value)
 }
 
 fn to_value(value: impl serde::Serialize) -> Result<serde_json::Value, Failed> {
