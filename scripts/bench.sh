@@ -8,7 +8,8 @@
 # the cache, with it warm, and right after another document changed),
 # the cpp-docs corpus when the shared data is beside the checkout, and rumdl (its link
 # rules) and lychee (offline, with fragments) when installed, on the PATH or where the
-# shared bench's `peers.py install` puts them ($SOT_PEERS, ~/.cache/sot-peers). Prints
+# shared bench's `peers.py install` puts them ($SOT_PEERS, ~/.cache/sot-peers), and
+# `sot server` with ONE_FILE open (examples/server_bench.rs). Prints
 # the median wall time and peak memory of each, ratios to the floor, each peer's time
 # as a multiple of sot's, and how time and memory grow from one size to the next.
 #
@@ -74,6 +75,12 @@ suite() { # label, workspace root, one file in it
   # Another document edited before every run: it is parsed again, the rest is not.
   other=$(find . -name '*.md' -not -path './.git/*' | sort | sed -n 2p)
   measure "ONE_FILE after an edit" sh -c "echo >> '$other' && '$bin/sot' lint --format json '$one'"; ratio
+  # The language server on ONE_FILE opened in an editor: start to its first
+  # diagnostics, and each keystroke to its diagnostics (examples/server_bench.rs);
+  # the keystroke against the warm one-file run above.
+  "$bin/examples/server_bench" "$bin/sot" . "$one" 200 | sed 's/^/  sot server: /' | tee "$work/server"
+  awk -v w="$warm" '/keystroke/ { for (i = 1; i <= NF; i++) if ($i == "median") m = $(i + 1) }
+    END { if (m) printf "  sot server: a keystroke costs %.3fx a warm sot lint ONE_FILE\n", m / 1000 / w }' "$work/server"
   if command -v rumdl >/dev/null; then
     local links=(check --no-cache --no-config --color never --enable MD051,MD057)
     measure "rumdl, link rules" rumdl "${links[@]}" .; peer "$whole"

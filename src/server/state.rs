@@ -47,6 +47,8 @@ impl State {
     }
 
     fn read(root: &Path, settings: Settings, config_file: Option<PathBuf>) -> State {
+        // Read from the files, not from `sot lint`'s cache: a cached document keeps no
+        // links, and the server resolves every document's links to find dependents.
         let all = |_: &str| true;
         let loaded = workspace::load(root, &[], &settings, None, Some(&all));
         let lean_facts = loaded
