@@ -3,6 +3,7 @@
 //! in order, and the findings of what changed are computed once the messages waiting
 //! are handled, so a burst of keystrokes is checked once.
 
+mod complete;
 mod convert;
 mod state;
 
@@ -129,6 +130,7 @@ fn capabilities(client: &Client) -> ServerCapabilities {
                 ..Default::default()
             },
         )),
+        completion_provider: Some(complete::options()),
         diagnostic_provider: client.pulls.then(|| {
             DiagnosticServerCapabilities::Options(DiagnosticOptions {
                 identifier: Some("sot".into()),
@@ -261,6 +263,7 @@ impl<'c> Server<'c> {
                     .map(|p| self.pull_diagnostics(&p.text_document.uri))
                     .and_then(to_value)
             }
+            req::Completion::METHOD => parse(request).map(|p| self.complete(&p)).and_then(to_value),
             _ => Err((
                 ErrorCode::MethodNotFound,
                 format!("sot server does not answer {}", request.method),
