@@ -231,6 +231,8 @@ fn nothing_is_offered_for_unknown_prefixes_code_or_an_id_inside_a_word() {
         "See payments/DEP-|",
         "See [|",
         "(see|",
+        // A new entry's heading.
+        "## DEP-|",
     ] {
         assert_eq!(editor.complete(GOAL, line), empty(), "{line}");
     }

@@ -13,9 +13,9 @@ use lsp_types::{
 };
 use regex::Regex;
 use sot_registry::{
-    entry_field, entry_heading, id_key, relative_path, Entry, PathKind, Site, Target,
+    entry_field, entry_heading, relative_path, Entry, PathKind, Site, Target, Workspace,
 };
-use sot_syntax::{split_id, Document, Heading, LinkKind};
+use sot_syntax::{split_id, Document, LinkKind};
 
 use super::convert::Lines;
 use super::Server;
@@ -34,6 +34,9 @@ const NO_FILE: &str = "\u{0}.md";
 /// An ID being typed: one or two prefix parts, each with its dash, and any digits.
 static TYPED_ID: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:[A-Z][A-Z0-9]{1,9}-){1,2}[0-9]*$").unwrap());
+/// What precedes the ID of an entry's heading.
+static ENTRY_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^ {0,3}#{1,6}[ \t]+$").unwrap());
 /// The start of a reference definition, up to its destination (`[label]: `).
 static DEFINITION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^ {0,3}\[[^\]]+\]:[ \t]*").unwrap());
@@ -150,25 +153,28 @@ impl Server<'_> {
         edit: impl Fn(&Entry) -> TextEdit,
     ) -> (Vec<CompletionItem>, bool) {
         let (ws, reg) = (&self.state.ws, &self.state.reg);
-        let mut seen = HashSet::new();
-        let mut entries: Vec<&Entry> = reg
+        // Each ID once, where its canonical definition is listed; by number.
+        let entries: Vec<((usize, &str), &str, usize)> = reg
             .entries
             .iter()
-            .filter(|e| e.prefix == prefix && seen.insert(id_key(&e.id)))
-            .filter_map(|e| reg.canonical(&e.id))
+            .enumerate()
+            .filter(|(_, e)| {
+                e.prefix == prefix && reg.canonical(&e.id).is_some_and(|c| std::ptr::eq(c, *e))
+            })
+            .map(|(i, e)| (number_key(&e.id), e.id.as_str(), i))
             .collect();
-        entries.sort_by_cached_key(|e| number_key(&e.id));
-        let (entries, incomplete) = narrow(entries, typed, |e| &e.id);
+        let (entries, incomplete) = narrow(entries, typed, |(_, id, _)| id);
         let items = entries
             .into_iter()
             .enumerate()
-            .map(|(i, e)| {
+            .map(|(i, (_, _, e))| {
+                let e = &reg.entries[e];
                 let deprecated = entry_field(ws, e, "Status")
                     .is_some_and(|s| s.eq_ignore_ascii_case("deprecated"));
                 CompletionItem {
                     label: e.id.clone(),
                     kind: Some(CompletionItemKind::VALUE),
-                    detail: entry_title(&ws.docs[e.doc], e, entry_heading(ws, e)),
+                    detail: entry_title(ws, e),
                     documentation: Some(Documentation::String(self.about(from, e))),
                     tags: deprecated.then(|| vec![CompletionItemTag::DEPRECATED]),
                     sort_text: Some(format!("{i:06}")),
@@ -234,10 +240,10 @@ impl Server<'_> {
             return None;
         };
         let anchors = anchors_of(site, from_path, &ws.docs[t]);
-        let (anchors, incomplete) = narrow(anchors, typed, |(a, _)| a);
+        let in_order = anchors.into_iter().enumerate().collect();
+        let (anchors, incomplete) = narrow(in_order, typed, |(_, (a, _))| a);
         let items = anchors
             .into_iter()
-            .enumerate()
             .map(|(i, (anchor, heading))| CompletionItem {
                 kind: Some(CompletionItemKind::REFERENCE),
                 detail: heading.map(str::to_string),
@@ -281,7 +287,7 @@ impl Server<'_> {
         if !ws.tree.is_dir(&folder) {
             return None;
         }
-        let mut found: Vec<(u8, &str, String)> = ws
+        let found: Vec<(u8, &str, String)> = ws
             .tree
             .entries_in(&folder)
             .map(|(name, kind)| match kind {
@@ -290,7 +296,6 @@ impl Server<'_> {
                 PathKind::File => (2, name, encode(name, angle)),
             })
             .collect();
-        found.sort_unstable();
         let (found, incomplete) = narrow(found, typed, |(_, _, written)| written);
         let items = found
             .into_iter()
@@ -364,17 +369,18 @@ fn typed_at(doc: &Document, cursor: usize) -> Option<Typed<'_>> {
     let before = &line[..at];
     let id = TYPED_ID.find(before)?;
     let (prefix, _) = split_id(id.as_str())?;
-    let digits_after = line[at..].bytes().take_while(u8::is_ascii_digit).count();
-    let end = at + digits_after;
+    // An ID that starts a heading is an entry being defined: an existing one would be
+    // a duplicate.
+    if ENTRY_HEADING.is_match(&before[..id.start()]) {
+        return None;
+    }
+    let end = at + line[at..].bytes().take_while(u8::is_ascii_digit).count();
+    let after = &line[end..];
     let link_end = match before[..id.start()].chars().next_back() {
-        Some('[') => {
-            let after = &line[end..];
-            match after {
-                _ if after.starts_with("](") || after.starts_with("][") => None,
-                _ if after.starts_with(']') => Some(line_start + end + 1),
-                _ => Some(line_start + end),
-            }
-        }
+        // The text of a link that has its target: the ID alone.
+        Some('[') if after.starts_with("](") || after.starts_with("][") => None,
+        Some('[') if after.starts_with(']') => Some(line_start + end + 1),
+        Some('[') => Some(line_start + end),
         // Not a standalone ID: part of a word, a path or an anchor.
         Some(c) if c.is_alphanumeric() || matches!(c, '_' | '-' | '/' | '#' | '@') => return None,
         _ => None,
@@ -472,33 +478,39 @@ fn anchors_of<'d>(site: &Site, from: &str, doc: &'d Document) -> Vec<(String, Op
     anchors
 }
 
-/// At most [`MAX_ITEMS`] of `candidates`: all of them when they fit, else those whose
-/// `key` starts with `typed` (in any letter case); and whether any were left out.
-fn narrow<T>(mut candidates: Vec<T>, typed: &str, key: impl Fn(&T) -> &str) -> (Vec<T>, bool) {
-    if candidates.len() <= MAX_ITEMS {
-        return (candidates, false);
+/// The first [`MAX_ITEMS`] of `candidates` in order: all of them when they fit, else
+/// those whose `key` starts with `typed` (in any letter case); and whether any were
+/// left out.
+fn narrow<T: Ord>(mut candidates: Vec<T>, typed: &str, key: impl Fn(&T) -> &str) -> (Vec<T>, bool) {
+    let incomplete = candidates.len() > MAX_ITEMS;
+    if incomplete {
+        candidates.retain(|c| {
+            key(c)
+                .get(..typed.len())
+                .is_some_and(|k| k.eq_ignore_ascii_case(typed))
+        });
     }
-    candidates.retain(|c| {
-        key(c)
-            .get(..typed.len())
-            .is_some_and(|k| k.eq_ignore_ascii_case(typed))
-    });
-    candidates.truncate(MAX_ITEMS);
-    (candidates, true)
+    if candidates.len() > MAX_ITEMS {
+        // Only what is kept is sorted: a prefix may have many thousands of entries.
+        candidates.select_nth_unstable(MAX_ITEMS);
+        candidates.truncate(MAX_ITEMS);
+    }
+    candidates.sort_unstable();
+    (candidates, incomplete)
 }
 
 /// IDs in number order (`DEP-9` before `DEP-10`), however many digits they have.
-fn number_key(id: &str) -> (usize, String) {
+fn number_key(id: &str) -> (usize, &str) {
     let number = split_id(id).map_or(id, |(_, n)| n);
     let significant = number.trim_start_matches('0');
-    (significant.len(), significant.to_string())
+    (significant.len(), significant)
 }
 
 /// An entry's title: its heading's text after the ID, or the title of a document
 /// that is one entry.
-fn entry_title(doc: &Document, e: &Entry, heading: Option<&Heading>) -> Option<String> {
-    let Some(heading) = heading else {
-        return doc_title(doc);
+fn entry_title(ws: &Workspace, e: &Entry) -> Option<String> {
+    let Some(heading) = entry_heading(ws, e) else {
+        return doc_title(&ws.docs[e.doc]);
     };
     let rest = heading.text.strip_prefix(&e.id).unwrap_or(&heading.text);
     let rest = rest.trim_start();
