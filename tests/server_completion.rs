@@ -37,8 +37,7 @@ struct Editor {
 }
 
 impl Editor {
-    fn open(client: Client, rel: &'static str) -> Editor {
-        let mut client = client;
+    fn open(mut client: Client, rel: &'static str) -> Editor {
         let text = client.open(rel);
         Editor {
             client,
