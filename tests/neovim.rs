@@ -31,7 +31,10 @@ fn neovim_sees_findings_goes_to_definitions_and_renames_ids() {
     // Neovim counts lines from 0: line 26 is the line typed under `## Goal`.
     let typed = &results["typed"];
     assert_eq!(typed[0]["code"], "broken-link", "{typed:#}");
-    assert_eq!((&typed[0]["line"], &typed[0]["col"]), (&json!(26), &json!(15)));
+    assert_eq!(
+        (&typed[0]["line"], &typed[0]["col"]),
+        (&json!(26), &json!(15))
+    );
     assert_eq!(typed.as_array().unwrap().len(), 1);
     let elsewhere = &results["elsewhere"];
     assert_eq!(elsewhere[0]["code"], "broken-anchor", "{elsewhere:#}");

@@ -3,6 +3,7 @@
 //! in order, and the findings of what changed are computed once the messages waiting
 //! are handled, so a burst of keystrokes is checked once.
 
+mod complete;
 mod convert;
 mod navigate;
 mod state;
@@ -135,6 +136,7 @@ fn capabilities(client: &Client) -> ServerCapabilities {
         hover_provider: Some(lsp_types::HoverProviderCapability::Simple(true)),
         document_symbol_provider: Some(lsp_types::OneOf::Left(true)),
         workspace_symbol_provider: Some(lsp_types::OneOf::Left(true)),
+        completion_provider: Some(complete::options()),
         diagnostic_provider: client.pulls.then(|| {
             DiagnosticServerCapabilities::Options(DiagnosticOptions {
                 identifier: Some("sot".into()),
@@ -272,6 +274,7 @@ impl<'c> Server<'c> {
             req::HoverRequest::METHOD => answer(request, |p| self.hover(p)),
             req::DocumentSymbolRequest::METHOD => answer(request, |p| self.document_symbols(p)),
             req::WorkspaceSymbolRequest::METHOD => answer(request, |p| self.workspace_symbols(p)),
+            req::Completion::METHOD => answer(request, |p| self.complete(&p)),
             _ => Err((
                 ErrorCode::MethodNotFound,
                 format!("sot server does not answer {}", request.method),

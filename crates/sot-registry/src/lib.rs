@@ -21,7 +21,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 use sot_syntax::{id_tokens, split_id, Document, FieldValue, Heading, IdToken, Position};
 
-pub use links::{relative_path, FileTree, Resolved, Target};
+pub use links::{relative_path, FileTree, PathKind, Resolved, Target};
 pub use page_anchors::{python_markdown_slug, AnchorPattern, HeadingIds};
 pub use site::{Generator, PageFacts, PageLookup, Rewrite, Site};
 

@@ -61,6 +61,37 @@ impl FileTree {
         path.is_empty() || self.dirs.contains(path)
     }
 
+    /// The files and folders directly inside folder `dir` (`""`: the root), by name,
+    /// in no order; a symlink counts as what it leads to, and one leading outside the
+    /// root is left out. One pass over the tree that compares only prefixes: no index
+    /// of folders' contents is kept for the few callers that list one.
+    pub fn entries_in<'t>(&'t self, dir: &'t str) -> impl Iterator<Item = (&'t str, PathKind)> {
+        let child = move |path: &'t str| {
+            let name = match dir {
+                "" => path,
+                _ => path.strip_prefix(dir)?.strip_prefix('/')?,
+            };
+            (!name.is_empty() && !name.contains('/')).then_some(name)
+        };
+        let files = self
+            .files
+            .iter()
+            .filter_map(move |p| Some((child(p)?, PathKind::File)));
+        let dirs = self
+            .dirs
+            .iter()
+            .filter_map(move |p| Some((child(p)?, PathKind::Dir)));
+        let symlinks = self.symlinks.iter().filter_map(move |(p, target)| {
+            let name = child(p)?;
+            let target = target.as_deref()?;
+            match self.is_dir(target) {
+                true => Some((name, PathKind::Dir)),
+                false => self.is_file(target).then_some((name, PathKind::File)),
+            }
+        });
+        files.chain(dirs).chain(symlinks)
+    }
+
     /// Records a symlink to a file or folder; `target` is `None` when it leads
     /// outside the root.
     pub fn add_symlink(&mut self, path: &str, target: Option<&str>) {
@@ -101,6 +132,13 @@ impl FileTree {
         }
         Some(Cow::Owned(real))
     }
+}
+
+/// What a path of the tree names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PathKind {
+    File,
+    Dir,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -330,6 +368,40 @@ mod tests {
         assert_eq!(normalize("a", "../../x"), None);
         assert!(is_external("https://x") && is_external("mailto:a@b") && is_external("//cdn"));
         assert!(!is_external("C:\\\\x") && !is_external("docs/a.md"));
+    }
+
+    #[test]
+    fn lists_a_folders_own_files_and_folders() {
+        let mut tree = FileTree::default();
+        for path in ["README.md", "docs/a.md", "docs/b/c.md", "docs-old/d.md"] {
+            tree.add_file(path);
+        }
+        tree.add_dir("docs/empty");
+        tree.add_symlink("docs/latest", Some("docs/b"));
+        tree.add_symlink("docs/outside", None);
+        let listed = |dir| {
+            let mut found: Vec<_> = tree.entries_in(dir).collect();
+            found.sort();
+            found
+        };
+        assert_eq!(
+            listed("docs"),
+            [
+                ("a.md", PathKind::File),
+                ("b", PathKind::Dir),
+                ("empty", PathKind::Dir),
+                ("latest", PathKind::Dir),
+            ]
+        );
+        assert_eq!(
+            listed(""),
+            [
+                ("README.md", PathKind::File),
+                ("docs", PathKind::Dir),
+                ("docs-old", PathKind::Dir),
+            ]
+        );
+        assert_eq!(listed("nowhere"), []);
     }
 
     #[test]
