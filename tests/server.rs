@@ -81,3 +81,117 @@ fn typing_a_broken_link_is_reported_with_the_rule_and_range() {
     );
     client.shutdown();
 }
+
+const POLICY: &str = "docs/policies/testing-workflow.md";
+const LINKED: &str = "docs/policies/change-management.md";
+
+#[test]
+fn files_changed_on_disk_are_read_again_when_the_client_reports_them() {
+    let dir = clean_workspace();
+    let caps = json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } });
+    let mut client = Client::start(dir.path(), caps);
+    client.open(POLICY);
+    assert_eq!(summary(&client.diagnostics(POLICY)), Vec::<String>::new());
+    assert!(
+        client
+            .server_requests
+            .contains(&"client/registerCapability".to_string()),
+        "the server asks to watch files: {:?}",
+        client.server_requests
+    );
+    let path = dir.path().join(LINKED);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("## Purpose", "## Aim")).unwrap();
+    let uri = client.uri(LINKED);
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri, "type": 2 }] }),
+    );
+    assert_eq!(
+        summary(&client.diagnostics(POLICY)),
+        ["20:27 broken-anchor"]
+    );
+
+    std::fs::remove_file(&path).unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri, "type": 3 }] }),
+    );
+    assert_eq!(summary(&client.diagnostics(POLICY)), ["20:27 broken-link"]);
+    client.shutdown();
+}
+
+#[test]
+fn a_changed_configuration_is_read_again_and_a_broken_one_keeps_the_last_good() {
+    let dir = clean_workspace();
+    let mut client = Client::start(dir.path(), json!({}));
+    let text = client.open(RUNBOOK);
+    client.diagnostics(RUNBOOK);
+    let typed = text.replace(
+        "## Goal\n",
+        "## Goal\n\nSee [the plan](../plan.md) first.\n",
+    );
+    client.change(RUNBOOK, 2, &typed);
+    assert_eq!(summary(&client.diagnostics(RUNBOOK)), ["26:15 broken-link"]);
+
+    let config = dir.path().join("sot.toml");
+    let uri = client.uri("sot.toml");
+    let changed = json!({ "changes": [{ "uri": uri, "type": 2 }] });
+    std::fs::write(&config, "[rules]\nbroken-link = \"warning\"\n").unwrap();
+    client.notify("workspace/didChangeWatchedFiles", changed.clone());
+    let found = client.diagnostics(RUNBOOK);
+    assert_eq!(summary(&found), ["26:15 broken-link"]);
+    assert_eq!(found[0]["severity"], 2, "a warning now");
+
+    std::fs::write(&config, "[rules]\nbroken-link = \"sometimes\"\n").unwrap();
+    client.notify("workspace/didChangeWatchedFiles", changed.clone());
+    let shown = client.wait_for("window/showMessage", |_| true);
+    let message = shown["message"].as_str().unwrap();
+    assert!(message.contains("sot.toml:2:"), "{message}");
+    assert!(message.contains("last good settings stay"), "{message}");
+
+    std::fs::write(&config, "[rules]\nbroken-link = \"off\"\n").unwrap();
+    client.notify("workspace/didChangeWatchedFiles", changed);
+    assert_eq!(summary(&client.diagnostics(RUNBOOK)), Vec::<String>::new());
+    client.shutdown();
+}
+
+#[test]
+fn a_client_that_pulls_diagnostics_is_asked_to_pull_again_when_a_dependency_changes() {
+    let dir = clean_workspace();
+    let caps = json!({
+        "textDocument": { "diagnostic": { "dynamicRegistration": false } },
+        "workspace": { "diagnostic": { "refreshSupport": true } },
+    });
+    let mut client = Client::start(dir.path(), caps);
+    client.open(RUNBOOK);
+    let pull = |client: &mut Client| {
+        let uri = client.uri(RUNBOOK);
+        let report = client.request(
+            "textDocument/diagnostic",
+            json!({ "textDocument": { "uri": uri } }),
+        );
+        assert_eq!(report["kind"], "full");
+        summary(report["items"].as_array().unwrap())
+    };
+    assert_eq!(pull(&mut client), Vec::<String>::new());
+    let playbook = client.open(PLAYBOOK);
+    let edited = playbook.replace(
+        "## DEP-001: Blue-green rollout",
+        "## DEP-001: Blue-green rollouts",
+    );
+    client.change(PLAYBOOK, 2, &edited);
+    // Nothing is pushed to a client that pulls; it is told to pull again.
+    let refreshes = |client: &Client| {
+        client
+            .server_requests
+            .iter()
+            .filter(|m| *m == "workspace/diagnostic/refresh")
+            .count()
+    };
+    let before = refreshes(&client);
+    assert_eq!(pull(&mut client), ["27:10 broken-anchor"]);
+    assert!(refreshes(&client) >= before);
+    assert!(refreshes(&client) > 0, "{:?}", client.server_requests);
+    client.shutdown();
+}

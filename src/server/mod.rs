@@ -192,6 +192,8 @@ impl<'c> Server<'c> {
         if let Some(e) = config_error {
             server.config_failed(e);
         }
+        // `initialize_finish` took the client's `initialized`: the server may ask now.
+        server.watch_files();
         server
     }
 
@@ -288,7 +290,6 @@ impl<'c> Server<'c> {
 
     fn on_notification(&mut self, notification: Notification) {
         match notification.method.as_str() {
-            notif::Initialized::METHOD => self.watch_files(),
             notif::DidOpenTextDocument::METHOD => {
                 if let Some(p) =
                     parse_notification::<lsp_types::DidOpenTextDocumentParams>(notification)
@@ -380,7 +381,7 @@ impl<'c> Server<'c> {
                     self.config_error = None;
                     self.log("sot: configuration reloaded".into());
                 }
-                Err(e) => self.config_failed(e),
+                Err(e) => return self.config_failed(e),
             }
             // Every finding may have changed: every open document is checked again.
             for rel in self.state.open.keys() {
