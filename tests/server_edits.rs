@@ -1,0 +1,426 @@
+//! `sot server` proposing edits the client applies: renames of IDs and headings, the
+//! link edits of files and folders moved in the editor, and code actions (the fixes
+//! of findings, every safe fix at once, the next free ID, a new entry). Each edit is
+//! checked applied to the text the client has, and against what the command line
+//! makes of the same change.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::lsp::{position_of, summary, Client};
+use serde_json::{json, Value};
+
+const PLAYBOOK: &str = "SoT.DEPLOYMENT_PLAYBOOK.md";
+const RUNBOOK: &str = "docs/runbooks/payments-deploy.md";
+const FAILOVER: &str = "docs/runbooks/database-failover.md";
+
+fn clean_workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&common::repo().join("fixtures/clean"), dir.path());
+    dir
+}
+
+/// A client that takes versioned document changes, prepares renames and resolves
+/// code actions' edits.
+fn full_client() -> Value {
+    json!({
+        "workspace": { "workspaceEdit": { "documentChanges": true } },
+        "textDocument": {
+            "rename": { "prepareSupport": true },
+            "codeAction": {
+                "dataSupport": true,
+                "resolveSupport": { "properties": ["edit"] },
+            },
+        },
+    })
+}
+
+fn read(root: &Path, rel: &str) -> String {
+    std::fs::read_to_string(root.join(rel)).unwrap()
+}
+
+/// Every Markdown file under `root`, by root-relative path, with its text.
+fn markdown_files(root: &Path) -> BTreeMap<String, String> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                let rel = path.strip_prefix(root).unwrap().to_string_lossy();
+                files.insert(
+                    rel.replace('\\', "/"),
+                    std::fs::read_to_string(&path).unwrap(),
+                );
+            }
+        }
+    }
+    files
+}
+
+/// The byte offset of an LSP position (UTF-16 characters) in `text`.
+fn offset(text: &str, position: &Value) -> usize {
+    let line = position["line"].as_u64().unwrap() as usize;
+    let character = position["character"].as_u64().unwrap() as usize;
+    let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    let mut units = 0;
+    for (i, c) in text[start..].char_indices() {
+        if units >= character {
+            return start + i;
+        }
+        units += c.len_utf16();
+    }
+    text.len()
+}
+
+/// Each document a workspace edit changes, by root-relative path, with its edits as
+/// `(range, new text)` and its version when the edit names one.
+fn edits_by_file(client: &Client, edit: &Value) -> BTreeMap<String, (Value, Vec<Value>)> {
+    let root = client.uri("");
+    let rel = |uri: &str| {
+        let rel = uri.strip_prefix(&root).unwrap().trim_start_matches('/');
+        percent_decode(rel)
+    };
+    let mut files = BTreeMap::new();
+    if let Some(changes) = edit["changes"].as_object() {
+        for (uri, edits) in changes {
+            files.insert(rel(uri), (Value::Null, edits.as_array().unwrap().clone()));
+        }
+    }
+    if let Some(documents) = edit["documentChanges"].as_array() {
+        for d in documents {
+            let id = &d["textDocument"];
+            let edits = d["edits"].as_array().unwrap().clone();
+            files.insert(
+                rel(id["uri"].as_str().unwrap()),
+                (id["version"].clone(), edits),
+            );
+        }
+    }
+    files
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// The texts a workspace edit makes, applied as a client applies it to `texts` (the
+/// buffers and files it has), by root-relative path.
+fn apply(
+    client: &Client,
+    edit: &Value,
+    texts: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    let mut out = texts.clone();
+    for (rel, (_, edits)) in edits_by_file(client, edit) {
+        let before = &texts[&rel];
+        let mut spans: Vec<(usize, usize, &str)> = edits
+            .iter()
+            .map(|e| {
+                (
+                    offset(before, &e["range"]["start"]),
+                    offset(before, &e["range"]["end"]),
+                    e["newText"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        spans.sort();
+        let mut text = String::new();
+        let mut at = 0;
+        for (start, end, new) in spans {
+            assert!(start >= at, "overlapping edits in {rel}: {edits:#?}");
+            text.push_str(&before[at..start]);
+            text.push_str(new);
+            at = end;
+        }
+        text.push_str(&before[at..]);
+        out.insert(rel, text);
+    }
+    out
+}
+
+/// Each edit as `line:character-line:character new text`, for short assertions.
+fn edit_summary(edits: &[Value]) -> Vec<String> {
+    edits
+        .iter()
+        .map(|e| {
+            let r = &e["range"];
+            format!(
+                "{}:{}-{}:{} {}",
+                r["start"]["line"],
+                r["start"]["character"],
+                r["end"]["line"],
+                r["end"]["character"],
+                e["newText"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+fn at(client: &Client, rel: &str, position: Value) -> Value {
+    json!({ "textDocument": { "uri": client.uri(rel) }, "position": position })
+}
+
+fn rename_params(client: &Client, rel: &str, position: Value, new_name: &str) -> Value {
+    let mut params = at(client, rel, position);
+    params["newName"] = json!(new_name);
+    params
+}
+
+#[test]
+fn renaming_an_id_at_a_link_text_is_the_change_sot_rename_makes() {
+    let dir = clean_workspace();
+    let mut client = Client::start(dir.path(), full_client());
+    let runbook = client.open(RUNBOOK);
+    let position = position_of(&runbook, "DEP-003](");
+    let prepared = client.request(
+        "textDocument/prepareRename",
+        at(&client, RUNBOOK, position.clone()),
+    );
+    assert_eq!(
+        prepared,
+        json!({
+            "range": {"start": {"line": 43, "character": 46}, "end": {"line": 43, "character": 53}},
+            "placeholder": "DEP-003",
+        })
+    );
+    let edit = client.request(
+        "textDocument/rename",
+        rename_params(&client, RUNBOOK, position, "DEP-010"),
+    );
+    let files = edits_by_file(&client, &edit);
+    // Versioned for the open document, not for the others.
+    assert_eq!(files[RUNBOOK].0, json!(1));
+    assert_eq!(files[PLAYBOOK].0, Value::Null);
+    assert_eq!(
+        edit_summary(&files[RUNBOOK].1),
+        ["43:50-43:53 010", "43:92-43:95 010"],
+        "{edit:#}"
+    );
+    let before = markdown_files(dir.path());
+    let after = apply(&client, &edit, &before);
+    // The server wrote nothing.
+    assert_eq!(markdown_files(dir.path()), before);
+
+    let cli = clean_workspace();
+    let out = common::sot(cli.path(), &["rename", "DEP-003", "DEP-010"]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(after, markdown_files(cli.path()));
+    client.shutdown();
+}
+
+#[test]
+fn a_rename_sot_rename_refuses_is_an_error_with_its_message() {
+    let dir = clean_workspace();
+    let mut client = Client::start(dir.path(), json!({}));
+    let playbook = client.open(PLAYBOOK);
+    let heading = position_of(&playbook, "DEP-003: Database");
+    let refused = |client: &mut Client, new_name: &str| {
+        let params = rename_params(client, PLAYBOOK, heading.clone(), new_name);
+        let error = client
+            .try_request("textDocument/rename", params)
+            .unwrap_err();
+        assert_eq!(error["code"], -32803, "{error}");
+        error["message"].as_str().unwrap().to_string()
+    };
+    assert_eq!(
+        refused(&mut client, "DEP-001"),
+        "`DEP-001` is already defined at SoT.DEPLOYMENT_PLAYBOOK.md:56"
+    );
+    assert_eq!(
+        refused(&mut client, "DEP-XXX"),
+        "`DEP-XXX` is not an ID: a prefix (DEP, BR-FEA) then `-` and a number, e.g. DEP-014"
+    );
+    assert_eq!(
+        refused(&mut client, "ZZZ-001"),
+        "`ZZZ` is not a known prefix (the workspace knows DEP, GTM, MON, RUN); declare it \
+         first, e.g. in the id_prefix of the file that will hold it"
+    );
+    client.shutdown();
+}
+
+#[test]
+fn places_with_nothing_to_rename_and_unknown_documents_get_null() {
+    let dir = clean_workspace();
+    let mut client = Client::start(dir.path(), json!({}));
+    let runbook = client.open(RUNBOOK);
+    let goal = position_of(&runbook, "## Goal");
+    let line_end = json!({ "line": goal["line"], "character": 99 });
+    let places = [
+        (
+            client.uri(RUNBOOK),
+            position_of(&runbook, "Ship payments-api"),
+        ),
+        (client.uri(RUNBOOK), line_end),
+        (client.uri(RUNBOOK), json!({ "line": 5000, "character": 0 })),
+        (
+            client.uri("docs/none.md"),
+            json!({ "line": 0, "character": 0 }),
+        ),
+        (
+            "file:///nowhere/else.md".to_string(),
+            json!({ "line": 0, "character": 0 }),
+        ),
+        (
+            "untitled:Untitled-1".to_string(),
+            json!({ "line": 0, "character": 0 }),
+        ),
+    ];
+    for (uri, position) in places {
+        let params = json!({ "textDocument": { "uri": uri }, "position": position });
+        let prepared = client.request("textDocument/prepareRename", params.clone());
+        assert_eq!(prepared, Value::Null, "{params}");
+        let mut params = params;
+        params["newName"] = json!("DEP-010");
+        assert_eq!(
+            client.request("textDocument/rename", params.clone()),
+            Value::Null,
+            "{params}"
+        );
+    }
+    client.shutdown();
+}
+
+#[test]
+fn renaming_a_heading_moves_the_links_to_its_anchor_and_to_the_headings_it_renumbers() {
+    let dir = clean_workspace();
+    let mut client = Client::start(dir.path(), json!({}));
+    let runbook = client.open(RUNBOOK);
+    let position = position_of(&runbook, "## Rollback\n");
+    let prepared = client.request(
+        "textDocument/prepareRename",
+        at(&client, RUNBOOK, position.clone()),
+    );
+    assert_eq!(
+        prepared,
+        json!({
+            "range": {"start": {"line": 83, "character": 3}, "end": {"line": 83, "character": 11}},
+            "placeholder": "Rollback",
+        })
+    );
+    // `### Rollback` was `#rollback-1`; it becomes `#rollback`, and the heading renamed
+    // is `#roll-back`.
+    let edit = client.request(
+        "textDocument/rename",
+        rename_params(&client, RUNBOOK, position, "Roll back"),
+    );
+    let files = edits_by_file(&client, &edit);
+    assert_eq!(
+        files.keys().collect::<Vec<_>>(),
+        [FAILOVER, RUNBOOK],
+        "{edit:#}"
+    );
+    assert_eq!(
+        edit_summary(&files[RUNBOOK].1),
+        ["83:3-83:11 Roll back", "89:37-89:39 "]
+    );
+    assert_eq!(edit_summary(&files[FAILOVER].1), ["62:51-62:59 roll-back"]);
+
+    let before = markdown_files(dir.path());
+    let after = apply(&client, &edit, &before);
+    assert!(after[RUNBOOK].contains("\n## Roll back\n"));
+    assert!(after[RUNBOOK].contains("Repeat the [rollback steps](#rollback) for"));
+    assert!(after[FAILOVER].contains("(payments-deploy.md#roll-back)"));
+    // Every link still leads where it did.
+    for (rel, text) in &after {
+        std::fs::write(dir.path().join(rel), text).unwrap();
+    }
+    let lint = common::sot(dir.path(), &["lint"]);
+    assert!(lint.status.success(), "{}", common::stdout(&lint));
+    client.shutdown();
+}
+
+#[test]
+fn renaming_an_entry_title_keeps_its_id_and_follows_links_in_other_files() {
+    let dir = clean_workspace();
+    let mut client = Client::start(dir.path(), full_client());
+    let playbook = client.open(PLAYBOOK);
+    let heading = position_of(&playbook, "## DEP-001: Blue-green rollout");
+    let on_title = json!({ "line": heading["line"], "character": 20 });
+    let prepared = client.request(
+        "textDocument/prepareRename",
+        at(&client, PLAYBOOK, on_title.clone()),
+    );
+    assert_eq!(
+        prepared,
+        json!({
+            "range": {"start": {"line": 55, "character": 12}, "end": {"line": 55, "character": 30}},
+            "placeholder": "Blue-green rollout",
+        })
+    );
+    let on_id = json!({ "line": heading["line"], "character": 5 });
+    let prepared = client.request("textDocument/prepareRename", at(&client, PLAYBOOK, on_id));
+    assert_eq!(prepared["placeholder"], "DEP-001");
+
+    let edit = client.request(
+        "textDocument/rename",
+        rename_params(&client, PLAYBOOK, on_title, "Blue-green deployment"),
+    );
+    let files = edits_by_file(&client, &edit);
+    assert_eq!(files[PLAYBOOK].0, json!(1));
+    assert_eq!(
+        edit_summary(&files[PLAYBOOK].1),
+        [
+            "19:32-19:39 deployment",
+            "55:23-55:30 deployment",
+            "131:32-131:39 deployment",
+            "167:32-167:39 deployment",
+        ]
+    );
+    assert_eq!(edit_summary(&files[RUNBOOK].1), ["27:62-27:69 deployment"]);
+    let after = apply(&client, &edit, &markdown_files(dir.path()));
+    for (rel, text) in &after {
+        std::fs::write(dir.path().join(rel), text).unwrap();
+    }
+    let lint = common::sot(dir.path(), &["lint"]);
+    assert!(lint.status.success(), "{}", common::stdout(&lint));
+    client.shutdown();
+}
+
+#[test]
+fn a_rename_edits_the_open_buffer_as_the_client_has_it() {
+    let dir = clean_workspace();
+    let mut client = Client::start(dir.path(), full_client());
+    let runbook = client.open(RUNBOOK);
+    let typed = runbook.replace("## Goal\n\n", "## Goal\n\nCheck DEP-003 first.\n\n");
+    client.change(RUNBOOK, 2, &typed);
+    // The playbook is not open: its text is read from disk.
+    let playbook = read(dir.path(), PLAYBOOK);
+    let position = position_of(&playbook, "DEP-003: Database");
+    let edit = client.request(
+        "textDocument/rename",
+        rename_params(&client, PLAYBOOK, position, "DEP-010"),
+    );
+    let files = edits_by_file(&client, &edit);
+    assert_eq!(files[RUNBOOK].0, json!(2));
+    assert_eq!(
+        edit_summary(&files[RUNBOOK].1),
+        ["26:10-26:13 010", "45:50-45:53 010", "45:92-45:95 010"]
+    );
+    let mut texts = markdown_files(dir.path());
+    texts.insert(RUNBOOK.into(), typed.clone());
+    let after = apply(&client, &edit, &texts);
+    assert_eq!(
+        after[RUNBOOK],
+        typed
+            .replace("DEP-003", "DEP-010")
+            .replace("#dep-003-", "#dep-010-")
+    );
+    client.shutdown();
+}
