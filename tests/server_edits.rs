@@ -424,3 +424,198 @@ fn a_rename_edits_the_open_buffer_as_the_client_has_it() {
     );
     client.shutdown();
 }
+
+/// The parameters of `workspace/willRenameFiles` and `workspace/didRenameFiles` for
+/// moves between root-relative paths.
+fn file_renames(client: &Client, moves: &[(&str, &str)]) -> Value {
+    let files: Vec<Value> = moves
+        .iter()
+        .map(|(from, to)| json!({ "oldUri": client.uri(from), "newUri": client.uri(to) }))
+        .collect();
+    json!({ "files": files })
+}
+
+/// What the client has after applying `edit` to the files and making the moves.
+fn edited_and_moved(
+    client: &Client,
+    edit: &Value,
+    moves: &[(&str, &str)],
+) -> BTreeMap<String, String> {
+    let applied = apply(client, edit, &markdown_files(&client.root));
+    applied
+        .into_iter()
+        .map(|(rel, text)| {
+            let moved = moves.iter().find_map(|(from, to)| {
+                let rest = rel.strip_prefix(from)?;
+                (rest.is_empty() || rest.starts_with('/')).then(|| format!("{to}{rest}"))
+            });
+            (moved.unwrap_or(rel), text)
+        })
+        .collect()
+}
+
+#[test]
+fn moving_a_file_or_folder_in_the_editor_rewrites_the_links_sot_mv_rewrites() {
+    for (from, to) in [
+        (RUNBOOK, "docs/payments-deploy.md"),
+        ("docs/runbooks", "runbooks"),
+    ] {
+        let dir = clean_workspace();
+        let mut client = Client::start(dir.path(), full_client());
+        let moves = [(from, to)];
+        let edit = client.request("workspace/willRenameFiles", file_renames(&client, &moves));
+        let files = edits_by_file(&client, &edit);
+        // The edits address the files where they are before the move.
+        assert!(files.contains_key(PLAYBOOK), "{edit:#}");
+        let after = edited_and_moved(&client, &edit, &moves);
+
+        let cli = clean_workspace();
+        let out = common::sot(cli.path(), &["mv", from, to]);
+        assert!(out.status.success(), "{out:?}");
+        assert_eq!(after, markdown_files(cli.path()), "{from} to {to}");
+        client.shutdown();
+    }
+}
+
+#[test]
+fn the_link_edits_of_a_file_move_are_exact_and_the_server_writes_nothing() {
+    let dir = clean_workspace();
+    let mut client = Client::start(dir.path(), json!({}));
+    let before = markdown_files(dir.path());
+    let moves = [(FAILOVER, "docs/failover.md")];
+    let edit = client.request("workspace/willRenameFiles", file_renames(&client, &moves));
+    let files: BTreeMap<String, Vec<String>> = edits_by_file(&client, &edit)
+        .into_iter()
+        .map(|(rel, (_, edits))| (rel, edit_summary(&edits)))
+        .collect();
+    assert_eq!(
+        files.keys().collect::<Vec<_>>(),
+        ["README.md", PLAYBOOK, FAILOVER, RUNBOOK],
+        "{edit:#}"
+    );
+    assert_eq!(files["README.md"], ["8:27-8:45 "]);
+    assert_eq!(files[PLAYBOOK], ["307:59-307:77 "]);
+    // The moved document's own links, written from its new folder.
+    assert_eq!(
+        files[FAILOVER],
+        [
+            "22:13-22:16 ",
+            "29:70-29:73 ",
+            "58:27-58:30 ",
+            "62:32-62:32 runbooks/",
+            "63:18-63:21 ",
+        ]
+    );
+    assert_eq!(files[RUNBOOK], ["99:22-99:31 ../", "100:20-100:29 ../"]);
+    assert_eq!(markdown_files(dir.path()), before);
+    client.shutdown();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_move_sot_mv_refuses_gets_no_edits_and_a_log_message() {
+    let dir = clean_workspace();
+    std::os::unix::fs::symlink(
+        "runbooks/payments-deploy.md",
+        dir.path().join("docs/current.md"),
+    )
+    .unwrap();
+    let mut client = Client::start(dir.path(), json!({}));
+    let moves = [(RUNBOOK, "docs/payments-deploy.md")];
+    let edit = client.request("workspace/willRenameFiles", file_renames(&client, &moves));
+    assert_eq!(edit, Value::Null);
+    let log = client.wait_for("window/logMessage", |p| {
+        p["message"]
+            .as_str()
+            .unwrap()
+            .contains("links not rewritten")
+    });
+    assert_eq!(
+        log["message"],
+        "sot: links not rewritten for a move: docs/current.md is a symlink that would no \
+         longer lead where it does once docs/runbooks/payments-deploy.md moves; move or \
+         change it first"
+    );
+    // Moving the symlink itself is refused too; a move outside the workspace is not ours.
+    let moves = [("docs/current.md", "docs/now.md")];
+    let edit = client.request("workspace/willRenameFiles", file_renames(&client, &moves));
+    assert_eq!(edit, Value::Null);
+    let outside = json!({ "files": [{
+        "oldUri": "file:///elsewhere/a.md", "newUri": "file:///elsewhere/b.md",
+    }]});
+    assert_eq!(
+        client.request("workspace/willRenameFiles", outside),
+        Value::Null
+    );
+    client.shutdown();
+}
+
+#[test]
+fn files_moved_by_the_client_leave_the_workspace_and_come_back_where_they_went() {
+    let dir = clean_workspace();
+    let mut client = Client::start(dir.path(), json!({}));
+    client.open(RUNBOOK);
+    assert_eq!(summary(&client.diagnostics(RUNBOOK)), Vec::<String>::new());
+
+    // Moved without its links rewritten: the runbook's links into it break.
+    let moves = [("docs/policies", "docs/rules")];
+    std::fs::rename(
+        dir.path().join("docs/policies"),
+        dir.path().join("docs/rules"),
+    )
+    .unwrap();
+    client.notify("workspace/didRenameFiles", file_renames(&client, &moves));
+    let found = client.diagnostics(RUNBOOK);
+    assert_eq!(
+        summary(&found),
+        [
+            "33:60 broken-link",
+            "34:49 broken-link",
+            "37:54 broken-link",
+            "63:58 broken-link",
+            "102:36 broken-link",
+            "107:6 broken-link",
+            "108:20 broken-link",
+        ],
+        "{found:#?}"
+    );
+
+    let back = [("docs/rules", "docs/policies")];
+    std::fs::rename(
+        dir.path().join("docs/rules"),
+        dir.path().join("docs/policies"),
+    )
+    .unwrap();
+    client.notify("workspace/didRenameFiles", file_renames(&client, &back));
+    assert_eq!(summary(&client.diagnostics(RUNBOOK)), Vec::<String>::new());
+    client.shutdown();
+}
+
+#[test]
+fn files_moved_together_keep_the_links_between_them_as_written() {
+    let dir = clean_workspace();
+    let mut client = Client::start(dir.path(), json!({}));
+    let moves = [
+        (RUNBOOK, "docs/payments-deploy.md"),
+        (FAILOVER, "docs/database-failover.md"),
+    ];
+    let edit = client.request("workspace/willRenameFiles", file_renames(&client, &moves));
+    let log = client.wait_for("window/logMessage", |p| {
+        p["message"].as_str().unwrap().contains("moved together")
+    });
+    assert_eq!(
+        log["message"],
+        "sot: warning: docs/runbooks/database-failover.md:63:33: `payments-deploy.md#rollback` \
+         left as written (it links files moved together); check it with `sot lint` after the move"
+    );
+    let after = edited_and_moved(&client, &edit, &moves);
+
+    // The same as moving one, then the other.
+    let cli = clean_workspace();
+    for (from, to) in moves {
+        let out = common::sot(cli.path(), &["mv", from, to]);
+        assert!(out.status.success(), "{out:?}");
+    }
+    assert_eq!(after, markdown_files(cli.path()));
+    client.shutdown();
+}
