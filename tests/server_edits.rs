@@ -619,3 +619,415 @@ fn files_moved_together_keep_the_links_between_them_as_written() {
     assert_eq!(after, markdown_files(cli.path()));
     client.shutdown();
 }
+
+fn code_actions(
+    client: &mut Client,
+    rel: &str,
+    start: Value,
+    end: Value,
+    only: Option<&[&str]>,
+) -> Value {
+    let mut context = json!({ "diagnostics": [] });
+    if let Some(only) = only {
+        context["only"] = json!(only);
+    }
+    let params = json!({
+        "textDocument": { "uri": client.uri(rel) },
+        "range": { "start": start, "end": end },
+        "context": context,
+    });
+    client.request("textDocument/codeAction", params)
+}
+
+/// The runbook with a path in the wrong letter case (a safe fix) and a misspelt
+/// anchor (a fix by the closest spelling, unsafe).
+fn runbook_with_mistakes(runbook: &str) -> String {
+    runbook
+        .replace(
+            "[Change-Management Policy](../policies/change-management.md)",
+            "[Change-Management Policy](../policies/Change-Management.md)",
+        )
+        .replace("#database-rollback)", "#database-rolback)")
+}
+
+#[test]
+fn quick_fixes_are_the_fixes_of_the_findings_at_the_cursor() {
+    let dir = clean_workspace();
+    let mut client = Client::start(dir.path(), json!({}));
+    let typed = runbook_with_mistakes(&read(dir.path(), RUNBOOK));
+    client.open_with(RUNBOOK, &typed);
+    let found = client.diagnostics(RUNBOOK);
+    assert_eq!(
+        summary(&found),
+        ["33:60 broken-link", "90:20 broken-anchor"],
+        "{found:#?}"
+    );
+
+    // On the link with the wrong case: its safe fix, preferred, and every safe fix.
+    let cursor = position_of(&typed, "Change-Management.md");
+    let actions = code_actions(&mut client, RUNBOOK, cursor.clone(), cursor, None);
+    let actions = actions.as_array().unwrap();
+    assert_eq!(actions.len(), 2, "{actions:#?}");
+    let fix = &actions[0];
+    assert_eq!(
+        fix["title"],
+        "Change `../policies/Change-Management.md` to `../policies/change-management.md`"
+    );
+    assert_eq!(fix["kind"], "quickfix");
+    assert_eq!(fix["isPreferred"], true);
+    assert_eq!(fix["diagnostics"], json!([found[0]]));
+    let files = edits_by_file(&client, &fix["edit"]);
+    assert_eq!(
+        edit_summary(&files[RUNBOOK].1),
+        ["33:60-33:92 ../policies/change-management.md"]
+    );
+    assert_eq!(actions[1]["kind"], "source.fixAll.sot");
+    assert_eq!(actions[1]["title"], "Apply every safe fix (sot lint --fix)");
+
+    // On the misspelt anchor: the closest spelling, not preferred (`--unsafe-fixes`).
+    let cursor = position_of(&typed, "rolback");
+    let actions = code_actions(
+        &mut client,
+        RUNBOOK,
+        cursor.clone(),
+        cursor,
+        Some(&["quickfix"]),
+    );
+    let actions = actions.as_array().unwrap();
+    assert_eq!(actions.len(), 1, "{actions:#?}");
+    assert_eq!(
+        actions[0]["title"],
+        "Change `database-rolback` to `database-rollback`"
+    );
+    assert_eq!(actions[0]["isPreferred"], false);
+    assert_eq!(actions[0]["diagnostics"], json!([found[1]]));
+    let files = edits_by_file(&client, &actions[0]["edit"]);
+    assert_eq!(
+        edit_summary(&files[RUNBOOK].1),
+        ["90:21-90:37 database-rollback"]
+    );
+
+    // Nowhere near a finding: no quick fix.
+    let cursor = position_of(&typed, "## Goal");
+    let actions = code_actions(
+        &mut client,
+        RUNBOOK,
+        cursor.clone(),
+        cursor,
+        Some(&["quickfix"]),
+    );
+    assert_eq!(actions, json!([]));
+    client.shutdown();
+}
+
+#[test]
+fn fixing_all_makes_the_safe_fixes_sot_lint_fix_makes() {
+    let dir = clean_workspace();
+    let typed = runbook_with_mistakes(&read(dir.path(), RUNBOOK));
+    for caps in [json!({}), full_client()] {
+        let mut client = Client::start(dir.path(), caps.clone());
+        client.open_with(RUNBOOK, &typed);
+        let start = json!({ "line": 0, "character": 0 });
+        let actions = code_actions(
+            &mut client,
+            RUNBOOK,
+            start.clone(),
+            start,
+            Some(&["source.fixAll"]),
+        );
+        let actions = actions.as_array().unwrap();
+        assert_eq!(actions.len(), 1, "{actions:#?}");
+        let action = if caps == json!({}) {
+            actions[0].clone()
+        } else {
+            // Made once chosen.
+            assert_eq!(actions[0]["edit"], Value::Null);
+            client.request("codeAction/resolve", actions[0].clone())
+        };
+        assert_eq!(action["kind"], "source.fixAll.sot");
+        let texts = BTreeMap::from([(RUNBOOK.to_string(), typed.clone())]);
+        let fixed = apply(&client, &action["edit"], &texts);
+
+        let cli = clean_workspace();
+        std::fs::write(cli.path().join(RUNBOOK), &typed).unwrap();
+        common::sot(cli.path(), &["lint", "--fix"]);
+        assert_eq!(fixed[RUNBOOK], read(cli.path(), RUNBOOK));
+        assert!(fixed[RUNBOOK].contains("#database-rolback)"));
+        // The server still holds the buffer as the client has it.
+        let cursor = position_of(&typed, "Change-Management.md");
+        let actions = code_actions(
+            &mut client,
+            RUNBOOK,
+            cursor.clone(),
+            cursor,
+            Some(&["quickfix"]),
+        );
+        assert_eq!(actions.as_array().unwrap().len(), 1, "{actions:#}");
+        client.shutdown();
+    }
+    // The server wrote nothing.
+    assert_eq!(
+        read(dir.path(), RUNBOOK),
+        read(&common::repo().join("fixtures/clean"), RUNBOOK)
+    );
+}
+
+const DECISIONS: &str = "SoT.DECISIONS.md";
+
+/// A small workspace: a SoT document of decisions (one numbered, one written with a
+/// stand-in, a section without an ID) and notes that name DEC-002, still unwritten.
+fn decisions_workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let decisions = "---
+version: 1.0
+purpose: Architecture decisions of the payments platform.
+id_prefix: DEC-XXX
+last_updated: 2024-11-18
+---
+
+# Decisions
+
+## DEC-001: Use Postgres
+
+**ID**: DEC-001
+**Status**: Active
+**Owner**: Data Team
+
+## DEC-XXX: Cache sessions in Redis
+
+**ID**: DEC-XXX
+**Status**: Planned
+**Owner**: Platform Team
+
+## Open questions
+
+Whether sessions expire after a day.
+";
+    std::fs::write(dir.path().join(DECISIONS), decisions).unwrap();
+    std::fs::write(
+        dir.path().join("notes.md"),
+        "# Notes\n\nDEC-002 will cover the queue.\n",
+    )
+    .unwrap();
+    dir
+}
+
+fn titles(actions: &Value) -> Vec<(String, String)> {
+    actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["kind"].as_str().unwrap().to_string(),
+                a["title"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn an_entry_written_with_a_stand_in_or_without_an_id_is_given_the_next_free_one() {
+    let dir = decisions_workspace();
+    let mut client = Client::start(dir.path(), json!({}));
+    let text = client.open(DECISIONS);
+    let found = client.diagnostics(DECISIONS);
+    assert_eq!(summary(&found), ["15:3 placeholder", "17:8 placeholder"]);
+
+    let cursor = position_of(&text, "Cache sessions");
+    let actions = code_actions(&mut client, DECISIONS, cursor.clone(), cursor, None);
+    assert_eq!(
+        titles(&actions),
+        [
+            ("quickfix".into(), "Give this entry DEC-003".into()),
+            (
+                "source.addEntry.sot".into(),
+                "Add a new DEC entry (DEC-003)".into()
+            ),
+        ],
+        "{actions:#}"
+    );
+    let give = &actions[0];
+    assert_eq!(give["diagnostics"], json!(found));
+    let edits = &edits_by_file(&client, &give["edit"])[DECISIONS].1;
+    assert_eq!(
+        edit_summary(edits),
+        ["15:3-15:10 DEC-003", "17:8-17:15 DEC-003"]
+    );
+
+    let cursor = position_of(&text, "Open questions");
+    let actions = code_actions(
+        &mut client,
+        DECISIONS,
+        cursor.clone(),
+        cursor,
+        Some(&["refactor"]),
+    );
+    assert_eq!(
+        titles(&actions),
+        [("refactor.rewrite".into(), "Give this entry DEC-003".into())]
+    );
+    let edits = &edits_by_file(&client, &actions[0]["edit"])[DECISIONS].1;
+    assert_eq!(edit_summary(edits), ["21:3-21:3 DEC-003: "]);
+
+    // The document title and the fields are no entries.
+    for needle in ["# Decisions", "**Status**: Planned"] {
+        let cursor = position_of(&text, needle);
+        let actions = code_actions(
+            &mut client,
+            DECISIONS,
+            cursor.clone(),
+            cursor,
+            Some(&["quickfix", "refactor"]),
+        );
+        assert_eq!(actions, json!([]), "{needle}");
+    }
+    client.shutdown();
+}
+
+#[test]
+fn a_new_entry_is_the_one_sot_new_adds() {
+    let dir = decisions_workspace();
+    let mut client = Client::start(dir.path(), json!({}));
+    let text = client.open(DECISIONS);
+    let cursor = position_of(&text, "sessions expire");
+    let actions = code_actions(
+        &mut client,
+        DECISIONS,
+        cursor.clone(),
+        cursor,
+        Some(&["source"]),
+    );
+    assert_eq!(
+        titles(&actions),
+        [(
+            "source.addEntry.sot".into(),
+            "Add a new DEC entry (DEC-003)".into()
+        )]
+    );
+    let texts = BTreeMap::from([(DECISIONS.to_string(), text)]);
+    let added = apply(&client, &actions[0]["edit"], &texts);
+
+    let cli = decisions_workspace();
+    let out = common::sot(cli.path(), &["new", "DEC", "--title", "New entry"]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(added[DECISIONS], read(cli.path(), DECISIONS));
+    // Notes declare no prefix and hold no entry: nothing to add there.
+    let notes = client.open("notes.md");
+    let cursor = position_of(&notes, "DEC-002");
+    let actions = code_actions(
+        &mut client,
+        "notes.md",
+        cursor.clone(),
+        cursor,
+        Some(&["source"]),
+    );
+    assert_eq!(actions, json!([]));
+    client.shutdown();
+}
+
+#[test]
+fn numbers_other_branches_use_are_skipped_and_asked_of_git_once_the_action_is_chosen() {
+    let dir = decisions_workspace();
+    let root = dir.path();
+    common::git(root, &["init", "-q"]);
+    common::git(root, &["add", "."]);
+    common::git(root, &["commit", "-qm", "decisions"]);
+    common::git(root, &["checkout", "-qb", "queue"]);
+    let text = read(root, DECISIONS);
+    std::fs::write(root.join(DECISIONS), text.replace("DEC-XXX", "DEC-004")).unwrap();
+    common::git(root, &["commit", "-qam", "queue"]);
+    common::git(root, &["checkout", "-q", "main"]);
+
+    let mut client = Client::start(root, full_client());
+    client.open(DECISIONS);
+    let cursor = position_of(&text, "Cache sessions");
+    let actions = code_actions(
+        &mut client,
+        DECISIONS,
+        cursor.clone(),
+        cursor.clone(),
+        Some(&["quickfix"]),
+    );
+    // Git is not asked while the cursor moves: the number is not known yet.
+    assert_eq!(
+        titles(&actions),
+        [(
+            "quickfix".into(),
+            "Give this entry the next free DEC ID".into()
+        )]
+    );
+    let offered = actions[0].clone();
+    assert_eq!(offered["edit"], Value::Null);
+    let resolved = client.request("codeAction/resolve", offered.clone());
+    let files = edits_by_file(&client, &resolved["edit"]);
+    assert_eq!(files[DECISIONS].0, json!(1));
+    // DEC-004 is taken on the branch `queue`.
+    assert_eq!(
+        edit_summary(&files[DECISIONS].1),
+        ["15:3-15:10 DEC-005", "17:8-17:15 DEC-005"]
+    );
+    // Known from now on.
+    let actions = code_actions(&mut client, DECISIONS, cursor.clone(), cursor, None);
+    assert_eq!(
+        titles(&actions),
+        [
+            ("quickfix".into(), "Give this entry DEC-005".into()),
+            (
+                "source.addEntry.sot".into(),
+                "Add a new DEC entry (DEC-005)".into()
+            ),
+        ]
+    );
+
+    // An action offered for a version the buffer has left is not made.
+    client.change(DECISIONS, 2, &text.replace("Open questions", "Questions"));
+    let error = client
+        .try_request("codeAction/resolve", offered)
+        .unwrap_err();
+    assert_eq!(error["code"], -32801, "{error}");
+    client.shutdown();
+}
+
+#[test]
+fn code_actions_for_unknown_closed_or_out_of_range_places_are_null() {
+    let dir = clean_workspace();
+    let mut client = Client::start(dir.path(), full_client());
+    let runbook = client.open(RUNBOOK);
+    let start = json!({ "line": 0, "character": 0 });
+    let lines = runbook.lines().count();
+    let places = [
+        (RUNBOOK, json!({ "line": lines + 3, "character": 0 })),
+        (RUNBOOK, json!({ "line": 0, "character": 200 })),
+        (PLAYBOOK, start.clone()),
+        ("docs/none.md", start.clone()),
+    ];
+    for (rel, end) in places {
+        let actions = code_actions(&mut client, rel, start.clone(), end.clone(), None);
+        assert_eq!(actions, Value::Null, "{rel} {end}");
+    }
+    let elsewhere = json!({
+        "textDocument": { "uri": "file:///nowhere/else.md" },
+        "range": { "start": start, "end": start },
+        "context": { "diagnostics": [] },
+    });
+    assert_eq!(
+        client.request("textDocument/codeAction", elsewhere),
+        Value::Null
+    );
+    // An action the server did not offer comes back as it is.
+    let foreign = json!({ "title": "Something else", "data": { "other": 1 } });
+    assert_eq!(
+        client.request("codeAction/resolve", foreign.clone()),
+        foreign
+    );
+    let closed = json!({
+        "title": "Apply every safe fix (sot lint --fix)",
+        "data": { "uri": client.uri(PLAYBOOK), "version": 1, "action": "fixAll" },
+    });
+    let error = client
+        .try_request("codeAction/resolve", closed)
+        .unwrap_err();
+    assert_eq!(error["code"], -32602, "{error}");
+    client.shutdown();
+}

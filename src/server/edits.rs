@@ -397,16 +397,15 @@ impl Server<'_> {
             let title = "Apply every safe fix (sot lint --fix)".to_string();
             actions.extend(self.offer(&rel, title, FIX_ALL, None, Pending::FixAll));
         }
-        for (title, kind, pending, stand_in) in self.allocations(d, &text, &range) {
+        for (title, kind, pending, stand_ins) in self.allocations(d, &text, &range) {
             if !wanted(&kind) {
                 continue;
             }
-            // The finding of the stand-in this action fills in.
+            // The findings of the stand-ins this action fills in.
             let filled: Vec<&sot_lint::Diagnostic> = found
                 .iter()
                 .copied()
-                .filter(|f| f.rule == "placeholder")
-                .filter(|f| stand_in.as_ref().is_some_and(|s| f.span == *s))
+                .filter(|f| f.rule == "placeholder" && stand_ins.contains(&f.span))
                 .collect();
             let diagnostics =
                 (!filled.is_empty()).then(|| self.to_lsp(&filled, &mut Texts::default()));
@@ -563,21 +562,26 @@ impl Server<'_> {
     /// What the code actions that allocate IDs offer at `range` of the open document
     /// `d` (its buffer `text`): the next free ID for the heading there, and a new entry
     /// of each prefix the document owns. Each with its title, kind, edit to make and
-    /// the stand-in it fills in, if any.
+    /// the stand-ins it fills in (in the heading and its `**ID**` field).
     fn allocations(
         &mut self,
         d: usize,
         text: &str,
         range: &Range<usize>,
-    ) -> Vec<(String, CodeActionKind, Pending, Option<Range<usize>>)> {
+    ) -> Vec<(String, CodeActionKind, Pending, Vec<Range<usize>>)> {
         self.state.index();
         let (ws, reg) = (&self.state.ws, &self.state.reg);
         let doc = &ws.docs[d];
         let mut give = Vec::new();
         if let Some(h) = heading_at(text, doc, range.start) {
             if let Some((prefixes, stand_in)) = id_candidates(text, ws, reg, d, h) {
+                let field = doc.headings[h].field("ID").map(|f| f.value_span.clone());
+                let stand_ins: Vec<Range<usize>> = match stand_in {
+                    Some(span) => std::iter::once(span).chain(field).collect(),
+                    None => Vec::new(),
+                };
                 for prefix in prefixes {
-                    give.push((h, prefix, stand_in.clone()));
+                    give.push((h, prefix, stand_ins.clone()));
                 }
             }
         }
@@ -590,23 +594,24 @@ impl Server<'_> {
         owned.retain(|p| allocate::owner(ws, reg, p) == Some(d));
 
         let mut offers = Vec::new();
-        for (heading, prefix, stand_in) in give {
+        for (heading, prefix, stand_ins) in give {
             let title = match self.known_next_id(d, &prefix) {
                 Some(id) => format!("Give this entry {id}"),
                 None => format!("Give this entry the next free {prefix} ID"),
             };
-            let kind = match stand_in {
-                Some(_) => CodeActionKind::QUICKFIX,
-                None => CodeActionKind::REFACTOR_REWRITE,
+            // Filling in a stand-in fixes its finding.
+            let kind = match stand_ins.is_empty() {
+                false => CodeActionKind::QUICKFIX,
+                true => CodeActionKind::REFACTOR_REWRITE,
             };
-            offers.push((title, kind, Pending::GiveId { heading, prefix }, stand_in));
+            offers.push((title, kind, Pending::GiveId { heading, prefix }, stand_ins));
         }
         for prefix in owned {
             let title = match self.known_next_id(d, &prefix) {
                 Some(id) => format!("Add a new {prefix} entry ({id})"),
                 None => format!("Add a new {prefix} entry"),
             };
-            offers.push((title, ADD_ENTRY, Pending::AddEntry { prefix }, None));
+            offers.push((title, ADD_ENTRY, Pending::AddEntry { prefix }, Vec::new()));
         }
         offers
     }

@@ -143,6 +143,9 @@ impl State {
     /// workspace knows or the disk holds: what to read again once a file or folder
     /// moved, appeared or went away.
     pub fn paths_at(&self, rel: &str) -> Vec<String> {
+        if !self.ws.tree.is_dir(rel) && !self.root.join(rel).is_dir() {
+            return vec![rel.to_string()];
+        }
         let mut paths: BTreeSet<String> =
             self.ws.tree.files_under(rel).map(str::to_string).collect();
         let folder = format!("{rel}/");
