@@ -1,6 +1,8 @@
 //! `sot mv FROM TO`: moves a file or folder inside the workspace and rewrites every
 //! relative link to and from what moved, on the edit engine (`Changes`): the edited
-//! documents are written first, where they are, then one rename moves FROM.
+//! documents are written first, where they are, then one rename moves FROM. The
+//! language server proposes the same link edits, and refuses the same moves, for files
+//! and folders moved in the editor.
 
 use std::path::{Component, Path, PathBuf};
 

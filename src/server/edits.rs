@@ -178,18 +178,22 @@ impl Server<'_> {
         };
         let refused = |e: String| (ErrorCode::RequestFailed, e);
         let new = p.new_name.trim();
-        let mut ws = self.full_workspace();
-        let changes = match target.what {
+        let (ws, changes) = match target.what {
             Renamed::Id(old) => {
                 rename::check_id(new).map_err(refused)?;
                 let (prefix, _) = split_id(new).unwrap_or_default();
                 let elsewhere = self.numbers_elsewhere(prefix);
-                rename::rename(&mut ws, &self.state.settings, &old, new, &elsewhere)
-                    .map_err(refused)?
-                    .0
+                let mut ws = self.full_workspace();
+                let (changes, _) =
+                    rename::rename(&mut ws, &self.state.settings, &old, new, &elsewhere)
+                        .map_err(refused)?;
+                (ws, changes)
             }
             Renamed::Title => {
                 allocate::check_title(new).map_err(refused)?;
+                let mut ws = self.full_workspace();
+                // The title was found in the text the server holds: the text read must
+                // be the same.
                 let d = find(&ws, &target.rel)
                     .filter(|&d| ws.docs[d].text == target.text)
                     .ok_or_else(|| {
@@ -198,8 +202,9 @@ impl Server<'_> {
                             format!("{} changed on disk; try again", target.rel),
                         )
                     })?;
-                rename::retitle(&mut ws, &self.state.settings, d, target.span, new)
-                    .map_err(refused)?
+                let changes = rename::retitle(&mut ws, &self.state.settings, d, target.span, new)
+                    .map_err(refused)?;
+                (ws, changes)
             }
         };
         Ok(Some(self.changes_edit(&ws, &changes)))
@@ -397,10 +402,7 @@ impl Server<'_> {
             let title = "Apply every safe fix (sot lint --fix)".to_string();
             actions.extend(self.offer(&rel, title, FIX_ALL, None, Pending::FixAll));
         }
-        for (title, kind, pending, stand_ins) in self.allocations(d, &text, &range) {
-            if !wanted(&kind) {
-                continue;
-            }
+        for (title, kind, pending, stand_ins) in self.allocations(d, &text, &range, &wanted) {
             // The findings of the stand-ins this action fills in.
             let filled: Vec<&sot_lint::Diagnostic> = found
                 .iter()
@@ -560,14 +562,16 @@ impl Server<'_> {
     }
 
     /// What the code actions that allocate IDs offer at `range` of the open document
-    /// `d` (its buffer `text`): the next free ID for the heading there, and a new entry
-    /// of each prefix the document owns. Each with its title, kind, edit to make and
-    /// the stand-ins it fills in (in the heading and its `**ID**` field).
+    /// `d` (its buffer `text`), of the kinds `wanted`: the next free ID for the heading
+    /// there, and a new entry of each prefix the document owns. Each with its title,
+    /// kind, edit to make and the stand-ins it fills in (in the heading and its
+    /// `**ID**` field).
     fn allocations(
         &mut self,
         d: usize,
         text: &str,
         range: &Range<usize>,
+        wanted: &dyn Fn(&CodeActionKind) -> bool,
     ) -> Vec<(String, CodeActionKind, Pending, Vec<Range<usize>>)> {
         self.state.index();
         let (ws, reg) = (&self.state.ws, &self.state.reg);
@@ -585,24 +589,30 @@ impl Server<'_> {
                 }
             }
         }
-        let mut owned: Vec<String> = declared_prefixes(doc);
-        for e in reg.entries_in(d) {
-            if !owned.contains(&e.prefix) {
-                owned.push(e.prefix.clone());
+        let mut owned = Vec::new();
+        if wanted(&ADD_ENTRY) {
+            owned = declared_prefixes(doc);
+            for e in reg.entries_in(d) {
+                if !owned.contains(&e.prefix) {
+                    owned.push(e.prefix.clone());
+                }
             }
+            owned.retain(|p| allocate::owner(ws, reg, p) == Some(d));
         }
-        owned.retain(|p| allocate::owner(ws, reg, p) == Some(d));
 
         let mut offers = Vec::new();
         for (heading, prefix, stand_ins) in give {
-            let title = match self.known_next_id(d, &prefix) {
-                Some(id) => format!("Give this entry {id}"),
-                None => format!("Give this entry the next free {prefix} ID"),
-            };
             // Filling in a stand-in fixes its finding.
             let kind = match stand_ins.is_empty() {
                 false => CodeActionKind::QUICKFIX,
                 true => CodeActionKind::REFACTOR_REWRITE,
+            };
+            if !wanted(&kind) {
+                continue;
+            }
+            let title = match self.known_next_id(d, &prefix) {
+                Some(id) => format!("Give this entry {id}"),
+                None => format!("Give this entry the next free {prefix} ID"),
             };
             offers.push((title, kind, Pending::GiveId { heading, prefix }, stand_ins));
         }

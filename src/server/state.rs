@@ -119,10 +119,8 @@ impl State {
         match on_disk.symlink_metadata() {
             Ok(m) if m.is_dir() => self.ws.tree.add_dir(rel),
             Ok(_) => self.ws.tree.add_file(rel),
-            Err(_) => {
-                self.ws.tree.remove_file(rel);
-                self.ws.tree.remove_dir(rel);
-            }
+            Err(_) if self.ws.tree.is_dir(rel) => self.ws.tree.remove_dir(rel),
+            Err(_) => self.ws.tree.remove_file(rel),
         }
         if !self.covers(rel) {
             return;
