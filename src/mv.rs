@@ -1,6 +1,8 @@
 //! `sot mv FROM TO`: moves a file or folder inside the workspace and rewrites every
 //! relative link to and from what moved, on the edit engine (`Changes`): the edited
-//! documents are written first, where they are, then one rename moves FROM.
+//! documents are written first, where they are, then one rename moves FROM. The
+//! language server proposes the same link edits, and refuses the same moves, for files
+//! and folders moved in the editor.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -41,20 +43,19 @@ fn run(from: &Path, to: &Path, dry_run: bool) -> Result<(), Exit> {
         true => contents(&from_abs),
         false => (1, Vec::new()),
     };
-    check_symlinks(&ws.tree, &mv, &from_abs, &to_abs, &inner_symlinks)?;
-    for t in &settings.config.templates {
-        if let Some(new) = mv.destination(&t.path) {
-            errln!(
-                "sot: warning: sot.toml names the template `{}`; write its new path `{new}` there",
-                t.path
-            );
-        }
+    check_move(&ws.tree, &mv, &from_abs, &to_abs, &inner_symlinks).map_err(fail)?;
+    for warning in template_warnings(&settings, &mv) {
+        errln!("sot: warning: {warning}");
     }
     let site = settings
         .site()
         .clone()
         .with_pages(&ws.docs, ws.page_facts());
-    let mut changes = rewrite_links(&mut ws, &reg, &site, &mv)?;
+    let plan = moves::link_edits(&ws, &reg, &site, &mv);
+    for warning in left_warnings(&ws, &plan, &mv) {
+        errln!("sot: warning: {warning}");
+    }
+    let mut changes = apply_link_edits(&mut ws, plan.edits).map_err(fail)?;
     changes.move_path(mv.clone());
     let moved = match is_folder {
         true => format!("{}/ to {}/ ({files} file{})", mv.from, mv.to, plural(files)),
@@ -84,8 +85,7 @@ fn run(from: &Path, to: &Path, dry_run: bool) -> Result<(), Exit> {
 
 /// The move FROM (as written, and its absolute path) to TO makes in the workspace at
 /// `root`, and its absolute destination; refused when either end is outside the
-/// workspace, FROM is the root or a symlink, the destination exists, or a folder
-/// would move into itself.
+/// workspace, FROM is the root, or the destination exists.
 fn the_move(
     root: &Path,
     cwd: &Path,
@@ -103,12 +103,6 @@ fn the_move(
     if rel_from.is_empty() {
         return Err(fail("the workspace root cannot be moved"));
     }
-    if from_abs.symlink_metadata().is_ok_and(|m| m.is_symlink()) {
-        return Err(fail(format!(
-            "{rel_from} is a symlink; sot mv moves files and folders, not the other names \
-             symlinks give them: move it with `mv`"
-        )));
-    }
     let to_abs =
         destination(cwd, to, from_abs).map_err(|why| fail(format!("{}: {why}", to.display())))?;
     let rel_to = workspace::relative(root, &to_abs)
@@ -119,11 +113,6 @@ fn the_move(
             "{rel_to} already exists; sot mv never replaces a file or folder"
         )));
     }
-    if rel_to.starts_with(&format!("{rel_from}/")) {
-        return Err(fail(format!(
-            "cannot move {rel_from} into itself ({rel_to})"
-        )));
-    }
     let mv = Move {
         from: rel_from,
         to: rel_to,
@@ -131,38 +120,60 @@ fn the_move(
     Ok((mv, to_abs))
 }
 
-/// The link edits `mv` needs, made in `ws`; warns of the links left as written and
-/// of moved documents whose links could not be read. Index blocks `sot index` wrote
-/// keep a checksum that matches.
-fn rewrite_links(
-    ws: &mut sot_registry::Workspace,
-    reg: &sot_registry::Registry,
-    site: &sot_registry::Site,
+/// Warnings for the templates `sot.toml` names that `mv` moves: the configuration
+/// is not rewritten.
+pub(crate) fn template_warnings(settings: &sot_lint::Settings, mv: &Move) -> Vec<String> {
+    settings
+        .config
+        .templates
+        .iter()
+        .filter_map(|t| {
+            let new = mv.destination(&t.path)?;
+            Some(format!(
+                "sot.toml names the template `{}`; write its new path `{new}` there",
+                t.path
+            ))
+        })
+        .collect()
+}
+
+/// Warnings for what `plan` leaves as written: links it cannot rewrite, and moved
+/// documents whose links could not be read.
+pub(crate) fn left_warnings(
+    ws: &sot_registry::Workspace,
+    plan: &moves::LinkEdits,
     mv: &Move,
-) -> Result<Changes, Exit> {
-    let plan = moves::link_edits(ws, reg, site, mv);
-    for left in &plan.left {
+) -> Vec<String> {
+    let left = plan.left.iter().map(|left| {
         let doc = &ws.docs[left.doc];
         let p = doc.position(left.span.start);
-        errln!(
-            "sot: warning: {}:{}:{}: `{}` left as written ({}); check it with `sot lint` after the move",
-            doc.path,
-            p.line,
-            p.column,
-            left.dest,
-            left.reason
-        );
-    }
-    for doc in ws.docs.iter().filter(|d| mv.destination(&d.path).is_some()) {
-        if let Some(reason) = &doc.unreadable {
-            errln!(
-                "sot: warning: the links of {} were not rewritten: {reason}",
+        format!(
+            "{}:{}:{}: `{}` left as written ({}); check it with `sot lint` after the move",
+            doc.path, p.line, p.column, left.dest, left.reason
+        )
+    });
+    let unread = ws
+        .docs
+        .iter()
+        .filter(|d| mv.destination(&d.path).is_some())
+        .filter_map(|doc| {
+            let reason = doc.unreadable.as_ref()?;
+            Some(format!(
+                "the links of {} were not rewritten: {reason}",
                 doc.path
-            );
-        }
-    }
+            ))
+        });
+    left.chain(unread).collect()
+}
+
+/// Makes the link edits of a move in `ws`, per document; index blocks `sot index`
+/// wrote keep a checksum that matches.
+pub(crate) fn apply_link_edits(
+    ws: &mut sot_registry::Workspace,
+    edits: std::collections::BTreeMap<usize, Vec<sot_syntax::Edit>>,
+) -> Result<Changes, String> {
     let mut changes = Changes::default();
-    for (d, edits) in plan.edits {
+    for (d, edits) in edits {
         let edited = changes.edit(ws, d, &edits);
         let seal = changes
             .original(d)
@@ -170,12 +181,7 @@ fn rewrite_links(
             .unwrap_or_default();
         edited
             .and_then(|()| changes.edit(ws, d, &seal))
-            .map_err(|e| {
-                fail(format!(
-                    "cannot rewrite the links of {}: {e}",
-                    ws.docs[d].path
-                ))
-            })?;
+            .map_err(|e| format!("cannot rewrite the links of {}: {e}", ws.docs[d].path))?;
     }
     Ok(changes)
 }
@@ -219,7 +225,7 @@ fn destination(cwd: &Path, to: &Path, from: &Path) -> Result<PathBuf, String> {
 }
 
 /// How many files (anything but a folder) are in `dir`, and its symlinks.
-fn contents(dir: &Path) -> (usize, Vec<PathBuf>) {
+pub(crate) fn contents(dir: &Path) -> (usize, Vec<PathBuf>) {
     let mut files = 0;
     let mut symlinks = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
@@ -243,22 +249,34 @@ fn contents(dir: &Path) -> (usize, Vec<PathBuf>) {
     (files, symlinks)
 }
 
-/// Refuses a move after which a symlink would no longer lead where it does: one
-/// elsewhere in the workspace that leads to the moved files, or one inside a moved
-/// folder whose target, read from its new place, is no longer where its target went.
-fn check_symlinks(
+/// Refuses a move `sot mv` does not make, whoever asks for it: a symlink moved as
+/// itself, a folder moved into itself, or a move after which a symlink would no
+/// longer lead where it does: one elsewhere in the workspace that leads to the moved
+/// files, or one inside a moved folder (`inner`) whose target, read from its new
+/// place, is no longer where its target went.
+pub(crate) fn check_move(
     tree: &sot_registry::FileTree,
     mv: &Move,
     from: &Path,
     to: &Path,
     inner: &[PathBuf],
-) -> Result<(), Exit> {
+) -> Result<(), String> {
+    if from.symlink_metadata().is_ok_and(|m| m.is_symlink()) {
+        return Err(format!(
+            "{} is a symlink; sot mv moves files and folders, not the other names \
+             symlinks give them: move it with `mv`",
+            mv.from
+        ));
+    }
+    if mv.to.starts_with(&format!("{}/", mv.from)) {
+        return Err(format!("cannot move {} into itself ({})", mv.from, mv.to));
+    }
     let refuse = |link: &str| {
-        fail(format!(
+        format!(
             "{link} is a symlink that would no longer lead where it does once {} moves; \
              move or change it first",
             mv.from
-        ))
+        )
     };
     for (link, target) in tree.symlinks() {
         let moves_along = mv.destination(link).is_some();

@@ -4,6 +4,9 @@
 //! and bare mentions) and the reference labels that spell the ID; then every link
 //! fragment that led to a heading whose anchor those edits moved; then the index blocks
 //! whose listing changed. Code holds no references, so it is never touched.
+//!
+//! The language server renames a heading's text the same way (`retitle`): the links
+//! to the anchors it moves follow it.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::ops::Range;
@@ -73,6 +76,63 @@ pub fn rename(
 
     let reg = build(ws);
     check_renamed(ws, &reg, &entry, old, new)?;
+    let refusal = |path: &str| {
+        format!(
+            "renaming `{old}` would change how {path} reads (its links or headings); \
+             rename it there by hand first"
+        )
+    };
+    follow_anchors(ws, settings, &reg, &mut changes, before, &refusal)?;
+    relist(ws, settings, &mut changes, &listings_before);
+    Ok((changes, entry.id))
+}
+
+/// The changes that write `title` over the text of a heading (at `span` of document
+/// `d`) in `ws`, made in `ws`: every link fragment that led to an anchor the new text
+/// moves follows it, and the index blocks that list the heading are written again.
+/// Refused when the new text would change the document's links or headings.
+pub(crate) fn retitle(
+    ws: &mut Workspace,
+    settings: &Settings,
+    d: usize,
+    span: Range<usize>,
+    title: &str,
+) -> Result<Changes, String> {
+    let id_config = settings.id_config();
+    let reg = Registry::build(ws, &id_config);
+    let site_before = settings
+        .site()
+        .clone()
+        .with_pages(&ws.docs, ws.page_facts());
+    let listings_before = listings(ws, &reg);
+    let before = BTreeMap::from([(d, Shape::of(ws, &site_before, d))]);
+    let mut changes = Changes::default();
+    apply(
+        &mut changes,
+        ws,
+        BTreeMap::from([(d, vec![Edit::new(span, title)])]),
+    )?;
+    let reg = Registry::build(ws, &id_config);
+    let refusal = |path: &str| {
+        format!("`{title}` would change how {path} reads (its links or headings); write it by hand")
+    };
+    follow_anchors(ws, settings, &reg, &mut changes, before, &refusal)?;
+    relist(ws, settings, &mut changes, &listings_before);
+    Ok(changes)
+}
+
+/// After edits to the documents `before` describes (as they were), with `reg` built
+/// on them: refuses edits that changed a document's links or how many headings it
+/// has (`refusal` says so for a path), then points every link fragment that led to a
+/// heading anchor the edits moved at its new place.
+fn follow_anchors(
+    ws: &mut Workspace,
+    settings: &Settings,
+    reg: &Registry,
+    changes: &mut Changes,
+    before: BTreeMap<usize, Shape>,
+    refusal: &dyn Fn(&str) -> String,
+) -> Result<(), String> {
     let site = settings
         .site()
         .clone()
@@ -81,17 +141,23 @@ pub fn rename(
     for (d, shape) in before {
         let after = Shape::of(ws, &site, d);
         if shape.links != after.links || shape.anchors.len() != after.anchors.len() {
-            return Err(format!(
-                "renaming `{old}` would change how {} reads (its links or headings); \
-                 rename it there by hand first",
-                ws.docs[d].path
-            ));
+            return Err(refusal(&ws.docs[d].path));
         }
         moves.extend(AnchorMoves::between(ws, d, &shape, &after));
     }
-    let fragments = fragment_edits(ws, &reg, &site, &moves);
-    apply(&mut changes, ws, fragments)?;
+    let fragments = fragment_edits(ws, reg, &site, &moves);
+    apply(changes, ws, fragments)
+}
 
+/// Writes again the index blocks whose listing changed since `listings_before`.
+fn relist(
+    ws: &mut Workspace,
+    settings: &Settings,
+    changes: &mut Changes,
+    listings_before: &BTreeMap<usize, Vec<String>>,
+) {
+    let id_config = settings.id_config();
+    let build = |ws: &Workspace| Registry::build(ws, &id_config);
     let reg = build(ws);
     let relisted: Vec<usize> = listings(ws, &reg)
         .into_iter()
@@ -99,7 +165,6 @@ pub fn rename(
         .map(|(d, _)| d)
         .collect();
     changes.absorb(index::rewrite_settled(ws, build, &relisted));
-    Ok((changes, entry.id))
 }
 
 /// The one entry `old` names, once `new` is known to be free for it.

@@ -5,6 +5,7 @@
 
 mod complete;
 mod convert;
+mod edits;
 mod navigate;
 mod state;
 
@@ -36,6 +37,7 @@ struct Client {
     refreshes: bool,
     /// Lets the server register file watchers.
     watches: bool,
+    edits: edits::Support,
 }
 
 impl Client {
@@ -64,6 +66,7 @@ impl Client {
                 .and_then(|w| w.did_change_watched_files.as_ref())
                 .and_then(|w| w.dynamic_registration)
                 .unwrap_or(false),
+            edits: edits::Support::of(caps),
         }
     }
 }
@@ -137,6 +140,9 @@ fn capabilities(client: &Client) -> ServerCapabilities {
         document_symbol_provider: Some(lsp_types::OneOf::Left(true)),
         workspace_symbol_provider: Some(lsp_types::OneOf::Left(true)),
         completion_provider: Some(complete::options()),
+        rename_provider: Some(edits::rename_capability(&client.edits)),
+        code_action_provider: Some(edits::code_action_capability(&client.edits)),
+        workspace: Some(edits::file_operations_capability()),
         diagnostic_provider: client.pulls.then(|| {
             DiagnosticServerCapabilities::Options(DiagnosticOptions {
                 identifier: Some("sot".into()),
@@ -164,6 +170,8 @@ struct Server<'c> {
     /// The settings could not be read: the workspace is checked with the last good ones.
     config_error: Option<String>,
     next_request: i32,
+    /// The numbers other branches use, by prefix: asked of git once.
+    other_branches: HashMap<String, BTreeSet<u64>>,
 }
 
 impl<'c> Server<'c> {
@@ -182,6 +190,7 @@ impl<'c> Server<'c> {
             published: HashMap::new(),
             config_error: None,
             next_request: 0,
+            other_branches: HashMap::new(),
         };
         server.log(format!(
             "sot: {} documents under {} read in {} ms",
@@ -277,6 +286,21 @@ impl<'c> Server<'c> {
             req::DocumentSymbolRequest::METHOD => answer(request, |p| self.document_symbols(p)),
             req::WorkspaceSymbolRequest::METHOD => answer(request, |p| self.workspace_symbols(p)),
             req::Completion::METHOD => answer(request, |p| self.complete(&p)),
+            req::PrepareRenameRequest::METHOD => parse(request)
+                .and_then(|p| self.prepare_rename(p))
+                .and_then(to_value),
+            req::Rename::METHOD => parse(request)
+                .and_then(|p| self.rename(p))
+                .and_then(to_value),
+            req::WillRenameFiles::METHOD => parse(request)
+                .and_then(|p| self.will_rename_files(p))
+                .and_then(to_value),
+            req::CodeActionRequest::METHOD => parse(request)
+                .and_then(|p| self.code_actions(p))
+                .and_then(to_value),
+            req::CodeActionResolveRequest::METHOD => parse(request)
+                .and_then(|a| self.resolve_code_action(a))
+                .and_then(to_value),
             _ => Err((
                 ErrorCode::MethodNotFound,
                 format!("sot server does not answer {}", request.method),
@@ -331,6 +355,11 @@ impl<'c> Server<'c> {
                         self.versions.remove(&rel);
                         self.change(&rel, |state| state.close_buffer(&rel));
                     }
+                }
+            }
+            notif::DidRenameFiles::METHOD => {
+                if let Some(p) = parse_notification(notification) {
+                    self.files_renamed(p);
                 }
             }
             notif::DidChangeWatchedFiles::METHOD => {
@@ -391,8 +420,16 @@ impl<'c> Server<'c> {
         }
         for path in paths {
             if let Some(rel) = self.state.relative(&path) {
-                self.change(&rel, |state| state.refresh_from_disk(&rel));
+                self.refresh_at(&rel);
             }
+        }
+    }
+
+    /// Reads the file or folder at `rel` again (a folder's files one by one, those
+    /// gone and those new).
+    fn refresh_at(&mut self, rel: &str) {
+        for path in self.state.paths_at(rel) {
+            self.change(&path, |state| state.refresh_from_disk(&path));
         }
     }
 

@@ -121,10 +121,11 @@ impl State {
             return;
         }
         let on_disk = self.root.join(rel);
-        if on_disk.symlink_metadata().is_ok() {
-            self.ws.tree.add_file(rel);
-        } else {
-            self.ws.tree.remove_file(rel);
+        match on_disk.symlink_metadata() {
+            Ok(m) if m.is_dir() => self.ws.tree.add_dir(rel),
+            Ok(_) => self.ws.tree.add_file(rel),
+            Err(_) if self.ws.tree.is_dir(rel) => self.ws.tree.remove_dir(rel),
+            Err(_) => self.ws.tree.remove_file(rel),
         }
         if !self.covers(rel) {
             return;
@@ -139,6 +140,43 @@ impl State {
                 }
             }
         }
+    }
+
+    /// The path `rel` and, when it is or was a folder, every file under it that the
+    /// workspace knows or the disk holds: what to read again once a file or folder
+    /// moved, appeared or went away.
+    pub fn paths_at(&self, rel: &str) -> Vec<String> {
+        if !self.ws.tree.is_dir(rel) && !self.root.join(rel).is_dir() {
+            return vec![rel.to_string()];
+        }
+        let mut paths: BTreeSet<String> =
+            self.ws.tree.files_under(rel).map(str::to_string).collect();
+        let folder = format!("{rel}/");
+        let from = self.ws.docs.partition_point(|d| d.path < folder);
+        paths.extend(
+            self.ws.docs[from..]
+                .iter()
+                .take_while(|d| d.path.starts_with(&folder))
+                .map(|d| d.path.clone()),
+        );
+        let mut pending = vec![self.root.join(rel)];
+        while let Some(dir) = pending.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.filter_map(Result::ok) {
+                let path = entry.path();
+                if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                    if entry.file_name() != ".git" {
+                        pending.push(path);
+                    }
+                } else if let Some(rel) = workspace::relative(&self.root, &path) {
+                    paths.insert(rel);
+                }
+            }
+        }
+        paths.insert(rel.to_string());
+        paths.into_iter().collect()
     }
 
     fn find(&self, rel: &str) -> Option<usize> {

@@ -216,6 +216,25 @@ pub fn next_number(
     }
 }
 
+/// The next free ID of `prefix` for an entry of document `owner` ([`next_number`]),
+/// its number as wide as the widest the prefix's entries write (3 digits when none).
+pub fn next_id(
+    reg: &Registry,
+    prefix: &str,
+    owner: usize,
+    elsewhere: &BTreeSet<u64>,
+) -> Result<String, NewError> {
+    let width = reg
+        .entries
+        .iter()
+        .filter(|e| e.prefix == prefix)
+        .filter_map(|e| sot_syntax::split_id(&e.id).map(|(_, n)| n.len()))
+        .max()
+        .unwrap_or(3);
+    let number = next_number(reg, prefix, owner, elsewhere)?;
+    Ok(format!("{prefix}-{number:0width$}"))
+}
+
 /// Why `prefix` cannot name a new entry, if it cannot: it must be an ID prefix
 /// (`DEP`, `BR-FEA`: a capital letter and 1 to 9 capitals or digits, once or twice).
 pub fn check_prefix(prefix: &str) -> Result<(), String> {
@@ -265,13 +284,7 @@ pub fn new_entry(
     let doc = &ws.docs[d];
     let siblings: Vec<&Entry> = reg.entries.iter().filter(|e| e.prefix == prefix).collect();
     let local: Vec<&&Entry> = siblings.iter().filter(|e| e.doc == d).collect();
-    let width = siblings
-        .iter()
-        .filter_map(|e| sot_syntax::split_id(&e.id).map(|(_, n)| n.len()))
-        .max()
-        .unwrap_or(3);
-    let number = next_number(reg, prefix, d, elsewhere)?;
-    let id = format!("{prefix}-{number:0width$}");
+    let id = next_id(reg, prefix, d, elsewhere)?;
     // The model for the new entry's fields: the last entry of the prefix, here or elsewhere.
     let model: Option<&Entry> = local.last().map(|e| **e).or(siblings.last().copied());
     let level = model.map_or(2, |e| doc_heading_level(ws, e));

@@ -44,6 +44,24 @@ impl FileTree {
         self.folded.remove(&path.to_lowercase());
     }
 
+    /// The files under the folder `dir`, at any depth.
+    pub fn files_under<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.files
+            .iter()
+            .filter(move |f| {
+                f.strip_prefix(dir)
+                    .is_some_and(|rest| rest.starts_with('/'))
+            })
+            .map(String::as_str)
+    }
+
+    /// Forgets the folder `dir` and the folders under it (gone from disk); their files
+    /// are forgotten one by one.
+    pub fn remove_dir(&mut self, dir: &str) {
+        self.dirs
+            .retain(|d| !(d == dir || d.strip_prefix(dir).is_some_and(|r| r.starts_with('/'))));
+    }
+
     /// The existing path that differs from `path` only in letter case.
     pub fn case_variant(&self, path: &str) -> Option<&str> {
         self.folded.get(&path.to_lowercase()).map(String::as_str)
