@@ -59,7 +59,11 @@ fn neovim_sees_findings_goes_to_definitions_and_renames_ids() {
     let playbook = std::fs::read_to_string(root.join("SoT.DEPLOYMENT_PLAYBOOK.md")).unwrap();
     assert!(playbook.contains("## DEP-010: Blue-green rollout"));
     // The reserved range `DEP-001 to DEP-099` names no entry: it stays.
-    assert_eq!(playbook.matches("DEP-001").count(), 1, "every reference was renamed");
+    assert_eq!(
+        playbook.matches("DEP-001").count(),
+        1,
+        "every reference was renamed"
+    );
     let lint = common::sot(&root, &["lint", "--format", "concise"]);
     assert_eq!(common::stdout(&lint), "", "{}", common::stderr(&lint));
 }

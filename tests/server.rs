@@ -195,3 +195,78 @@ fn a_client_that_pulls_diagnostics_is_asked_to_pull_again_when_a_dependency_chan
     assert!(refreshes(&client) > 0, "{:?}", client.server_requests);
     client.shutdown();
 }
+
+/// Each finding as `line:column-end_line:end_column severity rule`, 1-based.
+fn spots(diagnostics: impl Iterator<Item = (u64, u64, u64, u64, String, String)>) -> Vec<String> {
+    let mut spots: Vec<String> = diagnostics
+        .map(|(l, c, el, ec, severity, rule)| format!("{l}:{c}-{el}:{ec} {severity} {rule}"))
+        .collect();
+    spots.sort();
+    spots
+}
+
+#[test]
+fn an_open_document_gets_the_findings_sot_lint_gives_that_file() {
+    let mut compared = 0;
+    let mut workspaces: Vec<_> = std::fs::read_dir(common::repo().join("fixtures/rules"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    workspaces.push(common::repo().join("fixtures/seeds"));
+    workspaces.sort();
+    for fixture in workspaces {
+        let dir = tempfile::tempdir().unwrap();
+        common::copy_dir(&fixture, dir.path());
+        let mut files: Vec<String> = common::walk(dir.path())
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "md"))
+            .map(|p| p.strip_prefix(dir.path()).unwrap().display().to_string())
+            .collect();
+        files.sort();
+        let mut client = Client::start(dir.path(), json!({}));
+        for file in files {
+            let Ok(text) = std::fs::read_to_string(dir.path().join(&file)) else {
+                continue; // Not UTF-8: no editor buffer holds it as it is.
+            };
+            let lint = common::sot(
+                dir.path(),
+                &["lint", "--no-cache", "--format", "json", &file],
+            );
+            let report: serde_json::Value = serde_json::from_slice(&lint.stdout).unwrap();
+            let expected = spots(report["diagnostics"].as_array().unwrap().iter().map(|d| {
+                let n = |k: &str| d[k].as_u64().unwrap();
+                let s = |k: &str| d[k].as_str().unwrap().to_string();
+                (
+                    n("line"),
+                    n("column"),
+                    n("end_line"),
+                    n("end_column"),
+                    s("severity"),
+                    s("rule"),
+                )
+            }));
+            client.open_with(&file, &text);
+            let found = client.diagnostics(&file);
+            let found = spots(found.iter().map(|d| {
+                let at = |end: &str, k: &str| d["range"][end][k].as_u64().unwrap() + 1;
+                let severity = match d["severity"].as_u64() {
+                    Some(1) => "error",
+                    Some(2) => "warning",
+                    _ => "note",
+                };
+                (
+                    at("start", "line"),
+                    at("start", "character"),
+                    at("end", "line"),
+                    at("end", "character"),
+                    severity.to_string(),
+                    d["code"].as_str().unwrap().to_string(),
+                )
+            }));
+            assert_eq!(found, expected, "{}: {file}", fixture.display());
+            compared += 1;
+        }
+        client.shutdown();
+    }
+    assert!(compared >= 60, "{compared} documents compared");
+}
