@@ -4,9 +4,9 @@
 //!
 //!   cargo run --release --example server_bench -- SOT_BINARY WORKSPACE FILE [KEYSTROKES]
 //!
-//! FILE is root-relative. Each keystroke types one character at the end of the
-//! document's first heading line, then the next removes it, so every other change
-//! is back to the text on disk. Prints the median and 95th percentile.
+//! FILE is root-relative. Each keystroke types one character, then the next removes
+//! it: KEYSTROKES at the end of the document's first heading, then KEYSTROKES in a
+//! paragraph added at its end. Prints the median and 95th percentile of each.
 
 use std::io::{BufReader, BufWriter};
 use std::path::PathBuf;
@@ -87,37 +87,66 @@ fn main() {
     let found = diagnostics_of_file(&rx, &mut send);
     let first = started.elapsed();
 
-    // The end of the first heading line (else of the first line).
-    let line = text
+    // Typing in the first heading changes the document's anchors: the documents that
+    // link to it are checked again too. Typing in prose (a last line of its own)
+    // changes what only this document's findings read.
+    let heading = text
         .lines()
         .position(|l| l.starts_with('#'))
         .unwrap_or_default();
-    let character: usize = text
-        .lines()
-        .nth(line)
-        .unwrap_or_default()
-        .chars()
-        .map(char::len_utf16)
-        .sum();
-    let mut latencies = Vec::with_capacity(keystrokes);
-    for k in 0..keystrokes {
-        let at = json!({ "line": line, "character": character });
-        let after = json!({ "line": line, "character": character + 1 });
-        let change = if k % 2 == 0 {
-            json!({ "range": { "start": at, "end": at }, "text": "x" })
-        } else {
-            json!({ "range": { "start": at, "end": after }, "text": "" })
-        };
-        let sent = Instant::now();
-        send(notify(
-            "textDocument/didChange",
-            json!({
-                "textDocument": { "uri": file_uri, "version": k + 2 },
-                "contentChanges": [change],
-            }),
-        ));
-        diagnostics_of_file(&rx, &mut send);
-        latencies.push(sent.elapsed());
+    let end_of = |line: usize| -> usize {
+        text.lines()
+            .nth(line)
+            .unwrap_or_default()
+            .chars()
+            .map(char::len_utf16)
+            .sum()
+    };
+    let prose = text.lines().count();
+    let mut version = 1;
+    let mut series = Vec::new();
+    for (what, line, character, opening) in [
+        ("in a heading", heading, end_of(heading), ""),
+        ("in prose", prose, 0, "\n\n"),
+    ] {
+        if !opening.is_empty() {
+            // A paragraph of its own at the end, typed in below.
+            version += 1;
+            let end = json!({ "line": prose, "character": 0 });
+            let add = json!({ "range": { "start": end, "end": end }, "text": opening });
+            send(notify(
+                "textDocument/didChange",
+                json!({
+                    "textDocument": { "uri": file_uri, "version": version },
+                    "contentChanges": [add],
+                }),
+            ));
+            diagnostics_of_file(&rx, &mut send);
+        }
+        let line = if opening.is_empty() { line } else { line + 2 };
+        let mut latencies = Vec::with_capacity(keystrokes);
+        for k in 0..keystrokes {
+            let at = json!({ "line": line, "character": character });
+            let after = json!({ "line": line, "character": character + 1 });
+            let change = if k % 2 == 0 {
+                json!({ "range": { "start": at, "end": at }, "text": "x" })
+            } else {
+                json!({ "range": { "start": at, "end": after }, "text": "" })
+            };
+            version += 1;
+            let sent = Instant::now();
+            send(notify(
+                "textDocument/didChange",
+                json!({
+                    "textDocument": { "uri": file_uri, "version": version },
+                    "contentChanges": [change],
+                }),
+            ));
+            diagnostics_of_file(&rx, &mut send);
+            latencies.push(sent.elapsed());
+        }
+        latencies.sort();
+        series.push((what, latencies));
     }
     let peak = std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
@@ -134,19 +163,20 @@ fn main() {
     send(notify("exit", Value::Null));
     let _ = child.wait();
 
-    latencies.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    let at = |q: f64| latencies[((latencies.len() - 1) as f64 * q).round() as usize];
     println!(
         "start to first diagnostics: {:.0} ms ({found} findings)",
         ms(first)
     );
-    println!(
-        "keystroke to diagnostics:   median {:.1} ms, p95 {:.1} ms, max {:.1} ms ({keystrokes} keystrokes)",
-        ms(at(0.5)),
-        ms(at(0.95)),
-        ms(at(1.0))
-    );
+    for (what, latencies) in &series {
+        let at = |q: f64| latencies[((latencies.len() - 1) as f64 * q).round() as usize];
+        println!(
+            "keystroke {what:<12} to diagnostics: median {:.1} ms, p95 {:.1} ms, max {:.1} ms ({keystrokes} keystrokes)",
+            ms(at(0.5)),
+            ms(at(0.95)),
+            ms(at(1.0))
+        );
+    }
     if let Some(kib) = peak {
         println!("peak memory:                {} MiB", kib / 1024);
     }

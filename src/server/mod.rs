@@ -161,9 +161,9 @@ struct Server<'c> {
     state: State,
     /// Open documents' versions, by root-relative path.
     versions: HashMap<String, i32>,
-    /// Documents changed since the findings were last computed, with the IDs each
-    /// defined before the change.
-    changed: HashMap<String, BTreeSet<String>>,
+    /// Documents changed since the findings were last computed, with what each was
+    /// before the change.
+    changed: HashMap<String, Before>,
     /// The findings each file was last given, to clear them when it has none and to
     /// send nothing when they stay the same.
     published: HashMap<String, Vec<lsp_types::Diagnostic>>,
@@ -433,16 +433,18 @@ impl<'c> Server<'c> {
         }
     }
 
-    /// Makes a change to the document at `rel`, noting what it defined before.
+    /// Makes a change to the document at `rel`, noting what it was before.
     fn change(&mut self, rel: &str, apply: impl FnOnce(&mut State)) {
-        let before = match self.state.doc(rel) {
-            Some(d) if !self.changed.contains_key(rel) => self.state.ids_in(d),
-            _ => BTreeSet::new(),
-        };
-        self.changed
-            .entry(rel.to_string())
-            .or_default()
-            .extend(before);
+        if !self.changed.contains_key(rel) {
+            let before = match self.state.doc(rel) {
+                Some(d) => Before {
+                    ids: self.state.ids_in(d),
+                    face: Some(self.state.face(d)),
+                },
+                None => Before::default(),
+            };
+            self.changed.insert(rel.to_string(), before);
+        }
         apply(&mut self.state);
     }
 
@@ -461,16 +463,23 @@ impl<'c> Server<'c> {
         let mut targets = BTreeSet::new();
         // Buffers opened or edited: they hear how they stand even when nothing changed.
         let mut edited = BTreeSet::new();
-        for (rel, mut ids) in changed {
+        // Whether another document's findings may have changed.
+        let mut reaching = false;
+        for (rel, before) in changed {
             let Some(d) = self.state.doc(&rel) else {
+                reaching = true;
                 // Gone: its findings go with it.
                 if self.published.contains_key(&rel) {
                     self.publish(&rel, Vec::new());
                 }
                 continue;
             };
-            ids.extend(self.state.ids_in(d));
-            targets.extend(self.state.dependents(d, &ids));
+            if before.face != Some(self.state.face(d)) {
+                reaching = true;
+                let mut ids = before.ids;
+                ids.extend(self.state.ids_in(d));
+                targets.extend(self.state.dependents(d, &ids));
+            }
             if self.state.open.contains_key(&rel) {
                 targets.insert(d);
                 edited.insert(rel);
@@ -487,7 +496,8 @@ impl<'c> Server<'c> {
             .collect();
         targets.extend(open);
         if self.client.pulls {
-            if self.client.refreshes {
+            // The client pulls what it edits by itself; the others only if reached.
+            if self.client.refreshes && reaching {
                 self.request::<req::WorkspaceDiagnosticRefresh>(());
             }
             return;
@@ -601,6 +611,14 @@ impl<'c> Server<'c> {
             })
             .collect()
     }
+}
+
+/// A changed document as it was: the IDs it defined, and its face (`State::face`), or
+/// `None` when it was not there or may have changed in every way (new settings).
+#[derive(Default)]
+struct Before {
+    ids: BTreeSet<String>,
+    face: Option<u64>,
 }
 
 /// The lines of documents, each read at most once while answering one message.

@@ -280,6 +280,44 @@ impl State {
         found
     }
 
+    /// What other documents' findings read of document `d`, hashed: its headings
+    /// (anchors, entries, fields), HTML anchors, frontmatter, and where its entries
+    /// are; not its prose, nor where the rest is. An edit that keeps it affects no other
+    /// document's findings.
+    pub fn face(&mut self, d: usize) -> u64 {
+        use std::hash::{Hash, Hasher};
+        self.index();
+        let doc = &self.ws.docs[d];
+        let mut h = std::hash::DefaultHasher::new();
+        for heading in &doc.headings {
+            (
+                heading.level,
+                &heading.text,
+                &heading.slug,
+                &heading.custom_id,
+            )
+                .hash(&mut h);
+            for field in &heading.fields {
+                (&field.name, &field.value).hash(&mut h);
+            }
+        }
+        for heading in &doc.html_headings {
+            (&heading.text, &heading.slug).hash(&mut h);
+        }
+        for (anchor, _) in &doc.html_anchors {
+            anchor.hash(&mut h);
+        }
+        if let Some(fm) = &doc.frontmatter {
+            format!("{:?}", fm.mapping).hash(&mut h);
+        }
+        doc.unreadable.hash(&mut h);
+        self.reg.is_sot_document(d).hash(&mut h);
+        for entry in self.reg.entries_in(d) {
+            (&entry.id, entry.position.line, entry.position.column).hash(&mut h);
+        }
+        h.finish()
+    }
+
     /// The IDs the entries of document `d` carry.
     pub fn ids_in(&mut self, d: usize) -> BTreeSet<String> {
         self.index();
