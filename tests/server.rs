@@ -270,3 +270,33 @@ fn an_open_document_gets_the_findings_sot_lint_gives_that_file() {
     }
     assert!(compared >= 60, "{compared} documents compared");
 }
+
+#[test]
+fn documents_made_from_an_edited_template_are_checked_again() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&common::repo().join("fixtures/templates"), dir.path());
+    let mut client = Client::start(dir.path(), json!({}));
+    let template = "templates/deployment-runbook.md";
+    let text = client.open(template);
+    client.diagnostics(template);
+    // A section the template no longer has is no longer required of its runbooks.
+    let without = text.replace("Rollback Procedure", "Backout Procedure");
+    client.change(template, 2, &without);
+    let found = client.diagnostics("docs/runbooks/payments.md");
+    assert_eq!(
+        summary(&found),
+        [
+            "0:0 missing-field",
+            "0:0 missing-section",
+            "3:9 invalid-field"
+        ]
+    );
+    assert!(
+        found[1]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Backout Procedure"),
+        "{found:#?}"
+    );
+    client.shutdown();
+}

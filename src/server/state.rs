@@ -245,7 +245,8 @@ impl State {
     }
 
     /// The documents whose findings may change when document `d` does: those that link
-    /// to it, and those that name an ID in `ids` (what it defined before and defines now).
+    /// to it, those that name an ID in `ids` (what it defined before and defines now),
+    /// and, for a template, those made from it.
     pub fn dependents(&mut self, d: usize, ids: &BTreeSet<String>) -> BTreeSet<usize> {
         self.index();
         let mut found: BTreeSet<usize> = ids
@@ -253,6 +254,22 @@ impl State {
             .flat_map(|id| self.reg.references_to(id).map(|r| r.doc))
             .collect();
         let path = &self.ws.docs[d].path;
+        // Documents made from a template are compared with it.
+        if self.settings.is_template(path) {
+            for (i, doc) in self.ws.docs.iter().enumerate() {
+                let document_type = doc
+                    .frontmatter
+                    .as_ref()
+                    .and_then(|f| f.scalar("document_type"));
+                let made_from = self
+                    .settings
+                    .template_for(&doc.path, document_type.as_deref())
+                    .is_some_and(|t| self.settings.config.templates[t].path == *path);
+                if made_from {
+                    found.insert(i);
+                }
+            }
+        }
         let stem = path
             .rsplit('/')
             .next()
@@ -281,8 +298,9 @@ impl State {
     }
 
     /// What other documents' findings read of document `d`, hashed: its headings
-    /// (anchors, entries, fields), HTML anchors, frontmatter, and where its entries
-    /// are; not its prose, nor where the rest is. An edit that keeps it affects no other
+    /// (anchors, entries, fields), HTML anchors, frontmatter, the reference labels it
+    /// lends other pages, where its entries are, and all of a template; not its prose,
+    /// nor where the rest is. An edit that keeps it affects no other
     /// document's findings.
     pub fn face(&mut self, d: usize) -> u64 {
         use std::hash::{Hash, Hasher};
@@ -311,6 +329,12 @@ impl State {
             format!("{:?}", fm.mapping).hash(&mut h);
         }
         doc.unreadable.hash(&mut h);
+        // Labels a site includes in every page, and a template, which documents made
+        // from it are compared with, reach further than the headings.
+        self.ws.facts(d).included_labels().hash(&mut h);
+        if self.settings.is_template(&doc.path) {
+            doc.text.hash(&mut h);
+        }
         self.reg.is_sot_document(d).hash(&mut h);
         for entry in self.reg.entries_in(d) {
             (&entry.id, entry.position.line, entry.position.column).hash(&mut h);
