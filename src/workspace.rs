@@ -414,16 +414,18 @@ fn unlisted_folder(root: &Path, err: &ignore::Error) -> Option<(String, String)>
 }
 
 /// The document at `rel` as it is on disk now, lean when no check reads it whole, with
-/// the text facts it dropped; `None` when no regular file is there.
+/// the text facts it dropped and what a site reads of it; `None` when no regular file
+/// is there.
 pub fn read_one(
     root: &Path,
     rel: &str,
     settings: &Settings,
-) -> Option<(Document, Option<TextFacts>)> {
+) -> Option<(Document, Option<TextFacts>, PageFacts)> {
     let bytes = read_regular(&root.join(rel)).ok()?;
     let mut doc = read_document(bytes, rel.to_string());
+    let page = settings.site().page_facts(&doc);
     let facts = shed(&mut doc, settings, &|_| true);
-    Some((doc, facts))
+    Some((doc, facts, page))
 }
 
 /// The document in `bytes`, shown as `rel`.

@@ -300,3 +300,33 @@ fn documents_made_from_an_edited_template_are_checked_again() {
     );
     client.shutdown();
 }
+
+#[test]
+fn on_a_published_site_links_follow_the_sites_anchors_of_the_edited_page() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&common::repo().join("fixtures/sites/mkdocs"), dir.path());
+    let mut client = Client::start(dir.path(), json!({}));
+    let install = "docs/guide/install.md";
+    let text = client.open(install);
+    client.diagnostics(install);
+    // Pages link to `../install/#steps`, a URL of the site, not a file path.
+    client.change(install, 2, &text.replace("## Steps", "## Procedure"));
+    let upgrade = client.diagnostics("docs/guide/upgrade.md");
+    let steps: Vec<_> = upgrade
+        .iter()
+        .filter(|d| d["message"].as_str().unwrap().contains("#steps"))
+        .collect();
+    assert_eq!(
+        summary(&steps.into_iter().cloned().collect::<Vec<_>>()),
+        ["4:78 broken-anchor"]
+    );
+    client.change(install, 3, &text);
+    let upgrade = client.diagnostics("docs/guide/upgrade.md");
+    assert!(
+        upgrade
+            .iter()
+            .all(|d| !d["message"].as_str().unwrap().contains("#steps")),
+        "{upgrade:#?}"
+    );
+    client.shutdown();
+}

@@ -108,7 +108,7 @@ impl Server<'_> {
                 link_end,
             } => {
                 let typed = &doc.text[span.start..cursor];
-                let site = link_end.map(|_| self.site());
+                let site = link_end.map(|_| self.state.site());
                 let linked = site.as_ref().zip(link_end);
                 self.id_items(d, prefix, typed, |e| match linked {
                     Some((site, end)) => TextEdit::new(
@@ -120,27 +120,17 @@ impl Server<'_> {
             }
             Typed::Anchor { path, fragment } => {
                 let typed = &doc.text[fragment.start..cursor];
-                self.anchor_items(&self.site(), d, path, typed, range(&fragment))?
+                self.anchor_items(self.state.site(), d, path, typed, range(&fragment))?
             }
             Typed::Path { dir, name, angle } => {
                 let typed = &doc.text[name.start..cursor];
-                self.path_items(&self.site(), d, dir, angle, typed, range(&name))?
+                self.path_items(self.state.site(), d, dir, angle, typed, range(&name))?
             }
         };
         Some(CompletionList {
             is_incomplete: incomplete,
             items,
         })
-    }
-
-    /// How links resolve, with what the site's pages say of themselves.
-    fn site(&self) -> Site {
-        let ws = &self.state.ws;
-        self.state
-            .settings
-            .site()
-            .clone()
-            .with_pages(&ws.docs, ws.page_facts())
     }
 
     /// The entries of `prefix`, each ID once (its canonical definition), in number

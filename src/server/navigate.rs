@@ -51,7 +51,7 @@ impl Server<'_> {
         let mut found: Vec<(usize, Range<usize>)> = Vec::new();
         match spot_at(state, d, offset)? {
             Spot::Id { id, .. } => {
-                let site = site_of(state);
+                let site = state.site();
                 let mut by_id = HashSet::new();
                 for r in state.reg.references_to(&id) {
                     found.push((r.doc, r.span.clone()));
@@ -64,10 +64,10 @@ impl Server<'_> {
                     // A link to a document-level entry is one to the document itself.
                     let leads_to_entry = |from: &str, fragment: Option<&str>| match e.heading {
                         Some(h) => fragment
-                            .is_some_and(|f| heading_named(&site, target, from, f) == Some(h)),
+                            .is_some_and(|f| heading_named(site, target, from, f) == Some(h)),
                         None => fragment.is_none_or(str::is_empty),
                     };
-                    let links = links_into(state, &site, e.doc, leads_to_entry);
+                    let links = links_into(state, site, e.doc, leads_to_entry);
                     // A link whose text is the ID is there already, by its ID.
                     found.extend(
                         links
@@ -81,12 +81,12 @@ impl Server<'_> {
                 }
             }
             Spot::Heading(h) => {
-                let site = site_of(state);
+                let site = state.site();
                 let target = &state.ws.docs[d];
                 let leads_to_heading = |from: &str, fragment: Option<&str>| {
-                    fragment.is_some_and(|f| heading_named(&site, target, from, f) == Some(h))
+                    fragment.is_some_and(|f| heading_named(site, target, from, f) == Some(h))
                 };
-                let links = links_into(state, &site, d, leads_to_heading);
+                let links = links_into(state, site, d, leads_to_heading);
                 found.extend(links.into_iter().map(link_span));
                 if declarations {
                     found.push((d, target.headings[h].span.clone()));
@@ -312,15 +312,6 @@ fn in_doc<T>(items: &[T], d: usize, doc_of: impl Fn(&T) -> usize) -> &[T] {
     &items[start..end]
 }
 
-/// How links resolve, as the linter resolves them.
-fn site_of(state: &State) -> Site {
-    state
-        .settings
-        .site()
-        .clone()
-        .with_pages(&state.ws.docs, state.ws.page_facts())
-}
-
 /// The heading of `doc` whose anchor `fragment` (percent-decoded) names, for a link in
 /// the document at `from`: the site's heading ids between pages of a site, else
 /// GitHub's slugs and explicit ids.
@@ -512,14 +503,14 @@ impl<'s, 'c> Places<'s, 'c> {
     /// file of the workspace.
     fn link_target(&mut self, d: usize, dest: &str, kind: LinkKind) -> Option<Location> {
         let state = &self.server.state;
-        let site = site_of(state);
+        let site = state.site();
         let from = &state.ws.docs[d].path;
-        let resolved = state.reg.resolve(&state.ws.tree, &site, from, dest, kind);
+        let resolved = state.reg.resolve(&state.ws.tree, site, from, dest, kind);
         let Target::File { path, doc } = resolved.target else {
             return None;
         };
         let anchor = doc.zip(resolved.fragment).and_then(|(t, fragment)| {
-            Some((t, anchor_span(&site, &state.ws.docs[t], from, &fragment)?))
+            Some((t, anchor_span(site, &state.ws.docs[t], from, &fragment)?))
         });
         match anchor {
             Some((t, span)) => self.location(t, &span),

@@ -3,11 +3,14 @@
 //! whole in their place, and the registry of them all. An edit parses only the edited
 //! buffer again; the registry is then rebuilt from what is in memory.
 
+use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::collections::{BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use sot_lint::{Context, Diagnostic, Selection, Settings, TextFacts};
-use sot_registry::{Registry, Target, Workspace};
+use sot_registry::{PageFacts, Registry, Site, Target, Workspace};
 use sot_syntax::Document;
 
 use crate::workspace;
@@ -29,6 +32,9 @@ pub struct State {
     edited: BTreeSet<String>,
     /// Whether a document came or went since then: the registry is built again.
     reshaped: bool,
+    /// How links resolve, with what the site's pages say of themselves; built when
+    /// first needed after a change to what a site reads of a document.
+    site: OnceCell<Site>,
 }
 
 impl State {
@@ -69,6 +75,7 @@ impl State {
             open: HashMap::new(),
             edited: BTreeSet::new(),
             reshaped: false,
+            site: OnceCell::new(),
         }
     }
 
@@ -103,7 +110,7 @@ impl State {
     /// Puts the buffer's text in place of the document at `rel`.
     pub fn set_buffer(&mut self, rel: &str, text: String) {
         if self.covers(rel) {
-            self.put(Document::parse(rel, text.clone()), None);
+            self.put(Document::parse(rel, text.clone()), None, None);
         }
         self.open.insert(rel.to_string(), text);
     }
@@ -131,12 +138,13 @@ impl State {
             return;
         }
         match workspace::read_one(&self.root, rel, &self.settings) {
-            Some((doc, facts)) => self.put(doc, facts),
+            Some((doc, facts, page)) => self.put(doc, facts, Some(page)),
             None => {
                 if let Some(d) = self.find(rel) {
                     self.ws.remove(d);
                     self.lean_facts.remove(rel);
                     self.reshaped = true;
+                    self.site = OnceCell::new();
                 }
             }
         }
@@ -186,13 +194,17 @@ impl State {
             .ok()
     }
 
-    fn put(&mut self, doc: Document, facts: Option<TextFacts>) {
+    fn put(&mut self, doc: Document, facts: Option<TextFacts>, page: Option<PageFacts>) {
         let path = doc.path.clone();
-        if self.find(&path).is_none() {
+        let before = self.find(&path).map(|d| self.page_face(d));
+        if before.is_none() {
             self.ws.tree.add_file(&path);
             self.reshaped = true;
         }
-        self.ws.insert(doc);
+        self.ws.insert_page(doc, page);
+        if before != self.find(&path).map(|d| self.page_face(d)) {
+            self.site = OnceCell::new();
+        }
         match facts {
             Some(facts) => self.lean_facts.insert(path.clone(), facts),
             None => self.lean_facts.remove(&path),
@@ -236,8 +248,15 @@ impl State {
                     .flatten()
             })
             .collect();
-        let ctx =
-            Context::with_text_facts(&self.ws, &self.reg, &self.settings, Some(targets), known);
+        let site = Cow::Borrowed(self.site());
+        let ctx = Context::with_site(
+            &self.ws,
+            &self.reg,
+            &self.settings,
+            Some(targets),
+            known,
+            site,
+        );
         sot_lint::lint(
             &ctx,
             &Selection::new(None, &[]).unwrap_or_else(|_| unreachable!()),
@@ -275,17 +294,13 @@ impl State {
             .next()
             .and_then(|name| name.rsplit_once('.').map(|(stem, _)| stem))
             .unwrap_or(path);
-        let site = self
-            .settings
-            .site()
-            .clone()
-            .with_pages(&self.ws.docs, self.ws.page_facts());
+        let site = self.site();
         for (from, doc) in self.ws.docs.iter().enumerate() {
             // Only links that could name the file are resolved.
             let leads_here = doc.links.iter().any(|link| {
                 link.dest.contains(stem)
                     && matches!(
-                        self.reg.resolve(&self.ws.tree, &site, &doc.path, &link.dest, link.kind).target,
+                        self.reg.resolve(&self.ws.tree, site, &doc.path, &link.dest, link.kind).target,
                         Target::File { doc: Some(t), .. } if t == d
                     )
             });
@@ -297,36 +312,19 @@ impl State {
         found
     }
 
-    /// What other documents' findings read of document `d`, hashed: its headings
-    /// (anchors, entries, fields), HTML anchors, frontmatter, the reference labels it
-    /// lends other pages, where its entries are, and all of a template; not its prose,
-    /// nor where the rest is. An edit that keeps it affects no other
+    /// What other documents' findings read of document `d`, hashed: what a site reads
+    /// of it, its fields, the reference labels it lends other pages, where its entries
+    /// are, and all of a template; not its prose, nor where the rest is. An edit that keeps it affects no other
     /// document's findings.
     pub fn face(&mut self, d: usize) -> u64 {
-        use std::hash::{Hash, Hasher};
         self.index();
         let doc = &self.ws.docs[d];
         let mut h = std::hash::DefaultHasher::new();
+        self.page_face(d).hash(&mut h);
         for heading in &doc.headings {
-            (
-                heading.level,
-                &heading.text,
-                &heading.slug,
-                &heading.custom_id,
-            )
-                .hash(&mut h);
             for field in &heading.fields {
                 (&field.name, &field.value).hash(&mut h);
             }
-        }
-        for heading in &doc.html_headings {
-            (&heading.text, &heading.slug).hash(&mut h);
-        }
-        for (anchor, _) in &doc.html_anchors {
-            anchor.hash(&mut h);
-        }
-        if let Some(fm) = &doc.frontmatter {
-            format!("{:?}", fm.mapping).hash(&mut h);
         }
         doc.unreadable.hash(&mut h);
         // Labels a site includes in every page, and a template, which documents made
@@ -340,6 +338,41 @@ impl State {
             (&entry.id, entry.position.line, entry.position.column).hash(&mut h);
         }
         h.finish()
+    }
+
+    /// What a site reads of document `d`, hashed: its headings and HTML anchors, its
+    /// frontmatter (URLs a page claims), and the files it includes.
+    fn page_face(&self, d: usize) -> u64 {
+        let doc = &self.ws.docs[d];
+        let mut h = std::hash::DefaultHasher::new();
+        for heading in &doc.headings {
+            let named = (&heading.text, &heading.slug, &heading.custom_id);
+            (heading.level, named).hash(&mut h);
+        }
+        for heading in &doc.html_headings {
+            (&heading.text, &heading.slug).hash(&mut h);
+        }
+        for (anchor, _) in &doc.html_anchors {
+            anchor.hash(&mut h);
+        }
+        if let Some(fm) = &doc.frontmatter {
+            format!("{:?}", fm.mapping).hash(&mut h);
+        }
+        match &self.ws.page_facts()[d] {
+            Some(page) => page.included().hash(&mut h),
+            None => self.settings.site().page_facts(doc).included().hash(&mut h),
+        }
+        h.finish()
+    }
+
+    /// How links resolve, with what the site's pages say of themselves.
+    pub fn site(&self) -> &Site {
+        self.site.get_or_init(|| {
+            self.settings
+                .site()
+                .clone()
+                .with_pages(&self.ws.docs, self.ws.page_facts())
+        })
     }
 
     /// The IDs the entries of document `d` carry.

@@ -1,6 +1,7 @@
 //! What every rule reads: the workspace, its registry, the schema, and which
 //! documents to report on.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use sot_registry::{Entry, Generator, Registry, Resolved, Site, Workspace};
@@ -25,7 +26,7 @@ pub struct Context<'a> {
     /// Per document: the index into `templates` of the one that applies.
     template_of: Vec<Option<usize>>,
     /// How link targets resolve, with the URLs pages claim in their frontmatter.
-    site: Site,
+    site: Cow<'a, Site>,
     targets: Vec<bool>,
     /// Per document: what the rules read of its text.
     text_facts: Vec<TextFacts>,
@@ -74,7 +75,24 @@ impl<'a> Context<'a> {
         reg: &'a Registry,
         settings: &'a Settings,
         targets: Option<&[usize]>,
+        known: Vec<Option<TextFacts>>,
+    ) -> Self {
+        let site = settings
+            .site()
+            .clone()
+            .with_pages(&ws.docs, ws.page_facts());
+        Self::with_site(ws, reg, settings, targets, known, Cow::Owned(site))
+    }
+
+    /// [`Context::with_text_facts`], with the site already built from the workspace's
+    /// pages (a language server keeps it from one edit to the next).
+    pub fn with_site(
+        ws: &'a Workspace,
+        reg: &'a Registry,
+        settings: &'a Settings,
+        targets: Option<&[usize]>,
         mut known: Vec<Option<TextFacts>>,
+        site: Cow<'a, Site>,
     ) -> Self {
         known.resize_with(ws.docs.len(), || None);
         let mut mask = vec![targets.is_none(); ws.docs.len()];
@@ -109,10 +127,7 @@ impl<'a> Context<'a> {
             other_branch: None,
             templates,
             template_of,
-            site: settings
-                .site()
-                .clone()
-                .with_pages(&ws.docs, ws.page_facts()),
+            site,
             text_facts: known
                 .into_par_iter()
                 .zip(&ws.docs)

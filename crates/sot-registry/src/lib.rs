@@ -109,13 +109,20 @@ impl Workspace {
 
     /// Puts `doc` in the place of the document at its path, or adds it.
     pub fn insert(&mut self, doc: Document) {
+        self.insert_page(doc, None);
+    }
+
+    /// [`Workspace::insert`], with what a site reads of the document when it was found
+    /// before the document dropped its text.
+    pub fn insert_page(&mut self, doc: Document, page: Option<PageFacts>) {
         match self.docs.binary_search_by(|d| d.path.cmp(&doc.path)) {
             Ok(d) => {
                 self.replace(d, doc);
+                self.pages[d] = page;
             }
             Err(at) => {
                 self.facts.insert(at, DocFacts::of(&doc));
-                self.pages.insert(at, None);
+                self.pages.insert(at, page);
                 self.docs.insert(at, doc);
             }
         }

@@ -173,6 +173,13 @@ pub struct PageFacts {
     included: Vec<String>,
 }
 
+impl PageFacts {
+    /// The files the document includes, as written.
+    pub fn included(&self) -> &[String] {
+        &self.included
+    }
+}
+
 impl Site {
     /// `root` is root-relative and `base` a URL path, both without outer slashes.
     pub fn new(
