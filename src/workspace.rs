@@ -115,7 +115,8 @@ pub fn load(
         .parents(in_repository)
         .git_global(in_repository)
         .filter_entry(move |e| {
-            if e.file_name() == ".git" {
+            // Git's data and sot's own cache are no part of the documents' workspace.
+            if e.file_name() == ".git" || e.file_name() == ".sot_cache" {
                 return false;
             }
             // Only a folder's `.gitignore` is looked at: one `stat` per folder, not per file.
