@@ -330,3 +330,38 @@ fn on_a_published_site_links_follow_the_sites_anchors_of_the_edited_page() {
     );
     client.shutdown();
 }
+
+#[cfg(unix)]
+#[test]
+fn a_buffer_opened_through_a_symlink_is_its_targets_document() {
+    let dir = common::workspace(&[
+        ("guide/index.md", "# Guide\n\nSee [the plan](plan.md).\n"),
+        (
+            "other.md",
+            "# Other\n\nRead [the guide](guide/index.md#guide).\n",
+        ),
+    ]);
+    std::os::unix::fs::symlink("index.md", dir.path().join("guide/README.md")).unwrap();
+    let mut client = Client::start(dir.path(), json!({}));
+    let text = client.open("guide/README.md");
+    // As `sot lint` reports it on the target, but told under the name it was opened by.
+    assert_eq!(
+        summary(&client.diagnostics("guide/README.md")),
+        ["2:15 broken-link"]
+    );
+    client.change("guide/README.md", 2, &text.replace("# Guide", "# Handbook"));
+    assert_eq!(
+        summary(&client.diagnostics("other.md")),
+        ["2:17 broken-anchor"]
+    );
+    let uri = client.uri("guide/README.md");
+    client.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    assert_eq!(
+        summary(&client.diagnostics("guide/README.md")),
+        Vec::<String>::new()
+    );
+    client.shutdown();
+}

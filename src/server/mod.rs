@@ -161,12 +161,15 @@ struct Server<'c> {
     state: State,
     /// Open documents' versions, by root-relative path.
     versions: HashMap<String, i32>,
+    /// The URIs the client opened documents by, by root-relative path.
+    opened_as: HashMap<String, Url>,
     /// Documents changed since the findings were last computed, with what each was
     /// before the change.
     changed: HashMap<String, Before>,
     /// The findings each file was last given, to clear them when it has none and to
     /// send nothing when they stay the same.
-    published: HashMap<String, Vec<lsp_types::Diagnostic>>,
+    /// With the URI they were told under.
+    published: HashMap<String, (Url, Vec<lsp_types::Diagnostic>)>,
     /// The settings could not be read: the workspace is checked with the last good ones.
     config_error: Option<String>,
     next_request: i32,
@@ -186,6 +189,7 @@ impl<'c> Server<'c> {
             client,
             state,
             versions: HashMap::new(),
+            opened_as: HashMap::new(),
             changed: HashMap::new(),
             published: HashMap::new(),
             config_error: None,
@@ -321,6 +325,7 @@ impl<'c> Server<'c> {
                     let doc = p.text_document;
                     if let Some(rel) = self.path_of(&doc.uri) {
                         self.versions.insert(rel.clone(), doc.version);
+                        self.opened_as.insert(rel.clone(), doc.uri);
                         self.change(&rel, |state| state.set_buffer(&rel, doc.text));
                     }
                 }
@@ -353,6 +358,7 @@ impl<'c> Server<'c> {
                 {
                     if let Some(rel) = self.path_of(&p.text_document.uri) {
                         self.versions.remove(&rel);
+                        self.opened_as.remove(&rel);
                         self.change(&rel, |state| state.close_buffer(&rel));
                     }
                 }
@@ -452,7 +458,12 @@ impl<'c> Server<'c> {
         self.state.relative(&uri.to_file_path().ok()?)
     }
 
+    /// The URI of the document at `rel`: the one the client opened it by (a symlink's,
+    /// perhaps), else its file's.
     fn uri_of(&self, rel: &str) -> Option<Url> {
+        if let Some(uri) = self.opened_as.get(rel) {
+            return Some(uri.clone());
+        }
         Url::from_file_path(self.state.root.join(rel)).ok()
     }
 
@@ -516,7 +527,10 @@ impl<'c> Server<'c> {
             batches.push((rel.clone(), self.to_lsp(&found, &mut texts)));
         }
         for (rel, batch) in batches {
-            let told = self.published.get(&rel).map_or(&[][..], Vec::as_slice);
+            let told = self
+                .published
+                .get(&rel)
+                .map_or(&[][..], |(_, d)| d.as_slice());
             if told == batch.as_slice() && !edited.contains(&rel) {
                 continue;
             }
@@ -528,16 +542,30 @@ impl<'c> Server<'c> {
         let Some(uri) = self.uri_of(rel) else {
             return;
         };
+        // Findings told under another URI (a symlink's the document was opened by, or
+        // its file's) are cleared there.
+        if let Some((told, _)) = self.published.get(rel).filter(|(told, _)| *told != uri) {
+            self.notify::<notif::PublishDiagnostics>(PublishDiagnosticsParams {
+                uri: told.clone(),
+                diagnostics: Vec::new(),
+                version: None,
+            });
+            if diagnostics.is_empty() {
+                // Nothing was told under `uri`: nothing to clear there.
+                self.published.remove(rel);
+                return;
+            }
+        }
         let version = self.versions.get(rel).copied();
         self.notify::<notif::PublishDiagnostics>(PublishDiagnosticsParams {
-            uri,
+            uri: uri.clone(),
             diagnostics: diagnostics.clone(),
             version,
         });
         if diagnostics.is_empty() {
             self.published.remove(rel);
         } else {
-            self.published.insert(rel.to_string(), diagnostics);
+            self.published.insert(rel.to_string(), (uri, diagnostics));
         }
     }
 

@@ -92,6 +92,14 @@ impl State {
 
     /// The root-relative path of an absolute one inside the workspace.
     pub fn relative(&self, path: &Path) -> Option<String> {
+        // A symlink stands for its target, as in the walk: a buffer opened through one
+        // is the target's document.
+        let target = path
+            .symlink_metadata()
+            .is_ok_and(|m| m.file_type().is_symlink())
+            .then(|| path.canonicalize().ok())
+            .flatten();
+        let path = target.as_deref().unwrap_or(path);
         workspace::relative(&self.root, path)
             .or_else(|| {
                 // The client may name the root through a symlink the root was resolved
