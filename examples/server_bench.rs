@@ -148,13 +148,15 @@ fn main() {
         latencies.sort();
         series.push((what, latencies));
     }
-    let peak = std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-        });
+    // Peak, and what the server holds once it has settled.
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let kib = |field: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(field))
+            .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+    };
+    let (peak, held) = (kib("VmHWM:"), kib("VmRSS:"));
     send(Message::Request(Request::new(
         RequestId::from(2),
         "shutdown".into(),
@@ -177,7 +179,11 @@ fn main() {
             ms(at(1.0))
         );
     }
-    if let Some(kib) = peak {
-        println!("peak memory:                {} MiB", kib / 1024);
+    if let (Some(peak), Some(held)) = (peak, held) {
+        println!(
+            "memory: peak {} MiB, held after the keystrokes {} MiB",
+            peak / 1024,
+            held / 1024
+        );
     }
 }

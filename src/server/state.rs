@@ -23,7 +23,7 @@ pub struct State {
     pub ws: Workspace,
     pub reg: Registry,
     /// What the rules read of each lean document's text, by path, found when it was
-    /// read and before it dropped its text.
+    /// read and before it dropped its text; only where there is something to read.
     lean_facts: HashMap<String, TextFacts>,
     /// The open buffers, by root-relative path: their text is what the workspace holds
     /// for them, whatever the disk says.
@@ -62,7 +62,8 @@ impl State {
             .docs
             .iter()
             .zip(loaded.text_facts)
-            .filter_map(|(doc, facts)| Some((doc.path.clone(), facts?)))
+            // Empty facts are what a lean document gives anyway: only the others are kept.
+            .filter_map(|(doc, facts)| Some((doc.path.clone(), facts.filter(|f| !f.is_empty())?)))
             .collect();
         let reg = Registry::build(&loaded.ws, &settings.id_config());
         State {
@@ -213,7 +214,7 @@ impl State {
         if before != self.find(&path).map(|d| self.page_face(d)) {
             self.site = OnceCell::new();
         }
-        match facts {
+        match facts.filter(|f| !f.is_empty()) {
             Some(facts) => self.lean_facts.insert(path.clone(), facts),
             None => self.lean_facts.remove(&path),
         };

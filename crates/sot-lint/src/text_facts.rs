@@ -65,6 +65,20 @@ impl TextFacts {
         }
     }
 
+    /// Whether the document's text holds nothing the rules read (most documents'): the
+    /// facts need not be kept.
+    pub fn is_empty(&self) -> bool {
+        self.secrets.is_empty()
+            && self.secret_values.is_empty()
+            && self.suppression.suppressions.is_empty()
+            && self.suppression.mistakes.is_empty()
+            && self.placeholders.is_empty()
+            && self.instruction_comments.is_empty()
+            && self.references.is_empty()
+            && self.family_spans.is_empty()
+            && self.stand_in_links.is_empty()
+    }
+
     /// The prefix of the stand-in that is link `link`'s whole text, if it is one.
     pub(crate) fn stand_in_link(&self, link: usize) -> Option<&str> {
         self.stand_in_links
