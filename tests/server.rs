@@ -365,3 +365,28 @@ fn a_buffer_opened_through_a_symlink_is_its_targets_document() {
     );
     client.shutdown();
 }
+
+#[test]
+fn a_dependent_that_is_not_open_is_checked_with_what_its_text_held() {
+    let dir = common::workspace(&[
+        ("guide.md", "# Guide\n\n## Rollback\n\nUndo the release.\n"),
+        (
+            "notes.md",
+            "# Notes\n\nOwner: {Team name}\n\nSee [rollback](guide.md#rollback).\n\n\
+             <!-- sot-disable-next-line placeholder -->\nEscalate to {Manager name}.\n",
+        ),
+    ]);
+    let mut client = Client::start(dir.path(), json!({}));
+    let guide = client.open("guide.md");
+    assert_eq!(
+        summary(&client.diagnostics("guide.md")),
+        Vec::<String>::new()
+    );
+    client.change("guide.md", 2, &guide.replace("## Rollback", "## Roll back"));
+    // The placeholder and the suppression were found before notes.md dropped its text.
+    assert_eq!(
+        summary(&client.diagnostics("notes.md")),
+        ["2:7 placeholder", "4:15 broken-anchor"]
+    );
+    client.shutdown();
+}
