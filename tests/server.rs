@@ -3,14 +3,8 @@
 
 mod common;
 
-use common::lsp::{summary, Client};
+use common::lsp::{clean_workspace, summary, Client};
 use serde_json::json;
-
-fn clean_workspace() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    common::copy_dir(&common::repo().join("fixtures/clean"), dir.path());
-    dir
-}
 
 const PLAYBOOK: &str = "SoT.DEPLOYMENT_PLAYBOOK.md";
 const RUNBOOK: &str = "docs/runbooks/payments-deploy.md";

@@ -6,19 +6,13 @@ mod common;
 
 use std::path::Path;
 
-use common::lsp::Client;
+use common::lsp::{clean_workspace, Client};
 use serde_json::{json, Value};
 
 const PLAYBOOK: &str = "SoT.DEPLOYMENT_PLAYBOOK.md";
 const RUNBOOK: &str = "docs/runbooks/payments-deploy.md";
 /// The payments runbook's first paragraph: a line typed before it is line 26.
 const GOAL: &str = "## Goal\n\n";
-
-fn clean_workspace() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    common::copy_dir(&common::repo().join("fixtures/clean"), dir.path());
-    dir
-}
 
 fn write(root: &Path, files: &[(&str, &str)]) {
     for (rel, text) in files {

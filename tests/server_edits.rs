@@ -9,18 +9,12 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::lsp::{position_of, summary, Client};
+use common::lsp::{clean_workspace, position_of, summary, Client};
 use serde_json::{json, Value};
 
 const PLAYBOOK: &str = "SoT.DEPLOYMENT_PLAYBOOK.md";
 const RUNBOOK: &str = "docs/runbooks/payments-deploy.md";
 const FAILOVER: &str = "docs/runbooks/database-failover.md";
-
-fn clean_workspace() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    common::copy_dir(&common::repo().join("fixtures/clean"), dir.path());
-    dir
-}
 
 /// A client that takes versioned document changes, prepares renames and resolves
 /// code actions' edits.

@@ -4,14 +4,8 @@
 
 mod common;
 
-use common::lsp::{position_of, Client};
+use common::lsp::{clean_workspace, position_of, Client};
 use serde_json::{json, Value};
-
-fn clean_workspace() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    common::copy_dir(&common::repo().join("fixtures/clean"), dir.path());
-    dir
-}
 
 const PLAYBOOK: &str = "SoT.DEPLOYMENT_PLAYBOOK.md";
 const RUNBOOK: &str = "docs/runbooks/payments-deploy.md";

@@ -279,32 +279,20 @@ impl<'c> Server<'c> {
     fn on_request(&mut self, request: Request) -> Response {
         let id = request.id.clone();
         let result = match request.method.as_str() {
-            req::DocumentDiagnosticRequest::METHOD => {
-                parse::<lsp_types::DocumentDiagnosticParams>(request)
-                    .map(|p| self.pull_diagnostics(&p.text_document.uri))
-                    .and_then(to_value)
-            }
+            req::DocumentDiagnosticRequest::METHOD => answer(request, |p| self.pull_diagnostics(p)),
             req::GotoDefinition::METHOD => answer(request, |p| self.definition(p)),
             req::References::METHOD => answer(request, |p| self.references(p)),
             req::HoverRequest::METHOD => answer(request, |p| self.hover(p)),
             req::DocumentSymbolRequest::METHOD => answer(request, |p| self.document_symbols(p)),
             req::WorkspaceSymbolRequest::METHOD => answer(request, |p| self.workspace_symbols(p)),
             req::Completion::METHOD => answer(request, |p| self.complete(&p)),
-            req::PrepareRenameRequest::METHOD => parse(request)
-                .and_then(|p| self.prepare_rename(p))
-                .and_then(to_value),
-            req::Rename::METHOD => parse(request)
-                .and_then(|p| self.rename(p))
-                .and_then(to_value),
-            req::WillRenameFiles::METHOD => parse(request)
-                .and_then(|p| self.will_rename_files(p))
-                .and_then(to_value),
-            req::CodeActionRequest::METHOD => parse(request)
-                .and_then(|p| self.code_actions(p))
-                .and_then(to_value),
-            req::CodeActionResolveRequest::METHOD => parse(request)
-                .and_then(|a| self.resolve_code_action(a))
-                .and_then(to_value),
+            req::PrepareRenameRequest::METHOD => try_answer(request, |p| self.prepare_rename(p)),
+            req::Rename::METHOD => try_answer(request, |p| self.rename(p)),
+            req::WillRenameFiles::METHOD => try_answer(request, |p| self.will_rename_files(p)),
+            req::CodeActionRequest::METHOD => try_answer(request, |p| self.code_actions(p)),
+            req::CodeActionResolveRequest::METHOD => {
+                try_answer(request, |a| self.resolve_code_action(a))
+            }
             _ => Err((
                 ErrorCode::MethodNotFound,
                 format!("sot server does not answer {}", request.method),
@@ -569,8 +557,14 @@ impl<'c> Server<'c> {
         }
     }
 
-    fn pull_diagnostics(&mut self, uri: &Url) -> DocumentDiagnosticReportResult {
-        let items = match self.path_of(uri).and_then(|rel| self.state.doc(&rel)) {
+    fn pull_diagnostics(
+        &mut self,
+        params: lsp_types::DocumentDiagnosticParams,
+    ) -> DocumentDiagnosticReportResult {
+        let items = match self
+            .path_of(&params.text_document.uri)
+            .and_then(|rel| self.state.doc(&rel))
+        {
             Some(d) => {
                 let found = self.state.lint(&[d]);
                 let found: Vec<&sot_lint::Diagnostic> = found.iter().collect();
@@ -677,6 +671,14 @@ fn answer<P: serde::de::DeserializeOwned, R: serde::Serialize>(
     handle: impl FnOnce(P) -> R,
 ) -> Result<serde_json::Value, Failed> {
     parse(request).map(handle).and_then(to_value)
+}
+
+/// [`answer`], for a handler that may refuse.
+fn try_answer<P: serde::de::DeserializeOwned, R: serde::Serialize>(
+    request: Request,
+    handle: impl FnOnce(P) -> Result<R, Failed>,
+) -> Result<serde_json::Value, Failed> {
+    parse(request).and_then(handle).and_then(to_value)
 }
 
 fn to_value(value: impl serde::Serialize) -> Result<serde_json::Value, Failed> {

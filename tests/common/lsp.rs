@@ -218,6 +218,13 @@ impl Drop for Client {
     }
 }
 
+/// A copy of `fixtures/clean`, a workspace with no findings, to edit.
+pub fn clean_workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    super::copy_dir(&super::repo().join("fixtures/clean"), dir.path());
+    dir
+}
+
 /// The `(line, character)` of the first `needle` in `text`, in UTF-16 units.
 pub fn position_of(text: &str, needle: &str) -> Value {
     let at = text
