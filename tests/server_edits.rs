@@ -899,6 +899,16 @@ fn a_new_entry_is_the_one_sot_new_adds() {
             "Add a new DEC entry (DEC-003)".into()
         )]
     );
+    // The editor asking on its own, as the cursor moves, is offered no source action.
+    let automatic = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": client.uri(DECISIONS) },
+            "range": { "start": position_of(&text, "sessions expire"), "end": position_of(&text, "sessions expire") },
+            "context": { "diagnostics": [], "triggerKind": 2 },
+        }),
+    );
+    assert_eq!(automatic, json!([]));
     let texts = BTreeMap::from([(DECISIONS.to_string(), text)]);
     let added = apply(&client, &actions[0]["edit"], &texts);
 

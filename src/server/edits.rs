@@ -11,12 +11,12 @@ use std::ops::Range;
 use lsp_server::ErrorCode;
 use lsp_types::{
     ClientCapabilities, CodeAction, CodeActionKind, CodeActionOptions, CodeActionOrCommand,
-    CodeActionParams, CodeActionProviderCapability, DocumentChanges, FileOperationFilter,
-    FileOperationPattern, FileOperationPatternKind, FileOperationRegistrationOptions, FileRename,
-    OneOf, OptionalVersionedTextDocumentIdentifier, Position, PrepareRenameResponse,
-    RenameFilesParams, RenameOptions, RenameParams, TextDocumentEdit, TextDocumentPositionParams,
-    TextEdit, Url, WorkspaceEdit, WorkspaceFileOperationsServerCapabilities,
-    WorkspaceServerCapabilities,
+    CodeActionParams, CodeActionProviderCapability, CodeActionTriggerKind, DocumentChanges,
+    FileOperationFilter, FileOperationPattern, FileOperationPatternKind,
+    FileOperationRegistrationOptions, FileRename, OneOf, OptionalVersionedTextDocumentIdentifier,
+    Position, PrepareRenameResponse, RenameFilesParams, RenameOptions, RenameParams,
+    TextDocumentEdit, TextDocumentPositionParams, TextEdit, Url, WorkspaceEdit,
+    WorkspaceFileOperationsServerCapabilities, WorkspaceServerCapabilities,
 };
 use serde::{Deserialize, Serialize};
 use similar::{DiffOp, DiffTag};
@@ -375,13 +375,15 @@ impl Server<'_> {
         };
         let range = start..end.max(start);
         let only = p.context.only.as_deref();
-        let wanted = |kind: &CodeActionKind| {
-            only.is_none_or(|only| {
-                only.iter().any(|k| {
-                    let (kind, k) = (kind.as_str(), k.as_str());
-                    kind == k || kind.strip_prefix(k).is_some_and(|r| r.starts_with('.'))
-                })
-            })
+        // Asked by the editor on its own (the cursor moved, a lightbulb to show): no
+        // source actions, which are chosen from a menu that asks for them.
+        let automatic = p.context.trigger_kind == Some(CodeActionTriggerKind::AUTOMATIC);
+        let wanted = |kind: &CodeActionKind| match only {
+            Some(only) => only.iter().any(|k| {
+                let (kind, k) = (kind.as_str(), k.as_str());
+                kind == k || kind.strip_prefix(k).is_some_and(|r| r.starts_with('.'))
+            }),
+            None => !(automatic && kind.as_str().starts_with("source")),
         };
         let found = if wanted(&CodeActionKind::QUICKFIX) || wanted(&FIX_ALL) {
             self.state.lint(&[d])
