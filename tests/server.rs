@@ -384,3 +384,23 @@ fn a_dependent_that_is_not_open_is_checked_with_what_its_text_held() {
     );
     client.shutdown();
 }
+
+#[test]
+fn a_configuration_with_an_error_at_start_is_reported_and_the_defaults_apply() {
+    let dir = common::workspace(&[
+        ("sot.toml", "[rules]\nbroken-link = \"sometimes\"\n"),
+        ("guide.md", "# Guide\n\nSee [the plan](plan.md).\n"),
+    ]);
+    let mut client = Client::start(dir.path(), json!({}));
+    let shown = client.wait_for("window/showMessage", |_| true);
+    assert!(
+        shown["message"].as_str().unwrap().contains("sot.toml:2:"),
+        "{shown}"
+    );
+    client.open("guide.md");
+    assert_eq!(
+        summary(&client.diagnostics("guide.md")),
+        ["2:15 broken-link"]
+    );
+    client.shutdown();
+}
