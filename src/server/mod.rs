@@ -20,7 +20,7 @@ use lsp_types::{
     DocumentDiagnosticReport, DocumentDiagnosticReportResult, FullDocumentDiagnosticReport,
     InitializeParams, NumberOrString, PositionEncodingKind, PublishDiagnosticsParams,
     RelatedFullDocumentDiagnosticReport, ServerCapabilities, TextDocumentSyncCapability,
-    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Url,
+    TextDocumentSyncKind, TextDocumentSyncOptions, Url,
 };
 use serde_json::json;
 
@@ -130,7 +130,6 @@ fn capabilities(client: &Client) -> ServerCapabilities {
             TextDocumentSyncOptions {
                 open_close: Some(true),
                 change: Some(TextDocumentSyncKind::INCREMENTAL),
-                save: Some(TextDocumentSyncSaveOptions::Supported(true)),
                 ..Default::default()
             },
         )),
