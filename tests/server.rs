@@ -199,6 +199,55 @@ fn spots(diagnostics: impl Iterator<Item = (u64, u64, u64, u64, String, String)>
     spots
 }
 
+/// What `sot lint FILE` finds in the file at `rel` of the workspace `dir`, as [`spots`].
+fn lint_spots(dir: &std::path::Path, rel: &str) -> Vec<String> {
+    let lint = common::sot(dir, &["lint", "--no-cache", "--format", "json", rel]);
+    let report: serde_json::Value = serde_json::from_slice(&lint.stdout).unwrap();
+    spots(
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(json_spot),
+    )
+}
+
+/// A finding of `sot lint --format json`, taken apart for [`spots`].
+fn json_spot(d: &serde_json::Value) -> (u64, u64, u64, u64, String, String) {
+    let n = |k: &str| d[k].as_u64().unwrap();
+    let s = |k: &str| d[k].as_str().unwrap().to_string();
+    let (line, column) = (n("line"), n("column"));
+    (
+        line,
+        column,
+        n("end_line"),
+        n("end_column"),
+        s("severity"),
+        s("rule"),
+    )
+}
+
+/// The server's findings, as [`spots`] (columns in UTF-16 units, which are characters
+/// outside the astral planes).
+fn server_spots(found: &[serde_json::Value]) -> Vec<String> {
+    spots(found.iter().map(|d| {
+        let at = |end: &str, k: &str| d["range"][end][k].as_u64().unwrap() + 1;
+        let severity = match d["severity"].as_u64() {
+            Some(1) => "error",
+            Some(2) => "warning",
+            _ => "note",
+        };
+        (
+            at("start", "line"),
+            at("start", "character"),
+            at("end", "line"),
+            at("end", "character"),
+            severity.to_string(),
+            d["code"].as_str().unwrap().to_string(),
+        )
+    }))
+}
+
 #[test]
 fn an_open_document_gets_the_findings_sot_lint_gives_that_file() {
     let mut compared = 0;
@@ -222,41 +271,9 @@ fn an_open_document_gets_the_findings_sot_lint_gives_that_file() {
             let Ok(text) = std::fs::read_to_string(dir.path().join(&file)) else {
                 continue; // Not UTF-8: no editor buffer holds it as it is.
             };
-            let lint = common::sot(
-                dir.path(),
-                &["lint", "--no-cache", "--format", "json", &file],
-            );
-            let report: serde_json::Value = serde_json::from_slice(&lint.stdout).unwrap();
-            let expected = spots(report["diagnostics"].as_array().unwrap().iter().map(|d| {
-                let n = |k: &str| d[k].as_u64().unwrap();
-                let s = |k: &str| d[k].as_str().unwrap().to_string();
-                (
-                    n("line"),
-                    n("column"),
-                    n("end_line"),
-                    n("end_column"),
-                    s("severity"),
-                    s("rule"),
-                )
-            }));
+            let expected = lint_spots(dir.path(), &file);
             client.open_with(&file, &text);
-            let found = client.diagnostics(&file);
-            let found = spots(found.iter().map(|d| {
-                let at = |end: &str, k: &str| d["range"][end][k].as_u64().unwrap() + 1;
-                let severity = match d["severity"].as_u64() {
-                    Some(1) => "error",
-                    Some(2) => "warning",
-                    _ => "note",
-                };
-                (
-                    at("start", "line"),
-                    at("start", "character"),
-                    at("end", "line"),
-                    at("end", "character"),
-                    severity.to_string(),
-                    d["code"].as_str().unwrap().to_string(),
-                )
-            }));
+            let found = server_spots(&client.diagnostics(&file));
             assert_eq!(found, expected, "{}: {file}", fixture.display());
             compared += 1;
         }
@@ -402,5 +419,97 @@ fn a_configuration_with_an_error_at_start_is_reported_and_the_defaults_apply() {
         summary(&client.diagnostics("guide.md")),
         ["2:15 broken-link"]
     );
+    client.shutdown();
+}
+
+#[test]
+fn any_sequence_of_edits_ends_with_the_findings_sot_lint_gives_the_final_text() {
+    let dir = clean_workspace();
+    let mut client = Client::start(dir.path(), json!({}));
+    let mut text = client.open(PLAYBOOK);
+    client.diagnostics(PLAYBOOK);
+    // Pieces that make and break entries, IDs, links, anchors and fields.
+    let pieces = [
+        "x",
+        "\n",
+        "\n\n",
+        "## DEP-099: Hotfix\n\n**Status**: Active\n",
+        "DEP-002",
+        "[DEP-001](#dep-001-blue-green-rollout)",
+        "](",
+        "#",
+        "**Owner**: ",
+        "é",
+        "{Name}",
+        "RUN-0",
+        "## ",
+        "`",
+        "DEP-001 to DEP-099",
+        "",
+    ];
+    let mut rng = fastrand::Rng::with_seed(13);
+    for version in 2..300 {
+        let boundary = |rng: &mut fastrand::Rng, text: &str| loop {
+            let at = rng.usize(0..=text.len());
+            if text.is_char_boundary(at) {
+                return at;
+            }
+        };
+        let a = boundary(&mut rng, &text);
+        let b = (a + rng.usize(0..40)).min(text.len());
+        let b = (b..=text.len())
+            .find(|&b| text.is_char_boundary(b))
+            .unwrap();
+        let piece = pieces[rng.usize(0..pieces.len())];
+        let range = json!({
+            "start": common::lsp::position_at(&text, a),
+            "end": common::lsp::position_at(&text, b),
+        });
+        text.replace_range(a..b, piece);
+        let uri = client.uri(PLAYBOOK);
+        client.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": { "uri": uri, "version": version },
+                "contentChanges": [{ "range": range, "text": piece }],
+            }),
+        );
+    }
+    let uri = client.uri(PLAYBOOK);
+    let last = client.wait_for("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri && p["version"] == 299
+    });
+    let found = server_spots(last["diagnostics"].as_array().unwrap());
+    // The same text on disk, linted by the command line.
+    std::fs::write(dir.path().join(PLAYBOOK), &text).unwrap();
+    assert_eq!(found, lint_spots(dir.path(), PLAYBOOK));
+    // Every other document, as the registry kept up to date in memory sees it, against
+    // a whole run of the command line (which leaves out what .gitignore ignores).
+    let whole = common::sot(dir.path(), &["lint", "--no-cache", "--format", "json"]);
+    let whole: serde_json::Value = serde_json::from_slice(&whole.stdout).unwrap();
+    for path in common::walk(dir.path()) {
+        let rel = path.strip_prefix(dir.path()).unwrap().display().to_string();
+        if !rel.ends_with(".md") || rel == PLAYBOOK {
+            continue;
+        }
+        let expected = spots(
+            whole["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| d["file"] == rel.as_str())
+                .map(json_spot),
+        );
+        let uri = client.uri(&rel);
+        let report = client.request(
+            "textDocument/diagnostic",
+            json!({ "textDocument": { "uri": uri } }),
+        );
+        assert_eq!(
+            server_spots(report["items"].as_array().unwrap()),
+            expected,
+            "{rel}"
+        );
+    }
     client.shutdown();
 }

@@ -230,6 +230,11 @@ pub fn position_of(text: &str, needle: &str) -> Value {
     let at = text
         .find(needle)
         .unwrap_or_else(|| panic!("{needle:?} in the text"));
+    position_at(text, at)
+}
+
+/// The `(line, character)` of byte `at` of `text`, in UTF-16 units.
+pub fn position_at(text: &str, at: usize) -> Value {
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let line = text[..line_start].matches('\n').count();
     let character: usize = text[line_start..at].chars().map(char::len_utf16).sum();
