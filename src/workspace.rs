@@ -54,7 +54,7 @@ pub fn is_markdown(path: &str) -> bool {
 }
 
 /// Documents live outside hidden folders (`.github/`), though links may point there.
-fn in_hidden_dir(path: &str) -> bool {
+pub fn in_hidden_dir(path: &str) -> bool {
     path.split('/')
         .rev()
         .skip(1)
@@ -115,8 +115,7 @@ pub fn load(
         .parents(in_repository)
         .git_global(in_repository)
         .filter_entry(move |e| {
-            // Git's data and sot's own cache are no part of the documents' workspace.
-            if e.file_name() == ".git" || e.file_name() == ".sot_cache" {
+            if is_unwalked_folder(e.file_name()) {
                 return false;
             }
             // Only a folder's `.gitignore` is looked at: one `stat` per folder, not per file.
@@ -308,7 +307,7 @@ fn shed(doc: &mut Document, settings: &Settings, is_target: &IsTarget<'_>) -> Op
 }
 
 /// A document with its facts.
-type WithFacts = (Document, DocFacts, Option<PageFacts>);
+pub type WithFacts = (Document, DocFacts, Option<PageFacts>);
 
 /// The document at `path`, shown as `rel`, from `cache` when it holds the file and
 /// the lean form will do (the flag); `None` when the file vanished after the walk
@@ -415,18 +414,48 @@ fn unlisted_folder(root: &Path, err: &ignore::Error) -> Option<(String, String)>
 }
 
 /// The document at `rel` as it is on disk now, lean when no check reads it whole, with
-/// the text facts it dropped and what a site reads of it; `None` when no regular file
-/// is there.
+/// its facts and the text facts it dropped; `None` when no regular file is there.
 pub fn read_one(
     root: &Path,
     rel: &str,
     settings: &Settings,
-) -> Option<(Document, Option<TextFacts>, PageFacts)> {
+) -> Option<(WithFacts, Option<TextFacts>)> {
     let bytes = read_regular(&root.join(rel)).ok()?;
-    let mut doc = read_document(bytes, rel.to_string());
-    let page = settings.site().page_facts(&doc);
-    let facts = shed(&mut doc, settings, &|_| true);
-    Some((doc, facts, page))
+    let (mut doc, facts, page) = with_facts(read_document(bytes, rel.to_string()), settings.site());
+    let text_facts = shed(&mut doc, settings, &|_| true);
+    Some(((doc, facts, page), text_facts))
+}
+
+/// Git's data and sot's own cache are no part of the documents' workspace.
+fn is_unwalked_folder(name: &std::ffi::OsStr) -> bool {
+    name == ".git" || name == ".sot_cache"
+}
+
+/// Whether the walk of `root` takes in the file or folder at `rel` (which exists): not
+/// under a folder it leaves out, nor ignored by git. Asked of one path, as a file
+/// appears: only the `.gitignore` files above it are read (outside a repository, also
+/// any above the root, which the walk does not read).
+pub fn walked(root: &Path, rel: &str) -> bool {
+    if rel.split('/').any(|part| is_unwalked_folder(part.as_ref())) {
+        return false;
+    }
+    let in_repository = root.ancestors().any(|d| d.join(".git").exists());
+    // A folder git ignores hides what is in it: each folder on the way is asked too.
+    let mut path = root.to_path_buf();
+    rel.split('/').all(|part| {
+        let child = path.join(part);
+        let parent = std::mem::replace(&mut path, child);
+        WalkBuilder::new(&parent)
+            .hidden(false)
+            .ignore(false)
+            .require_git(in_repository)
+            .parents(true)
+            .git_global(in_repository)
+            .max_depth(Some(1))
+            .build()
+            .filter_map(Result::ok)
+            .any(|entry| entry.path() == path)
+    })
 }
 
 /// The document in `bytes`, shown as `rel`.

@@ -513,3 +513,46 @@ fn any_sequence_of_edits_ends_with_the_findings_sot_lint_gives_the_final_text() 
     }
     client.shutdown();
 }
+
+#[test]
+fn files_git_ignores_stay_out_of_the_workspace_when_they_appear() {
+    let dir = clean_workspace();
+    let mut client = Client::start(dir.path(), json!({}));
+    client.open(RUNBOOK);
+    client.diagnostics(RUNBOOK);
+    let copy = "## DEP-001: Blue-green rollout\n\n**Status**: Active\n";
+    // `generated/` is in the fixture's .gitignore: its new file is no document.
+    let ignored = "generated/copy.md";
+    std::fs::write(dir.path().join(ignored), copy).unwrap();
+    let uri = client.uri(ignored);
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri, "type": 1 }] }),
+    );
+    let kept = "docs/copy.md";
+    std::fs::write(dir.path().join(kept), copy).unwrap();
+    let uri = client.uri(kept);
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri, "type": 1 }] }),
+    );
+    // Only the copy the walk takes in defines DEP-001 a second time.
+    let mut pull = |rel: &str| {
+        let uri = client.uri(rel);
+        let report = client.request(
+            "textDocument/diagnostic",
+            json!({ "textDocument": { "uri": uri } }),
+        );
+        summary(report["items"].as_array().unwrap())
+    };
+    let duplicates = |found: Vec<String>| -> Vec<String> {
+        found
+            .into_iter()
+            .filter(|f| f.ends_with("duplicate-id"))
+            .collect()
+    };
+    assert_eq!(duplicates(pull(kept)), ["0:3 duplicate-id"]);
+    assert_eq!(pull(ignored), Vec::<String>::new());
+    assert_eq!(pull("SoT.DEPLOYMENT_PLAYBOOK.md"), Vec::<String>::new());
+    client.shutdown();
+}

@@ -10,7 +10,7 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use sot_lint::{Context, Diagnostic, Selection, Settings, TextFacts};
-use sot_registry::{PageFacts, Registry, Site, Target, Workspace};
+use sot_registry::{DocFacts, Registry, Site, Target, Workspace};
 use sot_syntax::Document;
 
 use crate::workspace;
@@ -119,7 +119,9 @@ impl State {
     /// Puts the buffer's text in place of the document at `rel`.
     pub fn set_buffer(&mut self, rel: &str, text: String) {
         if self.covers(rel) {
-            self.put(Document::parse(rel, text.clone()), None, None);
+            let doc = Document::parse(rel, text.clone());
+            let facts = DocFacts::of(&doc);
+            self.put((doc, facts, None), None);
         }
         self.open.insert(rel.to_string(), text);
     }
@@ -137,17 +139,24 @@ impl State {
             return;
         }
         let on_disk = self.root.join(rel);
-        match on_disk.symlink_metadata() {
-            Ok(m) if m.is_dir() => self.ws.tree.add_dir(rel),
-            Ok(_) => self.ws.tree.add_file(rel),
-            Err(_) if self.ws.tree.is_dir(rel) => self.ws.tree.remove_dir(rel),
-            Err(_) => self.ws.tree.remove_file(rel),
+        // What the walk leaves out (what git ignores: build output, `node_modules`)
+        // stays out as it changes, as if it were not there.
+        let meta = on_disk
+            .symlink_metadata()
+            .ok()
+            .filter(|_| workspace::walked(&self.root, rel));
+        match &meta {
+            Some(m) if m.is_dir() => self.ws.tree.add_dir(rel),
+            Some(_) => self.ws.tree.add_file(rel),
+            None if self.ws.tree.is_dir(rel) => self.ws.tree.remove_dir(rel),
+            None => self.ws.tree.remove_file(rel),
         }
-        if !self.covers(rel) {
+        if !self.covers(rel) || workspace::in_hidden_dir(rel) {
             return;
         }
-        match workspace::read_one(&self.root, rel, &self.settings) {
-            Some((doc, facts, page)) => self.put(doc, facts, Some(page)),
+        let read = meta.and_then(|_| workspace::read_one(&self.root, rel, &self.settings));
+        match read {
+            Some((doc, text_facts)) => self.put(doc, text_facts),
             None => {
                 if let Some(d) = self.find(rel) {
                     self.ws.remove(d);
@@ -203,18 +212,18 @@ impl State {
             .ok()
     }
 
-    fn put(&mut self, doc: Document, facts: Option<TextFacts>, page: Option<PageFacts>) {
+    fn put(&mut self, (doc, facts, page): workspace::WithFacts, text_facts: Option<TextFacts>) {
         let path = doc.path.clone();
         let before = self.find(&path).map(|d| self.page_face(d));
         if before.is_none() {
             self.ws.tree.add_file(&path);
             self.reshaped = true;
         }
-        self.ws.insert_page(doc, page);
+        self.ws.insert_with(doc, facts, page);
         if before != self.find(&path).map(|d| self.page_face(d)) {
             self.site = OnceCell::new();
         }
-        match facts.filter(|f| !f.is_empty()) {
+        match text_facts.filter(|f| !f.is_empty()) {
             Some(facts) => self.lean_facts.insert(path.clone(), facts),
             None => self.lean_facts.remove(&path),
         };

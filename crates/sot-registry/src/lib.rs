@@ -109,19 +109,21 @@ impl Workspace {
 
     /// Puts `doc` in the place of the document at its path, or adds it.
     pub fn insert(&mut self, doc: Document) {
-        self.insert_page(doc, None);
+        let facts = DocFacts::of(&doc);
+        self.insert_with(doc, facts, None);
     }
 
-    /// [`Workspace::insert`], with what a site reads of the document when it was found
-    /// before the document dropped its text.
-    pub fn insert_page(&mut self, doc: Document, page: Option<PageFacts>) {
+    /// [`Workspace::insert`], with the document's facts (and what a site reads of it)
+    /// found before it dropped its text.
+    pub fn insert_with(&mut self, doc: Document, facts: DocFacts, page: Option<PageFacts>) {
         match self.docs.binary_search_by(|d| d.path.cmp(&doc.path)) {
             Ok(d) => {
-                self.replace(d, doc);
+                self.docs[d] = doc;
+                self.facts[d] = facts;
                 self.pages[d] = page;
             }
             Err(at) => {
-                self.facts.insert(at, DocFacts::of(&doc));
+                self.facts.insert(at, facts);
                 self.pages.insert(at, page);
                 self.docs.insert(at, doc);
             }
