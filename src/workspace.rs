@@ -83,20 +83,9 @@ pub fn load(
     let mut tree = FileTree::default();
     let mut doc_paths = Vec::new();
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    // In a repository, what git ignores there: `.gitignore` files from its top-level
-    // down, `.git/info/exclude` and the global excludes file, never an ignore file
-    // above the top-level. Elsewhere, the `.gitignore` files under the root.
-    let in_repository = canonical_root.ancestors().any(|d| d.join(".git").exists());
-    // The walk opens every `.gitignore` it meets, and a FIFO there would block it: a
-    // folder whose `.gitignore` is no regular file is not walked, and one at the root
-    // (or above it, inside the repository) turns ignore files off.
+    let walk = Walk::of(root);
     let mut unlisted: Vec<Document> = Vec::new();
-    let special_above = canonical_root
-        .ancestors()
-        .take_while(|d| in_repository && !d.join(".git").exists())
-        .chain(std::iter::once(canonical_root.as_path()))
-        .find_map(|d| special_gitignore(d).map(|kind| (d.join(".gitignore"), kind)));
-    if let Some((path, kind)) = &special_above {
+    if let Some((path, kind)) = &walk.special_above {
         let rel = relative(&canonical_root, path).unwrap_or_else(|| ".gitignore".into());
         unlisted.push(Document::unreadable(
             rel,
@@ -107,39 +96,19 @@ pub fn load(
     let skipped = std::sync::Arc::new(Mutex::new(Vec::new()));
     let skipped_in_walk = skipped.clone();
     let walked = Mutex::new(Vec::new());
-    WalkBuilder::new(root)
-        .hidden(false)
-        .ignore(false)
-        .git_ignore(special_above.is_none())
-        .require_git(in_repository)
-        .parents(in_repository)
-        .git_global(in_repository)
-        .filter_entry(move |e| {
-            if is_unwalked_folder(e.file_name()) {
-                return false;
-            }
-            // Only a folder's `.gitignore` is looked at: one `stat` per folder, not per file.
-            if !e.file_type().is_some_and(|t| t.is_dir()) {
-                return true;
-            }
-            match special_gitignore(e.path()) {
-                Some(kind) => {
-                    let gitignore = (e.path().join(".gitignore"), kind);
-                    lock(&skipped_in_walk).push(gitignore);
-                    false
-                }
-                None => true,
-            }
+    walk.builder(
+        |_| true,
+        move |gitignore, kind| lock(&skipped_in_walk).push((gitignore, kind)),
+    )
+    // On every core; what the walk found is sorted after, so the order of the
+    // threads never shows.
+    .build_parallel()
+    .run(|| {
+        Box::new(|entry| {
+            lock(&walked).push(entry);
+            ignore::WalkState::Continue
         })
-        // On every core; what the walk found is sorted after, so the order of the
-        // threads never shows.
-        .build_parallel()
-        .run(|| {
-            Box::new(|entry| {
-                lock(&walked).push(entry);
-                ignore::WalkState::Continue
-            })
-        });
+    });
     let mut walked = walked.into_inner().unwrap_or_else(|e| e.into_inner());
     walked.sort_by(|a, b| match (a, b) {
         (Ok(a), Ok(b)) => a.path().as_os_str().cmp(b.path().as_os_str()),
@@ -431,31 +400,124 @@ fn is_unwalked_folder(name: &std::ffi::OsStr) -> bool {
     name == ".git" || name == ".sot_cache"
 }
 
-/// Whether the walk of `root` takes in the file or folder at `rel` (which exists): not
-/// under a folder it leaves out, nor ignored by git. Asked of one path, as a file
-/// appears: only the `.gitignore` files above it are read (outside a repository, also
-/// any above the root, which the walk does not read).
-pub fn walked(root: &Path, rel: &str) -> bool {
-    if rel.split('/').any(|part| is_unwalked_folder(part.as_ref())) {
-        return false;
+/// How a root is walked: what git ignores there stays out, as do git's data, sot's
+/// cache and folders whose `.gitignore` is no regular file (opening it could block).
+struct Walk {
+    root: PathBuf,
+    in_repository: bool,
+    /// A `.gitignore` at the root (or above it, inside the repository) that is no
+    /// regular file: then no ignore file is read.
+    special_above: Option<(PathBuf, &'static str)>,
+}
+
+impl Walk {
+    fn of(root: &Path) -> Walk {
+        let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        // In a repository, what git ignores there: `.gitignore` files from its
+        // top-level down, `.git/info/exclude` and the global excludes file, never an
+        // ignore file above the top-level. Elsewhere, the `.gitignore` files under the
+        // root.
+        let in_repository = canonical_root.ancestors().any(|d| d.join(".git").exists());
+        let special_above = canonical_root
+            .ancestors()
+            .take_while(|d| in_repository && !d.join(".git").exists())
+            .chain(std::iter::once(canonical_root.as_path()))
+            .find_map(|d| special_gitignore(d).map(|kind| (d.join(".gitignore"), kind)));
+        Walk {
+            root: root.to_path_buf(),
+            in_repository,
+            special_above,
+        }
     }
-    let in_repository = root.ancestors().any(|d| d.join(".git").exists());
-    // A folder git ignores hides what is in it: each folder on the way is asked too.
-    let mut path = root.to_path_buf();
-    rel.split('/').all(|part| {
-        let child = path.join(part);
-        let parent = std::mem::replace(&mut path, child);
-        WalkBuilder::new(&parent)
+
+    /// The walk through what `keep` keeps; `skipped` hears of every folder left out
+    /// for its `.gitignore` (the file, and what it is).
+    fn builder(
+        &self,
+        keep: impl Fn(&ignore::DirEntry) -> bool + Send + Sync + 'static,
+        skipped: impl Fn(PathBuf, &'static str) + Send + Sync + 'static,
+    ) -> WalkBuilder {
+        let mut builder = WalkBuilder::new(&self.root);
+        builder
             .hidden(false)
             .ignore(false)
-            .require_git(in_repository)
-            .parents(true)
-            .git_global(in_repository)
-            .max_depth(Some(1))
+            .git_ignore(self.special_above.is_none())
+            .require_git(self.in_repository)
+            .parents(self.in_repository)
+            .git_global(self.in_repository)
+            .filter_entry(move |e| {
+                if is_unwalked_folder(e.file_name()) {
+                    return false;
+                }
+                // Only a folder's `.gitignore` is looked at: one `stat` per folder.
+                if e.file_type().is_some_and(|t| t.is_dir()) {
+                    if let Some(kind) = special_gitignore(e.path()) {
+                        skipped(e.path().join(".gitignore"), kind);
+                        return false;
+                    }
+                }
+                keep(e)
+            });
+        builder
+    }
+
+    /// The root-relative paths the walk takes in under the folder `rel`, to `depth`
+    /// levels below it (every level when `None`).
+    fn under(&self, rel: &str, depth: Option<usize>) -> Vec<String> {
+        let folder = self.root.join(rel);
+        let levels = rel.split('/').filter(|p| !p.is_empty()).count();
+        let on_the_way = folder.clone();
+        let mut builder = self.builder(
+            move |e| on_the_way.starts_with(e.path()) || e.path().starts_with(&on_the_way),
+            |_, _| {},
+        );
+        builder.max_depth(depth.map(|d| levels + d));
+        builder
             .build()
             .filter_map(Result::ok)
-            .any(|entry| entry.path() == path)
-    })
+            .filter(|e| e.path() != folder && e.path().starts_with(&folder))
+            .filter_map(|e| relative(&self.root, e.path()))
+            .collect()
+    }
+}
+
+/// Which paths the walk of a root takes in, asked path by path as files appear and
+/// go: each folder is listed once, by the walk itself, so the same ignore files rule.
+/// Good for one batch of changes; the disk may differ after it.
+pub struct Walked {
+    walk: Walk,
+    /// The paths the walk lists in a folder, or `None` when it leaves the folder out.
+    listed: HashMap<String, Option<std::collections::HashSet<String>>>,
+}
+
+impl Walked {
+    pub fn new(root: &Path) -> Walked {
+        Walked {
+            walk: Walk::of(root),
+            listed: HashMap::new(),
+        }
+    }
+
+    /// Whether the walk takes in the file or folder at `rel` (which exists).
+    pub fn contains(&mut self, rel: &str) -> bool {
+        let folder = rel.rsplit_once('/').map_or("", |(folder, _)| folder);
+        if !self.listed.contains_key(folder) {
+            let listed = (folder.is_empty() || self.contains(folder))
+                .then(|| self.walk.under(folder, Some(1)).into_iter().collect());
+            self.listed.insert(folder.to_string(), listed);
+        }
+        self.listed[folder]
+            .as_ref()
+            .is_some_and(|paths| paths.contains(rel))
+    }
+
+    /// Every file and folder the walk takes in under the folder `rel`.
+    pub fn under(&mut self, rel: &str) -> Vec<String> {
+        if !self.contains(rel) {
+            return Vec::new();
+        }
+        self.walk.under(rel, None)
+    }
 }
 
 /// The document in `bytes`, shown as `rel`.

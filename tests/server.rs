@@ -159,15 +159,7 @@ fn a_client_that_pulls_diagnostics_is_asked_to_pull_again_when_a_dependency_chan
     });
     let mut client = Client::start(dir.path(), caps);
     client.open(RUNBOOK);
-    let pull = |client: &mut Client| {
-        let uri = client.uri(RUNBOOK);
-        let report = client.request(
-            "textDocument/diagnostic",
-            json!({ "textDocument": { "uri": uri } }),
-        );
-        assert_eq!(report["kind"], "full");
-        summary(report["items"].as_array().unwrap())
-    };
+    let pull = |client: &mut Client| summary(&client.pull(RUNBOOK));
     assert_eq!(pull(&mut client), Vec::<String>::new());
     let playbook = client.open(PLAYBOOK);
     let edited = playbook.replace(
@@ -500,16 +492,7 @@ fn any_sequence_of_edits_ends_with_the_findings_sot_lint_gives_the_final_text() 
                 .filter(|d| d["file"] == rel.as_str())
                 .map(json_spot),
         );
-        let uri = client.uri(&rel);
-        let report = client.request(
-            "textDocument/diagnostic",
-            json!({ "textDocument": { "uri": uri } }),
-        );
-        assert_eq!(
-            server_spots(report["items"].as_array().unwrap()),
-            expected,
-            "{rel}"
-        );
+        assert_eq!(server_spots(&client.pull(&rel)), expected, "{rel}");
     }
     client.shutdown();
 }
@@ -537,14 +520,7 @@ fn files_git_ignores_stay_out_of_the_workspace_when_they_appear() {
         json!({ "changes": [{ "uri": uri, "type": 1 }] }),
     );
     // Only the copy the walk takes in defines DEP-001 a second time.
-    let mut pull = |rel: &str| {
-        let uri = client.uri(rel);
-        let report = client.request(
-            "textDocument/diagnostic",
-            json!({ "textDocument": { "uri": uri } }),
-        );
-        summary(report["items"].as_array().unwrap())
-    };
+    let mut pull = |rel: &str| summary(&client.pull(rel));
     let duplicates = |found: Vec<String>| -> Vec<String> {
         found
             .into_iter()
@@ -554,5 +530,45 @@ fn files_git_ignores_stay_out_of_the_workspace_when_they_appear() {
     assert_eq!(duplicates(pull(kept)), ["0:3 duplicate-id"]);
     assert_eq!(pull(ignored), Vec::<String>::new());
     assert_eq!(pull("SoT.DEPLOYMENT_PLAYBOOK.md"), Vec::<String>::new());
+    client.shutdown();
+}
+
+#[test]
+#[cfg(unix)]
+fn a_folder_that_appears_is_read_as_the_walk_reads_it() {
+    let dir = clean_workspace();
+    let mut client = Client::start(dir.path(), json!({}));
+    client.open(RUNBOOK);
+    client.diagnostics(RUNBOOK);
+    // A folder copied in whole, with its own .gitignore: one event names the folder.
+    let copy = "## DEP-001: Blue-green rollout\n\n**Status**: Active\n";
+    let vendor = dir.path().join("vendor");
+    std::fs::create_dir_all(vendor.join("drafts")).unwrap();
+    std::fs::write(vendor.join(".gitignore"), "drafts/\n").unwrap();
+    std::fs::write(vendor.join("copy.md"), copy).unwrap();
+    std::fs::write(vendor.join("drafts/copy.md"), copy).unwrap();
+    // A folder whose .gitignore is a FIFO is left out, as the walk leaves it out:
+    // opening the FIFO would block the server.
+    std::fs::create_dir(vendor.join("pipe")).unwrap();
+    std::fs::write(vendor.join("pipe/copy.md"), copy).unwrap();
+    let fifo = vendor.join("pipe/.gitignore");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    let uri = client.uri("vendor");
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri, "type": 1 }] }),
+    );
+    let mut pull = |rel: &str| summary(&client.pull(rel));
+    let found = pull("vendor/copy.md");
+    assert!(found.contains(&"0:3 duplicate-id".to_string()), "{found:?}");
+    assert_eq!(pull("vendor/drafts/copy.md"), Vec::<String>::new());
+    assert_eq!(pull("vendor/pipe/copy.md"), Vec::<String>::new());
+    // The command line sees the same: one copy of DEP-001 more, not two or three.
+    let whole = common::sot(dir.path(), &["lint", "--no-cache", "--format", "concise"]);
+    let whole = String::from_utf8(whole.stdout).unwrap();
+    assert!(whole.contains("vendor/copy.md:1:4"), "{whole}");
+    assert!(!whole.contains("vendor/drafts"), "{whole}");
+    assert!(!whole.contains("vendor/pipe/copy.md"), "{whole}");
     client.shutdown();
 }

@@ -28,7 +28,8 @@ use sot_syntax::{id_tokens, split_id, Document, Edit, Heading};
 use super::convert::{Encoding, Lines};
 use super::{Failed, Server, Texts};
 use crate::changes::Changes;
-use crate::{fix, mv, rename, workspace};
+use crate::workspace::{self, Walked};
+use crate::{fix, mv, rename};
 
 /// Every safe fix of a document at once, as `sot lint --fix` makes them.
 const FIX_ALL: CodeActionKind = CodeActionKind::new("source.fixAll.sot");
@@ -344,10 +345,11 @@ impl Server<'_> {
 
     /// Files and folders the client moved: the old paths are gone, the new ones read.
     pub(super) fn files_renamed(&mut self, p: RenameFilesParams) {
+        let mut walked = Walked::new(&self.state.root);
         for file in &p.files {
             for uri in [&file.old_uri, &file.new_uri] {
                 if let Some(rel) = Url::parse(uri).ok().and_then(|u| self.path_of(&u)) {
-                    self.refresh_at(&rel);
+                    self.refresh_at(&rel, &mut walked);
                 }
             }
         }

@@ -24,6 +24,7 @@ use lsp_types::{
 };
 use serde_json::json;
 
+use crate::workspace::Walked;
 use convert::{Encoding, Lines};
 use sot_lint::Severity;
 use state::State;
@@ -411,18 +412,19 @@ impl<'c> Server<'c> {
             }
             return;
         }
+        let mut walked = Walked::new(&self.state.root);
         for path in paths {
             if let Some(rel) = self.state.relative(&path) {
-                self.refresh_at(&rel);
+                self.refresh_at(&rel, &mut walked);
             }
         }
     }
 
     /// Reads the file or folder at `rel` again (a folder's files one by one, those
     /// gone and those new).
-    fn refresh_at(&mut self, rel: &str) {
-        for path in self.state.paths_at(rel) {
-            self.change(&path, |state| state.refresh_from_disk(&path));
+    fn refresh_at(&mut self, rel: &str, walked: &mut Walked) {
+        for path in self.state.paths_at(rel, walked) {
+            self.change(&path, |state| state.refresh_from_disk(&path, walked));
         }
     }
 

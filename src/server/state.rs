@@ -13,7 +13,7 @@ use sot_lint::{Context, Diagnostic, Selection, Settings, TextFacts};
 use sot_registry::{DocFacts, Registry, Site, Target, Workspace};
 use sot_syntax::Document;
 
-use crate::workspace;
+use crate::workspace::{self, Walked};
 
 pub struct State {
     pub root: PathBuf,
@@ -129,12 +129,12 @@ impl State {
     /// The buffer at `rel` was closed: the document is what the disk holds again.
     pub fn close_buffer(&mut self, rel: &str) {
         self.open.remove(rel);
-        self.refresh_from_disk(rel);
+        self.refresh_from_disk(rel, &mut Walked::new(&self.root));
     }
 
     /// The file at `rel` changed on disk (or appeared, or went away); an open buffer
     /// stands for it until it is closed.
-    pub fn refresh_from_disk(&mut self, rel: &str) {
+    pub fn refresh_from_disk(&mut self, rel: &str, walked: &mut Walked) {
         if self.open.contains_key(rel) {
             return;
         }
@@ -144,7 +144,7 @@ impl State {
         let meta = on_disk
             .symlink_metadata()
             .ok()
-            .filter(|_| workspace::walked(&self.root, rel));
+            .filter(|_| walked.contains(rel));
         match &meta {
             Some(m) if m.is_dir() => self.ws.tree.add_dir(rel),
             Some(_) => self.ws.tree.add_file(rel),
@@ -169,9 +169,9 @@ impl State {
     }
 
     /// The path `rel` and, when it is or was a folder, every file under it that the
-    /// workspace knows or the disk holds: what to read again once a file or folder
-    /// moved, appeared or went away.
-    pub fn paths_at(&self, rel: &str) -> Vec<String> {
+    /// workspace knows and everything under it the walk takes in now: what to read
+    /// again once a file or folder moved, appeared or went away.
+    pub fn paths_at(&self, rel: &str, walked: &mut Walked) -> Vec<String> {
         if !self.ws.tree.is_dir(rel) && !self.root.join(rel).is_dir() {
             return vec![rel.to_string()];
         }
@@ -185,22 +185,7 @@ impl State {
                 .take_while(|d| d.path.starts_with(&folder))
                 .map(|d| d.path.clone()),
         );
-        let mut pending = vec![self.root.join(rel)];
-        while let Some(dir) = pending.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else {
-                continue;
-            };
-            for entry in entries.filter_map(Result::ok) {
-                let path = entry.path();
-                if entry.file_type().is_ok_and(|t| t.is_dir()) {
-                    if entry.file_name() != ".git" {
-                        pending.push(path);
-                    }
-                } else if let Some(rel) = workspace::relative(&self.root, &path) {
-                    paths.insert(rel);
-                }
-            }
-        }
+        paths.extend(walked.under(rel));
         paths.insert(rel.to_string());
         paths.into_iter().collect()
     }

@@ -173,6 +173,18 @@ impl Client {
         params["diagnostics"].as_array().unwrap().clone()
     }
 
+    /// The findings the server gives the document at `rel` when asked for them
+    /// (`textDocument/diagnostic`, a full report).
+    pub fn pull(&mut self, rel: &str) -> Vec<Value> {
+        let uri = self.uri(rel);
+        let report = self.request(
+            "textDocument/diagnostic",
+            json!({ "textDocument": { "uri": uri } }),
+        );
+        assert_eq!(report["kind"], "full");
+        report["items"].as_array().unwrap().clone()
+    }
+
     /// Opens the file at `rel` with its text on disk, as version 1.
     pub fn open(&mut self, rel: &str) -> String {
         let text = std::fs::read_to_string(self.root.join(rel)).unwrap();
