@@ -386,11 +386,14 @@ fn private_keys(text: &str) -> Vec<Secret> {
             _ => rest.find("\n\n").unwrap_or(rest.len()),
         };
         let body = &rest[..body_len];
+        // Key material is lines of base64 alone (a key in a JSON string has its line
+        // breaks written `\n`); a line of prose after a BEGIN line named in a
+        // sentence is none, and neither is a header such as `Proc-Type: 4,ENCRYPTED`.
         let material: String = body
             .lines()
-            .filter(|l| !l.contains(':'))
-            .flat_map(str::chars)
-            .filter(|&c| is_base64(c))
+            .flat_map(|line| line.split("\\n"))
+            .map(|line| line.trim_matches(|c: char| c.is_whitespace() || "\"'>".contains(c)))
+            .filter(|line| line.chars().all(is_base64))
             .collect();
         if material.len() < 64
             || body.contains("...")
@@ -776,6 +779,29 @@ mod tests {
         let text = "ghp_Q3v8NcT1kR7zLm2XwP9aBf4YhJ6sD0eGu5Vi";
         let s = &find(text)[0];
         assert_eq!(s.masked(text), "ghp_…u5Vi");
+    }
+
+    #[test]
+    fn a_private_key_is_found_where_its_lines_are_base64_alone() {
+        let lines = [
+            "C3s/LjEb770Vrk17p6ErFvcchlkjhgCfdOk719Kjp4A+GLzAb4aYOW2jweGja1gX",
+            "TnkJp+PNvGRNU8UITx+THncv6hpsOiiRvZ+C6RT6geYB9pYZ2zpwai9+FwY6UTNI",
+        ];
+        let (begin, end) = ("-----BEGIN PRIVATE KEY-----", "-----END PRIVATE KEY-----");
+        let json = format!(
+            r#""private_key": "{begin}\n{}\n{end}\n""#,
+            lines.join("\\n")
+        );
+        let quoted = format!("> {begin}\n> {}\n> {}\n> {end}\n", lines[0], lines[1]);
+        for text in [json, quoted] {
+            assert_eq!(kinds(&text), [Kind::PrivateKey], "{text}");
+        }
+        // A BEGIN line named in a sentence is followed by prose, not by a key.
+        let prose = format!(
+            "- the key (the block started with `{begin}`),\n- the certificate's block, and the \
+             `cookie_secret` value all go into the configuration files described below\n"
+        );
+        assert_eq!(kinds(&prose), []);
     }
 
     #[test]

@@ -12,7 +12,8 @@
 //! - GitHub tokens (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `github_pat_`), GitLab
 //!   personal access tokens (`glpat-`), Slack tokens (`xoxb-`, `xoxp-`, …) and Slack
 //!   webhook URLs (`hooks.slack.com/services/T…/B…/…`);
-//! - private key blocks (`-----BEGIN … PRIVATE KEY-----` followed by key material);
+//! - private key blocks (`-----BEGIN … PRIVATE KEY-----` followed by key material:
+//!   lines of base64 alone, in a quote, an indented block or a JSON string too);
 //! - passwords in connection URLs (`postgres://app:s3cr3t@db.internal`);
 //! - JSON Web Tokens (three base64url parts whose header names an `alg`);
 //! - Google API keys (`AIza` and 35 characters);
