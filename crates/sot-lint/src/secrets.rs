@@ -263,8 +263,13 @@ pub fn find(text: &str) -> Vec<Secret> {
         if rest[len..].starts_with(['(', '[']) {
             continue;
         }
-        // A sentence's full stop is no part of the value.
-        let value = rest[..len].trim_end_matches(['.', ':']);
+        // A sentence's full stop is no part of the value; an ellipsis is, and says the
+        // value was cut short on purpose (`aGZfSFJO...`).
+        let value = rest[..len].trim_end_matches(':');
+        let value = match value.strip_suffix('.') {
+            Some(stopped) if !stopped.ends_with('.') => stopped,
+            _ => value,
+        };
         // `*lpszPassword*`: Markdown emphasis around a name, read without it.
         let value = emphasized(value).unwrap_or(value);
         let name_lower = name.as_str().to_ascii_lowercase();
@@ -815,6 +820,8 @@ mod tests {
             "API_TOKEN=$API_TOKEN",
             "password: changeme",
             "API_KEY=YOUR_API_KEY_GOES_HERE_12345",
+            "  hf-token: aGZfSFJOd2lHV2huVk9XbHFRVE...",
+            "API_TOKEN=Q3v8NcT1kR7zLm2XwP9aBf4...: the rest is in the vault",
         ] {
             assert_eq!(kinds(text), vec![], "{text}");
         }
