@@ -167,9 +167,11 @@ impl<'a> Context<'a> {
         self.reg.is_sot_document(doc)
     }
 
-    /// Whether document `doc` is a configured template.
+    /// Whether document `doc` is a template: a configured one, or a file that names
+    /// itself one (`adr-template.md`), whose stand-ins are its point.
     pub fn is_template(&self, doc: usize) -> bool {
         self.templates.iter().any(|t| t.doc == doc)
+            || crate::templates::named_as_template(&self.ws.docs[doc].path)
     }
 
     /// The frontmatter requirements of document `doc`: its template's when one

@@ -102,9 +102,53 @@ pub fn derive(ws: &Workspace, reg: &Registry, d: usize) -> Template {
     t
 }
 
+/// Whether the file at `path` names itself a template: a word of its name is
+/// `template`, in any case (`adr-template.md`, `PULL_REQUEST_TEMPLATE.md`,
+/// `template_runbook.md`), or, for a folder's index page, a word of the folder's name
+/// (`NNNN-kep-template/README.md`). `templates` names a page about templates.
+pub fn named_as_template(path: &str) -> bool {
+    let mut parts = path.rsplit('/');
+    let file = parts.next().unwrap_or(path);
+    let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+    let index_page = ["index", "_index", "readme"]
+        .iter()
+        .any(|page| stem.eq_ignore_ascii_case(page));
+    let name = if index_page { parts.next() } else { Some(stem) };
+    name.is_some_and(|name| {
+        name.split(|c: char| !c.is_alphanumeric())
+            .any(|word| word.eq_ignore_ascii_case("template"))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_named_as_templates() {
+        for path in [
+            "templates/adr-template.md",
+            "ODH-ADR-0000-template.md",
+            "text/0000-template.md",
+            ".github/PULL_REQUEST_TEMPLATE.md",
+            "doc/templates/template.md",
+            "keps/NNNN-kep-template/README.md",
+            "runbooks/service_template/index.md",
+            "TEMPLATE-runbook.md",
+            "locales/en/templates/decision-record-template-by-edgex/index.md",
+        ] {
+            assert!(named_as_template(path), "{path}");
+        }
+        for path in [
+            "docs/templates.md",
+            "docs/templates/introduction.md",
+            "README.md",
+            "templated-pages.md",
+            "docs/mytemplate.md",
+        ] {
+            assert!(!named_as_template(path), "{path}");
+        }
+    }
 
     #[test]
     fn rules_from_values_and_comments() {

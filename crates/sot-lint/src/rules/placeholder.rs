@@ -55,6 +55,11 @@
 //! broken link or anchor; one of an unknown prefix is an ordinary link. `id_prefix`
 //! values declare prefixes and are no placeholders.
 //!
+//! A template's stand-ins are its point: a configured template is not checked, nor is
+//! a file that names itself one (a word of its name is `template`: `adr-template.md`,
+//! `PULL_REQUEST_TEMPLATE.md`, or of the folder's name for its `README.md` or
+//! `index.md`: `0000-template/README.md`).
+//!
 //! **Example**
 //!
 //! ```markdown
