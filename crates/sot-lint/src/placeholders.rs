@@ -277,26 +277,31 @@ fn in_path(text: &str, span: Range<usize>) -> bool {
 /// `"Send {amount} to {recipient}"`: a format string quoted in prose is talked about, not
 /// filled in. Quotes around the braces alone (`"{Procedure name}"`) still hold a slot.
 fn in_format_string(text: &str, span: Range<usize>) -> bool {
-    let line = line_of(text, span.clone());
-    let before = &text[line.start..span.start];
-    let after = &text[span.end..line.end];
-    let quoted = |open: usize, close: usize| {
-        let inside = format!("{}{}", &before[open..], &after[..close]);
+    quotation_around(text, span).is_some_and(|inside| {
         BRACE_GROUP
             .replace_all(&inside, "")
             .contains(char::is_alphanumeric)
-    };
-    let straight = before.matches('"').count() % 2 == 1;
-    if straight {
+    })
+}
+
+/// The rest of the quotation (`"..."` or `“...”`) around `span` on its line, `span` left
+/// out; `None` when no quotation holds it.
+fn quotation_around(text: &str, span: Range<usize>) -> Option<String> {
+    let line = line_of(text, span.clone());
+    let before = &text[line.start..span.start];
+    let after = &text[span.end..line.end];
+    if before.matches('"').count() % 2 == 1 {
         if let (Some(open), Some(close)) = (before.rfind('"'), after.find('"')) {
-            return quoted(open + 1, close);
+            return Some(format!("{}{}", &before[open + 1..], &after[..close]));
         }
     }
-    let curly_open = before.rfind('“').filter(|&i| !before[i..].contains('”'));
-    match (curly_open, after.find('”')) {
-        (Some(open), Some(close)) => quoted(open + '“'.len_utf8(), close),
-        _ => false,
-    }
+    let open = before.rfind('“').filter(|&i| !before[i..].contains('”'))?;
+    let close = after.find('”')?;
+    Some(format!(
+        "{}{}",
+        &before[open + '“'.len_utf8()..],
+        &after[..close]
+    ))
 }
 
 /// A line that writes sets or tuples in braces (`| {NUMA node 0} | {1, 2, 3} |`) uses
@@ -317,14 +322,19 @@ fn line_of(text: &str, span: Range<usize>) -> Range<usize> {
 }
 
 /// `YYYY-MM-DD` that says how dates are written, not where one is missing: words around it
-/// (`in YYYY-MM-DD format`, `written as YYYY-MM-DD`), or parentheses after the words it
-/// describes (`Target date (YYYY-MM-DD)`, `ISO 8601 (YYYY-MM-DD)`). As a value
-/// (`**Created**: YYYY-MM-DD`, `**Created**: (YYYY-MM-DD)`, a table cell) it is a slot.
+/// (`in YYYY-MM-DD format`, `written as YYYY-MM-DD`), parentheses after the words it
+/// describes (`Target date (YYYY-MM-DD)`, `ISO 8601 (YYYY-MM-DD)`), or a quotation of
+/// the line to write (`add a "Last verified: YYYY-MM-DD" footer`). As a value
+/// (`**Created**: YYYY-MM-DD`, `**Created**: (YYYY-MM-DD)`, `"YYYY-MM-DD"`, a table
+/// cell) it is a slot.
 fn describes_date_format(text: &str, span: Range<usize>) -> bool {
     let line = line_of(text, span.clone());
     let before = &text[line.start..span.start];
     let after = &text[span.end..line.end];
     if FORMAT_WORD_AFTER.is_match(after) || FORMAT_WORDS_BEFORE.is_match(before) {
+        return true;
+    }
+    if quotation_around(text, span).is_some_and(|inside| inside.contains(char::is_alphanumeric)) {
         return true;
     }
     let Some(inside_parens) = before.trim_end().strip_suffix('(') else {
@@ -564,6 +574,8 @@ mod tests {
             "Dates are written as YYYY-MM-DD.",
             "Render the date in ISO 8601 form `YYYY-MM-DD`.",
             "**Date format**: YYYY-MM-DD",
+            "Recommend a \"Last verified: YYYY-MM-DD; verified by: …\" footer per runbook.",
+            "Each entry ends with “Reviewed YYYY-MM-DD”.",
         ] {
             assert!(found(text).is_empty(), "{text}: {:?}", found(text));
         }
@@ -574,6 +586,7 @@ mod tests {
             "| YYYY-MM-DD | 1.0.0 | Initial runbook |",
             "- Start Date: (fill me in with today's date, YYYY-MM-DD)",
             "Released on YYYY-MM-DD to all regions.",
+            "**Created**: \"YYYY-MM-DD\"",
         ] {
             assert_eq!(found(text), [("YYYY-MM-DD", Tier::Strong)], "{text}");
         }
