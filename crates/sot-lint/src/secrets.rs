@@ -176,6 +176,11 @@ static ASSIGNED: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap()
 });
 
+/// The name of a token that pages through a listing, lowercased.
+static PAGE_TOKEN_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:page|next|continuation|pagination|cursor)[_-]?token$").unwrap()
+});
+
 /// Every credential in `text`, in order, none overlapping another.
 pub fn find(text: &str) -> Vec<Secret> {
     let mut found: Vec<Secret> = Vec::new();
@@ -273,8 +278,12 @@ pub fn find(text: &str) -> Vec<Secret> {
         // `*lpszPassword*`: Markdown emphasis around a name, read without it.
         let value = emphasized(value).unwrap_or(value);
         let name_lower = name.as_str().to_ascii_lowercase();
-        // A public key and its token are published on purpose.
-        if name_lower.contains("public") || name_lower.contains("publishable") {
+        // A public key and its token are published on purpose; a page token
+        // (`nextPageToken`, `NextToken`, `ContinuationToken`) marks a place in a listing.
+        if name_lower.contains("public")
+            || name_lower.contains("publishable")
+            || PAGE_TOKEN_NAME.is_match(&name_lower)
+        {
             continue;
         }
         let password = is_password_name(&name_lower);
@@ -711,6 +720,11 @@ fn unleet(value: &str) -> String {
 /// A dotted or namespaced name (`process.env.API_TOKEN`, `os.environ.get`), a call, or
 /// an identifier in words (`my_api_token_value`): code that fetches a secret.
 fn is_reference(value: &str) -> bool {
+    // TypeScript's non-null assertion on a member (`process.env.API_KEY!`).
+    let value = value
+        .strip_suffix('!')
+        .filter(|member| member.contains('.'))
+        .unwrap_or(value);
     let words = value
         .split(['.', '_', '-', ':'])
         .filter(|w| !w.is_empty())
@@ -821,6 +835,9 @@ mod tests {
             "password: changeme",
             "API_KEY=YOUR_API_KEY_GOES_HERE_12345",
             "  hf-token: aGZfSFJOd2lHV2huVk9XbHFRVE...",
+            "  apiKey: process.env.CURSOR_API_KEY!,",
+            r#"  "nextPageToken": "eyJjcmVhdGVkQXRNcyI6MTczNzMwNjg4MDAwMH0=""#,
+            "NextToken: AAMA-EFRSURBSGg2RmZ3ZWJhSHVPbGx0cGk0QUFBQUJRQUFBQUJ0QUFBQUFBQUFB",
             "API_TOKEN=Q3v8NcT1kR7zLm2XwP9aBf4...: the rest is in the vault",
         ] {
             assert_eq!(kinds(text), vec![], "{text}");

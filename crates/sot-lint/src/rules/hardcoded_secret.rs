@@ -27,12 +27,14 @@
 //! heading says `Example` or `Sample`, or in a code block (or line) that also names a
 //! host reserved for documentation (`https://example.com/rpc`, `localhost`).
 //!
-//! Stand-ins are never reported: `<token>`, `YOUR_...`, `${{ secrets.X }}`, `$VAR` and
-//! `${VAR}`, AWS's documented example keys and anything else holding `EXAMPLE`,
-//! `xxxx`, `****`, `...`, `changeme`, runs of one character, values counting up
-//! (`123456`), references to a secret kept elsewhere (`process.env.API_TOKEN`), and
-//! URLs whose password is a word such as `password` or whose host is `localhost` or a
-//! name reserved for documentation (`example.com`, `*.test`).
+//! Stand-ins and values that are no credentials are never reported: `<token>`,
+//! `YOUR_...`, `${{ secrets.X }}`, `$VAR` and `${VAR}`, AWS's documented example keys
+//! and anything else holding `EXAMPLE`, `xxxx`, `****`, `...`, `changeme`, runs of one
+//! character, values counting up (`123456`), references to a secret kept elsewhere
+//! (`process.env.API_TOKEN`, `process.env.API_KEY!`), tokens that page through a
+//! listing (`nextPageToken`, `NextToken`, `ContinuationToken`), public and publishable
+//! keys, and URLs whose password is a word such as `password` or whose host is
+//! `localhost` or a name reserved for documentation (`example.com`, `*.test`).
 //!
 //! The message names the kind of credential and shows at most the prefix that names
 //! it and the last four characters (`ghp_…3f9a`). No output format prints the value:
