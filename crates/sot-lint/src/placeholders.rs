@@ -190,6 +190,11 @@ fn is_phrase(inner: &str) -> bool {
     if !inner.starts_with(|c: char| c.is_alphabetic()) || GUID.is_match(inner) {
         return false;
     }
+    // An address (`{https://example.com/x}`) is written out, and a member path without
+    // spaces (`{chunk.maps.title}`, `{L.search}`) is code.
+    if inner.contains("://") || (inner.contains('.') && !inner.contains(char::is_whitespace)) {
+        return false;
+    }
     let allowed = |c: char| {
         c.is_alphanumeric()
             || matches!(
@@ -251,11 +256,17 @@ fn brace_tier(text: &str, span: Range<usize>, inner: &str) -> Option<Tier> {
 }
 
 /// `${x}`, `{{ x }}`, `\frac{a}{b}`, `foo{bar}`, `{Operation}Option`, `{text}[url]`: braces
-/// that are part of a larger token (code, math, a generated name, a mistyped link).
+/// that are part of a larger token (code, math, a generated name, a mistyped link). Braces
+/// after `=` are a value assigned in code or markup (`theme={null}` in MDX, BibTeX's
+/// `title = {A study}`).
 fn attached(text: &str, span: Range<usize>) -> bool {
     let before = text[..span.start].chars().next_back();
     let after = text[span.end..].chars().next();
-    before.is_some_and(|c| matches!(c, '$' | '{' | '}' | '%' | '_') || c.is_alphanumeric())
+    let assigned = text[..span.start]
+        .trim_end_matches([' ', '\t'])
+        .ends_with('=');
+    assigned
+        || before.is_some_and(|c| matches!(c, '$' | '{' | '}' | '%' | '_') || c.is_alphanumeric())
         || after.is_some_and(|c| matches!(c, '}' | '[' | '(' | '_') || c.is_alphanumeric())
 }
 
@@ -533,6 +544,17 @@ mod tests {
                 .collect();
             assert!(strong.is_empty(), "{text}: {strong:?}");
         }
+        // Values assigned in markup or code, addresses and member paths: not even weak.
+        for text in [
+            "  ```python Python theme={null}",
+            "<Tabs groupId={platform}>",
+            "title = {Measuring the Persuasiveness of Language Models},",
+            "<a href={chunk.maps.uri}>{chunk.maps.title}</a>",
+            "url = {https://www.anthropic.com/news/measuring-model-persuasiveness},",
+            "Open {https://status.example.com} first.",
+        ] {
+            assert_eq!(found(text), [], "{text}");
+        }
         // Lone words and lowercase asides are weak: quiet outside SoT documents.
         assert_eq!(
             found("> A type is local when {definition given above}."),
@@ -559,6 +581,10 @@ mod tests {
                 "{Service name}",
             ),
             ("- [ ] {Prerequisite 1}", "{Prerequisite 1}"),
+            (
+                "{e.g. We are developing a new feature that needs...}",
+                "{e.g. We are developing a new feature that needs...}",
+            ),
         ] {
             assert_eq!(found(text)[0], (slot, Tier::Strong), "{text}");
         }

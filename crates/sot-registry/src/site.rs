@@ -543,10 +543,13 @@ impl Site {
         // Jekyll's `{{ site.baseurl }}` aside (below), a URL that a template writes
         // when the site is built (`{{< ref x >}}`, `{% link x %}`, `<%= x %>`) is no
         // path yet, in any document.
+        // So is an HTML attribute that is a JSX expression as a whole (MDX's
+        // `<a href={chunk.uri}>`).
         let written_by_template = |t: &str| {
             t.as_bytes()
                 .windows(2)
                 .any(|w| matches!(w, [b'{', b'{' | b'%'] | [b'<', b'%']))
+                || (kind == LinkKind::Html && t.starts_with('{') && t.ends_with('}'))
         };
         if !page && written_by_template(target) {
             return (Located::Unchecked, None);

@@ -23,9 +23,10 @@
 //!   (`{definition given above}`); `@username`; `TODO`, `TBD`, `FIXME`.
 //!
 //! Braces are no placeholder when they hold code, math, a GUID, an identifier mixing
-//! letters and digits (`{ERC20}`) or a comma-separated tuple
-//! (`{policy, validation expression}`); when they are joined to a word, other braces or
-//! a bracket (`{Operation}Option`, `\frac{a}{b}`); when they are a parameter in a path
+//! letters and digits (`{ERC20}`), a member path (`{chunk.maps.title}`), an address or a
+//! comma-separated tuple (`{policy, validation expression}`); when they are joined to a
+//! word, other braces or a bracket (`{Operation}Option`, `\frac{a}{b}`), or follow `=`
+//! (`theme={null}`, `title = {A study}`); when they are a parameter in a path
 //! or URL (`/namespaces/{namespace}/pods`); when they sit in a quoted format string
 //! (`"Send {amount} to {recipient}"`); or when their line writes sets in braces
 //! (`| {NUMA node 0} | {1, 2, 3} |`).
