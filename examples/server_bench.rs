@@ -105,6 +105,15 @@ fn main() {
     let prose = text.lines().count();
     let mut version = 1;
     let mut series = Vec::new();
+    let did_change = |version: i32, change: Value| {
+        notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": { "uri": file_uri, "version": version },
+                "contentChanges": [change],
+            }),
+        )
+    };
     for (what, line, character, opening) in [
         ("in a heading", heading, end_of(heading), ""),
         ("in prose", prose, 0, "\n\n"),
@@ -114,13 +123,7 @@ fn main() {
             version += 1;
             let end = json!({ "line": prose, "character": 0 });
             let add = json!({ "range": { "start": end, "end": end }, "text": opening });
-            send(notify(
-                "textDocument/didChange",
-                json!({
-                    "textDocument": { "uri": file_uri, "version": version },
-                    "contentChanges": [add],
-                }),
-            ));
+            send(did_change(version, add));
             diagnostics_of_file(&rx, &mut send);
         }
         let line = if opening.is_empty() { line } else { line + 2 };
@@ -135,13 +138,7 @@ fn main() {
             };
             version += 1;
             let sent = Instant::now();
-            send(notify(
-                "textDocument/didChange",
-                json!({
-                    "textDocument": { "uri": file_uri, "version": version },
-                    "contentChanges": [change],
-                }),
-            ));
+            send(did_change(version, change));
             diagnostics_of_file(&rx, &mut send);
             latencies.push(sent.elapsed());
         }

@@ -276,8 +276,7 @@ fn an_open_document_gets_the_findings_sot_lint_gives_that_file() {
 
 #[test]
 fn documents_made_from_an_edited_template_are_checked_again() {
-    let dir = tempfile::tempdir().unwrap();
-    common::copy_dir(&common::repo().join("fixtures/templates"), dir.path());
+    let dir = common::fixture_workspace("templates");
     let mut client = Client::start(dir.path(), json!({}));
     let template = "templates/deployment-runbook.md";
     let text = client.open(template);
@@ -306,8 +305,7 @@ fn documents_made_from_an_edited_template_are_checked_again() {
 
 #[test]
 fn on_a_published_site_links_follow_the_sites_anchors_of_the_edited_page() {
-    let dir = tempfile::tempdir().unwrap();
-    common::copy_dir(&common::repo().join("fixtures/sites/mkdocs"), dir.path());
+    let dir = common::fixture_workspace("sites/mkdocs");
     let mut client = Client::start(dir.path(), json!({}));
     let install = "docs/guide/install.md";
     let text = client.open(install);

@@ -232,9 +232,7 @@ impl Drop for Client {
 
 /// A copy of `fixtures/clean`, a workspace with no findings, to edit.
 pub fn clean_workspace() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    super::copy_dir(&super::repo().join("fixtures/clean"), dir.path());
-    dir
+    super::fixture_workspace("clean")
 }
 
 /// The `(line, character)` of the first `needle` in `text`, in UTF-16 units.

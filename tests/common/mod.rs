@@ -9,6 +9,13 @@ pub mod lsp;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// A temporary workspace holding a copy of `fixtures/<name>`.
+pub fn fixture_workspace(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("fixtures").join(name), dir.path());
+    dir
+}
+
 /// Copies the folder `from` into `to`, recursively.
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
